@@ -1,0 +1,139 @@
+package dev.imageworker.catalog;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.imaging.Rendering;
+import dev.imageworker.ingest.ImageJob;
+import dev.imageworker.storage.SourceObject;
+import dev.imageworker.storage.StoredVariant;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The DynamoDB record of every image. Each transition is a conditional write, so
+ * duplicate deliveries and racing workers cannot render a completed source twice or
+ * announce it twice.
+ */
+@Component
+public class ImageCatalog {
+
+	private static final String KEY = "imageId";
+
+	private final DynamoDbClient dynamo;
+
+	private final String table;
+
+	private final Clock clock;
+
+	public ImageCatalog(DynamoDbClient dynamo, ImageWorkerProperties properties, Clock clock) {
+		this.dynamo = dynamo;
+		this.table = properties.table();
+		this.clock = clock;
+	}
+
+	/**
+	 * Marks the image PROCESSING unless this very source version is already COMPLETED.
+	 * @return false for a duplicate of a completed source
+	 */
+	public boolean claim(ImageJob job, SourceObject source) {
+		ItemUpdate update = describe(job, source).set("status", s(ImageStatus.PROCESSING.name()))
+			.add("attempts", 1)
+			.remove("error");
+		return write(job, update, notCompletedFor(update, source.eTag()));
+	}
+
+	/**
+	 * Records the rendered variants.
+	 * @return false when the item was completed meanwhile or claimed for a newer source
+	 * version
+	 */
+	public boolean complete(ImageJob job, SourceObject source, Rendering rendering, List<StoredVariant> variants,
+			long processingMillis) {
+		ItemUpdate update = describe(job, source).set("status", s(ImageStatus.COMPLETED.name()))
+			.set("format", s(rendering.format().name()))
+			.set("width", n(rendering.width()))
+			.set("height", n(rendering.height()))
+			.set("variants", AttributeValue.fromL(variants.stream().map(ImageCatalog::variant).toList()))
+			.set("processingMillis", n(processingMillis))
+			.remove("error");
+		String condition = update.name("sourceETag") + " = " + update.value(s(source.eTag())) + " AND "
+				+ update.name("status") + " <> " + update.value(s(ImageStatus.COMPLETED.name()));
+		return write(job, update, condition);
+	}
+
+	/**
+	 * Records a failure, unless the item already holds a completed rendering. A failure
+	 * of a new source version finds its item claimed (PROCESSING), so only stale failures
+	 * are dropped.
+	 * @return false when a completed rendering was kept
+	 */
+	public boolean fail(ImageJob job, FailureCode code, String message) {
+		ItemUpdate update = describe(job, null).set("status", s(ImageStatus.FAILED.name()))
+			.set("error", AttributeValue.fromM(Map.of("code", s(code.name()), "message", s(message))));
+		String condition = "attribute_not_exists(" + update.name(KEY) + ") OR " + update.name("status") + " <> "
+				+ update.value(s(ImageStatus.COMPLETED.name()));
+		return write(job, update, condition);
+	}
+
+	public Optional<Map<String, AttributeValue>> find(String imageId) {
+		var item = this.dynamo
+			.getItem((request) -> request.tableName(this.table).key(Map.of(KEY, s(imageId))).consistentRead(true))
+			.item();
+		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(item);
+	}
+
+	private ItemUpdate describe(ImageJob job, @Nullable SourceObject source) {
+		String now = this.clock.instant().toString();
+		ItemUpdate update = new ItemUpdate().set("sourceBucket", s(job.bucket()))
+			.set("sourceKey", s(job.key()))
+			.set("updatedAt", s(now))
+			.setIfAbsent("createdAt", s(now));
+		if (job.userId() != null) {
+			update.set("userId", s(job.userId()));
+		}
+		if (source != null) {
+			update.set("sourceETag", s(source.eTag())).set("sourceBytes", n(source.bytes()));
+		}
+		return update;
+	}
+
+	private static String notCompletedFor(ItemUpdate update, String eTag) {
+		return "attribute_not_exists(" + update.name(KEY) + ") OR " + update.name("status") + " <> "
+				+ update.value(s(ImageStatus.COMPLETED.name())) + " OR " + update.name("sourceETag") + " <> "
+				+ update.value(s(eTag));
+	}
+
+	private boolean write(ImageJob job, ItemUpdate update, String condition) {
+		try {
+			this.dynamo.updateItem(update.toRequest(this.table, Map.of(KEY, s(job.imageId())), condition));
+			return true;
+		}
+		catch (ConditionalCheckFailedException ex) {
+			return false;
+		}
+	}
+
+	private static AttributeValue variant(StoredVariant variant) {
+		return AttributeValue.fromM(Map.of("name", s(variant.name()), "bucket", s(variant.bucket()), "key",
+				s(variant.key()), "width", n(variant.width()), "height", n(variant.height()), "bytes",
+				n(variant.bytes()), "contentType", s(variant.contentType())));
+	}
+
+	private static AttributeValue s(String value) {
+		return AttributeValue.fromS(value);
+	}
+
+	private static AttributeValue n(long value) {
+		return AttributeValue.fromN(Long.toString(value));
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.imageworker.config;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Positive;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the worker is told from outside, under {@code image-worker.*}.
+ *
+ * @param queue queue the listener polls (name or URL)
+ * @param deadLetterQueue where permanent failures are sent
+ * @param sourceBuckets buckets the worker may read; events naming any other bucket are
+ * refused
+ * @param outputBucket where variants are written
+ * @param table DynamoDB table with partition key {@code imageId}
+ * @param topic SNS topic name or ARN
+ * @param variants variant name to longest side in pixels
+ * @param jpegQuality JPEG quality of every variant, 1 to 100
+ * @param limits what the worker refuses to download or decode
+ * @param processing concurrency, time limit and retry behaviour
+ * @param provision create missing local resources at start-up (local use only)
+ */
+@ConfigurationProperties("image-worker")
+@Validated
+public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @NotBlank String queue,
+		@DefaultValue("image-processing-dlq") @NotBlank String deadLetterQueue,
+		@DefaultValue("image-uploads") @NotEmpty List<@NotBlank String> sourceBuckets,
+		@DefaultValue("image-thumbnails") @NotBlank String outputBucket,
+		@DefaultValue("image-metadata") @NotBlank String table,
+		@DefaultValue("image-processing-events") @NotBlank String topic, Map<String, @Positive Integer> variants,
+		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
+		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision) {
+
+	private static final Map<String, Integer> DEFAULT_VARIANTS = Map.of("thumb", 256, "medium", 1024);
+
+	public ImageWorkerProperties {
+		variants = largestFirst((variants == null || variants.isEmpty()) ? DEFAULT_VARIANTS : variants);
+	}
+
+	private static Map<String, Integer> largestFirst(Map<String, Integer> variants) {
+		Map<String, Integer> ordered = new LinkedHashMap<>();
+		variants.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+				.thenComparing(Map.Entry.comparingByKey()))
+			.forEach((entry) -> ordered.put(entry.getKey(), entry.getValue()));
+		return ordered;
+	}
+
+	/**
+	 * Input limits.
+	 *
+	 * @param maxBytes largest object downloaded, checked from its size before download
+	 * @param maxPixels largest image decoded, checked from its header before decode
+	 */
+	public record Limits(@DefaultValue("50MB") DataSize maxBytes, @DefaultValue("100000000") @Positive long maxPixels) {
+	}
+
+	/**
+	 * Processing behaviour.
+	 *
+	 * @param concurrency images rendered at once, and so messages in flight; 0 means one
+	 * per available processor
+	 * @param jobTimeout longest a single image may take before it fails as
+	 * {@code PROCESSING_TIMEOUT}
+	 * @param maxReceiveCount receives after which a transient failure is final; matches
+	 * the queue's redrive policy
+	 * @param retryBackoff visibility timeout after the first transient failure, doubled
+	 * on each further receive
+	 * @param maxRetryBackoff cap of the doubled backoff
+	 */
+	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("2m") Duration jobTimeout,
+			@DefaultValue("3") @Min(1) int maxReceiveCount, @DefaultValue("30s") Duration retryBackoff,
+			@DefaultValue("5m") Duration maxRetryBackoff) {
+
+		public int effectiveConcurrency() {
+			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();
+		}
+
+		/**
+		 * Visibility timeout for a message that failed transiently on its n-th receive.
+		 */
+		public Duration backoffAfter(int receiveCount) {
+			Duration backoff = this.retryBackoff.multipliedBy(1L << Math.min(Math.max(receiveCount - 1, 0), 16));
+			return (backoff.compareTo(this.maxRetryBackoff) > 0) ? this.maxRetryBackoff : backoff;
+		}
+
+	}
+
+}

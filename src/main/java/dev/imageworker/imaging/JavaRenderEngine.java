@@ -1,0 +1,186 @@
+package dev.imageworker.imaging;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
+import net.coobird.thumbnailator.Thumbnails;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The pure-Java engine: TwelveMonkeys ImageIO readers decode, Thumbnailator scales, the
+ * JDK encodes. Always available.
+ */
+@Component
+public class JavaRenderEngine implements RenderEngine {
+
+	static {
+		// Keep ImageIO's stream caches in memory: the container's root filesystem is
+		// read-only.
+		ImageIO.setUseCache(false);
+	}
+
+	@Override
+	public String name() {
+		return "java";
+	}
+
+	@Override
+	public Rendering render(byte[] source, RenderSpec spec) {
+		ImageFormat format = ImageFormat.sniff(source)
+			.orElseThrow(() -> new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT,
+					(source.length == 0) ? "empty object" : "not an image of a known format"));
+		int orientation = ExifOrientation.read(format, source);
+		Decoded decoded = decode(format, source, spec);
+		BufferedImage upright = Orientation.apply(toOpaqueRgb(decoded.image()), orientation);
+		Dimensions uprightOriginal = ExifOrientation.swapsAxes(orientation) ? decoded.original().transposed()
+				: decoded.original();
+
+		List<Rendering.RenderedVariant> variants = new ArrayList<>();
+		BufferedImage previous = upright;
+		for (Variant variant : spec.variants()) {
+			Dimensions target = uprightOriginal.fitWithin(variant.longestSide());
+			BufferedImage scaled = scale(previous, target);
+			variants.add(new Rendering.RenderedVariant(variant.name(), scaled.getWidth(), scaled.getHeight(),
+					encodeJpeg(scaled, spec.jpegQuality())));
+			previous = scaled;
+		}
+		return new Rendering(format, uprightOriginal.width(), uprightOriginal.height(), variants);
+	}
+
+	/** Decoded pixels, possibly subsampled, and the size the header declares. */
+	private record Decoded(BufferedImage image, Dimensions original) {
+	}
+
+	private Decoded decode(ImageFormat format, byte[] source, RenderSpec spec) {
+		ImageReader reader = readerFor(format);
+		List<String> warnings = new ArrayList<>();
+		try (ImageInputStream input = new ByteArrayImageInputStream(source)) {
+			reader.setInput(input, true, true);
+			Dimensions size = new Dimensions(reader.getWidth(0), reader.getHeight(0));
+			checkPixels(size, spec.maxPixels());
+			ImageReadParam param = reader.getDefaultReadParam();
+			int subsampling = subsampling(size, spec.largestSide());
+			if (subsampling > 1) {
+				param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+			}
+			reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+			BufferedImage image = reader.read(0, param);
+			if (!warnings.isEmpty()) {
+				throw new PermanentFailure(FailureCode.CORRUPT_IMAGE,
+						"damaged " + format + " data: " + String.join("; ", warnings));
+			}
+			return new Decoded(image, size);
+		}
+		catch (PermanentFailure ex) {
+			throw ex;
+		}
+		catch (IOException | RuntimeException ex) {
+			throw new PermanentFailure(FailureCode.CORRUPT_IMAGE, "cannot decode " + format + ": " + ex.getMessage(),
+					ex);
+		}
+		finally {
+			reader.dispose();
+		}
+	}
+
+	private static ImageReader readerFor(ImageFormat format) {
+		Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase(Locale.ROOT));
+		if (!readers.hasNext()) {
+			throw new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT, format + " images are not supported");
+		}
+		return readers.next();
+	}
+
+	static void checkPixels(Dimensions size, long maxPixels) {
+		if (size.width() <= 0 || size.height() <= 0) {
+			throw new PermanentFailure(FailureCode.CORRUPT_IMAGE,
+					"header declares " + size.width() + "x" + size.height() + " pixels");
+		}
+		if (size.pixels() > maxPixels) {
+			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
+					size.width() + "x" + size.height() + " is more than " + maxPixels + " pixels");
+		}
+	}
+
+	/**
+	 * Decoding every n-th pixel keeps the decoded raster small; the decoded image stays
+	 * at least twice the largest variant so the smooth downscale after it hides the
+	 * decimation.
+	 */
+	static int subsampling(Dimensions size, int largestSide) {
+		return Math.max(1, size.longestSide() / (2 * largestSide));
+	}
+
+	/** sRGB without alpha: transparency is flattened onto white, never black. */
+	static BufferedImage toOpaqueRgb(BufferedImage image) {
+		if (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+			return image;
+		}
+		BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = rgb.createGraphics();
+		try {
+			g.setColor(Color.WHITE);
+			g.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
+			g.drawImage(image, 0, 0, null);
+		}
+		finally {
+			g.dispose();
+		}
+		return rgb;
+	}
+
+	private static BufferedImage scale(BufferedImage image, Dimensions target) {
+		if (image.getWidth() == target.width() && image.getHeight() == target.height()) {
+			return image;
+		}
+		try {
+			return Thumbnails.of(image)
+				.forceSize(target.width(), target.height())
+				.imageType(BufferedImage.TYPE_INT_RGB)
+				.asBufferedImage();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("scaling in memory failed", ex);
+		}
+	}
+
+	static byte[] encodeJpeg(BufferedImage image, int quality) {
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+		try (MemoryCacheImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {
+			writer.setOutput(output);
+			ImageWriteParam param = writer.getDefaultWriteParam();
+			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+			param.setCompressionQuality(quality / 100f);
+			writer.write(null, new IIOImage(image, null, null), param);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("JPEG encoding in memory failed", ex);
+		}
+		finally {
+			writer.dispose();
+		}
+		return bytes.toByteArray();
+	}
+
+}

@@ -1,0 +1,17 @@
+package dev.imageworker.imaging;
+
+/**
+ * Turns the bytes of one source image into its JPEG variants. Implementations decide the
+ * format from magic bytes, check the pixel limit from the header before decoding, decode
+ * once, apply EXIF orientation, convert to sRGB, flatten alpha onto white, never upscale,
+ * and throw {@link dev.imageworker.failure.PermanentFailure} with a code for input they
+ * refuse.
+ */
+public interface RenderEngine {
+
+	/** Short name for logs and metrics. */
+	String name();
+
+	Rendering render(byte[] source, RenderSpec spec);
+
+}

@@ -1,0 +1,38 @@
+package dev.imageworker.ingest;
+
+import dev.imageworker.pipeline.Disposition;
+import dev.imageworker.pipeline.ImagePipeline;
+import dev.imageworker.pipeline.ReceivedMessage;
+import io.awspring.cloud.sqs.annotation.SqsListener;
+import io.awspring.cloud.sqs.listener.Visibility;
+import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Receives queue messages and hands them to the pipeline. A message is deleted only when
+ * the pipeline says so; otherwise it is hidden for a backoff and comes back.
+ */
+@Component
+class ImageListener {
+
+	private final ImagePipeline pipeline;
+
+	ImageListener(ImagePipeline pipeline) {
+		this.pipeline = pipeline;
+	}
+
+	@SqsListener("${image-worker.queue}")
+	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
+		String receiveCount = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+		ReceivedMessage received = new ReceivedMessage(message.messageId(), message.body(),
+				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1);
+		switch (this.pipeline.process(received)) {
+			case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
+			case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
+		}
+	}
+
+}

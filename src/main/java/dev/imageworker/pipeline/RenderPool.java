@@ -1,0 +1,87 @@
+package dev.imageworker.pipeline;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.failure.ProcessingFailure;
+import dev.imageworker.failure.TransientFailure;
+import dev.imageworker.imaging.RenderEngine;
+import dev.imageworker.imaging.RenderSpec;
+import dev.imageworker.imaging.Rendering;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The bounded pool that runs CPU-bound rendering, one thread per permitted message in
+ * flight, with the job time limit.
+ */
+@Component
+class RenderPool implements DisposableBean {
+
+	private final RenderEngine engine;
+
+	private final RenderSpec spec;
+
+	private final Duration timeout;
+
+	private final ExecutorService executor;
+
+	private final PipelineMetrics metrics;
+
+	RenderPool(RenderEngine engine, ImageWorkerProperties properties, PipelineMetrics metrics) {
+		this.engine = engine;
+		this.spec = RenderSpec.from(properties);
+		this.timeout = properties.processing().jobTimeout();
+		this.metrics = metrics;
+		int threads = properties.processing().effectiveConcurrency();
+		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+				new CustomizableThreadFactory("render-"));
+	}
+
+	Rendering render(byte[] source) {
+		long start = System.nanoTime();
+		Future<Rendering> rendering = this.executor.submit(() -> this.engine.render(source, this.spec));
+		try {
+			return rendering.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			rendering.cancel(true);
+			throw new PermanentFailure(FailureCode.PROCESSING_TIMEOUT,
+					"rendering took longer than " + this.timeout.toSeconds() + " s");
+		}
+		catch (InterruptedException ex) {
+			rendering.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new TransientFailure("interrupted while rendering", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof ProcessingFailure failure) {
+				throw failure;
+			}
+			if (ex.getCause() instanceof Error error) {
+				throw error;
+			}
+			throw new TransientFailure("rendering failed unexpectedly: " + ex.getCause(), ex.getCause());
+		}
+		finally {
+			this.metrics.render(this.engine.name(), Duration.ofNanos(System.nanoTime() - start));
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.executor.shutdownNow();
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.imageworker.provision;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.imageworker.config.ImageWorkerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates whatever local resources are missing, before the listener starts: the queue
+ * with its dead-letter queue and redrive policy, the buckets with the S3 to SQS
+ * notification, the table and the topic. Local use only: production resources belong to
+ * infrastructure code.
+ */
+@Component
+@ConditionalOnBooleanProperty("image-worker.provision")
+class LocalProvisioner implements InitializingBean {
+
+	private static final Logger log = LoggerFactory.getLogger(LocalProvisioner.class);
+
+	private static final String FOURTEEN_DAYS = "1209600";
+
+	private final ImageWorkerProperties properties;
+
+	private final SqsAsyncClient sqs;
+
+	private final S3Client s3;
+
+	private final DynamoDbClient dynamo;
+
+	private final SnsClient sns;
+
+	LocalProvisioner(ImageWorkerProperties properties, SqsAsyncClient sqs, S3Client s3, DynamoDbClient dynamo,
+			SnsClient sns) {
+		this.properties = properties;
+		this.sqs = sqs;
+		this.s3 = s3;
+		this.dynamo = dynamo;
+		this.sns = sns;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		String deadLetterArn = createQueue(queueName(this.properties.deadLetterQueue()),
+				Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, FOURTEEN_DAYS));
+		String redrivePolicy = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\""
+				+ this.properties.processing().maxReceiveCount() + "\"}";
+		String queueArn = createQueue(queueName(this.properties.queue()),
+				Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy, QueueAttributeName.VISIBILITY_TIMEOUT, "60",
+						QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20"));
+		String sourceBucket = this.properties.sourceBuckets().getFirst();
+		createBucket(sourceBucket);
+		createBucket(this.properties.outputBucket());
+		this.s3.putBucketNotificationConfiguration((request) -> request.bucket(sourceBucket)
+			.notificationConfiguration((configuration) -> configuration.queueConfigurations(
+					QueueConfiguration.builder().queueArn(queueArn).events(Event.S3_OBJECT_CREATED).build())));
+		createTable(this.properties.table());
+		if (!this.properties.topic().startsWith("arn:")) {
+			this.sns.createTopic((request) -> request.name(this.properties.topic()));
+		}
+		log.info("Provisioned queue {} (dead letters to {}), buckets {} and {}, table {}, topic {}",
+				this.properties.queue(), this.properties.deadLetterQueue(), sourceBucket,
+				this.properties.outputBucket(), this.properties.table(), this.properties.topic());
+	}
+
+	private String createQueue(String name, Map<QueueAttributeName, String> attributes) {
+		String url = this.sqs.createQueue((request) -> request.queueName(name).attributes(attributes))
+			.join()
+			.queueUrl();
+		return this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+			.join()
+			.attributes()
+			.get(QueueAttributeName.QUEUE_ARN);
+	}
+
+	private void createBucket(String bucket) {
+		try {
+			this.s3.createBucket((request) -> request.bucket(bucket));
+		}
+		catch (BucketAlreadyOwnedByYouException ex) {
+			// Already there: provisioning is idempotent.
+		}
+	}
+
+	private void createTable(String table) {
+		try {
+			this.dynamo.describeTable((request) -> request.tableName(table));
+			return;
+		}
+		catch (ResourceNotFoundException ex) {
+			// Created below.
+		}
+		this.dynamo.createTable((request) -> request.tableName(table)
+			.billingMode(BillingMode.PAY_PER_REQUEST)
+			.attributeDefinitions(
+					(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
+			.keySchema(List.of(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
+				.attributeName("imageId")
+				.keyType(KeyType.HASH)
+				.build())));
+		this.dynamo.waiter().waitUntilTableExists((request) -> request.tableName(table));
+	}
+
+	/** The queue properties accept a name or a URL; queues are created by name. */
+	static String queueName(String queue) {
+		return queue.substring(queue.lastIndexOf('/') + 1);
+	}
+
+}
