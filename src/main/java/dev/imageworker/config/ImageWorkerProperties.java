@@ -45,6 +45,12 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
 		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision) {
 
+	/**
+	 * The bean name under which {@code @ConfigurationPropertiesScan} registers these
+	 * properties.
+	 */
+	public static final String BEAN_NAME = "image-worker-dev.imageworker.config.ImageWorkerProperties";
+
 	private static final Map<String, Integer> DEFAULT_VARIANTS = Map.of("thumb", 256, "medium", 1024);
 
 	public ImageWorkerProperties {

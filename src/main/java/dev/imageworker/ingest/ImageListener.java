@@ -1,5 +1,6 @@
 package dev.imageworker.ingest;
 
+import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.pipeline.Disposition;
 import dev.imageworker.pipeline.ImagePipeline;
 import dev.imageworker.pipeline.ReceivedMessage;
@@ -24,7 +25,13 @@ class ImageListener {
 		this.pipeline = pipeline;
 	}
 
-	@SqsListener("${image-worker.queue}")
+	/**
+	 * The bound properties, defaults included; a placeholder would see only explicit
+	 * values.
+	 */
+	private static final String QUEUE = "#{@'" + ImageWorkerProperties.BEAN_NAME + "'.queue()}";
+
+	@SqsListener(QUEUE)
 	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
 		String receiveCount = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
 		ReceivedMessage received = new ReceivedMessage(message.messageId(), message.body(),

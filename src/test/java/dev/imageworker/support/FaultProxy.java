@@ -1,0 +1,145 @@
+package dev.imageworker.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An HTTP proxy in front of the local AWS that answers chosen requests with a real 503
+ * SlowDown, as S3 does under load, and forwards everything else untouched. The AWS SDK
+ * sees a genuine server error on the wire, its retries included.
+ */
+public final class FaultProxy implements AutoCloseable {
+
+	private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
+			"transfer-encoding", "keep-alive");
+
+	private static final byte[] SLOW_DOWN = """
+			<?xml version="1.0" encoding="UTF-8"?>
+			<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"""
+		.getBytes(StandardCharsets.UTF_8);
+
+	private final URI target;
+
+	private final HttpServer server;
+
+	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+	public FaultProxy(URI target) {
+		this.target = target;
+		try {
+			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		this.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		this.server.createContext("/", this::handle);
+		this.server.start();
+	}
+
+	public URI endpoint() {
+		return URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+	}
+
+	/**
+	 * Fails the next {@code times} requests whose method is {@code method} and whose
+	 * decoded path ends with {@code pathSuffix}.
+	 * @return a counter of the faults served so far
+	 */
+	public AtomicInteger failNext(String method, String pathSuffix, int times) {
+		Fault fault = new Fault(method, pathSuffix, new AtomicInteger(times), new AtomicInteger());
+		this.faults.add(fault);
+		return fault.served();
+	}
+
+	private void handle(HttpExchange exchange) throws IOException {
+		try (exchange) {
+			String path = exchange.getRequestURI().getPath();
+			for (Fault fault : this.faults) {
+				if (fault.matches(exchange.getRequestMethod(), path) && fault.remaining().getAndDecrement() > 0) {
+					fault.served().incrementAndGet();
+					exchange.getRequestBody().readAllBytes();
+					exchange.getResponseHeaders().set("Content-Type", "application/xml");
+					exchange.sendResponseHeaders(503, SLOW_DOWN.length);
+					exchange.getResponseBody().write(SLOW_DOWN);
+					return;
+				}
+			}
+			forward(exchange);
+		}
+	}
+
+	private void forward(HttpExchange exchange) throws IOException {
+		byte[] body;
+		try (InputStream in = exchange.getRequestBody()) {
+			body = in.readAllBytes();
+		}
+		HttpRequest.Builder request = HttpRequest.newBuilder(this.target.resolve(exchange.getRequestURI().toString()))
+			.method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+		exchange.getRequestHeaders().forEach((name, values) -> {
+			if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+				values.forEach((value) -> request.header(name, value));
+			}
+		});
+		HttpResponse<byte[]> response;
+		try {
+			response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+		response.headers().map().forEach((name, values) -> {
+			if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
+				exchange.getResponseHeaders().put(name, values);
+			}
+		});
+		boolean head = "HEAD".equals(exchange.getRequestMethod());
+		if (head) {
+			// A HEAD answer carries the object's length without its body.
+			response.headers()
+				.firstValue("content-length")
+				.ifPresent((length) -> exchange.getResponseHeaders().set("Content-Length", length));
+		}
+		byte[] payload = response.body();
+		exchange.sendResponseHeaders(response.statusCode(), (head || payload.length == 0) ? -1 : payload.length);
+		if (!head && payload.length > 0) {
+			try (OutputStream out = exchange.getResponseBody()) {
+				out.write(payload);
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.server.stop(0);
+	}
+
+	private record Fault(String method, String pathSuffix, AtomicInteger remaining, AtomicInteger served) {
+
+		boolean matches(String requestMethod, String path) {
+			return this.method.equals(requestMethod) && path.endsWith(this.pathSuffix);
+		}
+
+	}
+
+}

@@ -1,0 +1,202 @@
+package dev.imageworker.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Where AWS is for tests and local runs: Testcontainers LocalStack when a Docker engine
+ * answers, else {@code moto_server} on a free loopback port, else a clear error naming
+ * both. One instance per JVM, stopped when the JVM exits.
+ * {@code -Dlocal-aws=moto|localstack} forces a choice.
+ */
+public final class LocalAws {
+
+	/** Pinned: {@code latest} needs an auth token. */
+	public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.4.0";
+
+	private static final Duration STARTUP = Duration.ofSeconds(30);
+
+	private static LocalAws shared;
+
+	private final URI endpoint;
+
+	private final String region;
+
+	private final String description;
+
+	private LocalAws(URI endpoint, String region, String description) {
+		this.endpoint = endpoint;
+		this.region = region;
+		this.description = description;
+	}
+
+	public static synchronized LocalAws shared() {
+		if (shared == null) {
+			shared = start(System.getProperty("local-aws", System.getenv().getOrDefault("LOCAL_AWS", "auto")));
+		}
+		return shared;
+	}
+
+	public static boolean dockerAvailable() {
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private static LocalAws start(String choice) {
+		return switch (choice.toLowerCase(Locale.ROOT)) {
+			case "localstack" -> startLocalStack();
+			case "moto" -> startMoto();
+			default -> dockerAvailable() ? startLocalStack() : startMoto();
+		};
+	}
+
+	public static LocalAws startLocalStack() {
+		LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
+			.withServices("s3", "sqs", "sns", "dynamodb", "cloudwatch");
+		localStack.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop, "localstack-stop"));
+		return new LocalAws(localStack.getEndpoint(), localStack.getRegion(), "LocalStack " + LOCALSTACK_IMAGE);
+	}
+
+	public static LocalAws startMoto() {
+		if (!onPath("moto_server")) {
+			throw new IllegalStateException("No local AWS: start a Docker engine (tests then use Testcontainers "
+					+ "LocalStack) or install moto_server (pip install 'moto[server]').");
+		}
+		int port = freePort();
+		try {
+			Path log = Files.createTempFile("moto-server-", ".log");
+			Process moto = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+				.redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy, "moto-stop"));
+			awaitPort(port, moto, log);
+			return new LocalAws(URI.create("http://127.0.0.1:" + port), "us-east-1",
+					"moto_server on 127.0.0.1:" + port + " (log " + log + ")");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("moto_server did not start", ex);
+		}
+	}
+
+	public URI endpoint() {
+		return this.endpoint;
+	}
+
+	public String region() {
+		return this.region;
+	}
+
+	public String description() {
+		return this.description;
+	}
+
+	/** The Spring Cloud AWS properties that point the worker here. */
+	public Map<String, String> springProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.cloud.aws.endpoint", this.endpoint.toString());
+		properties.put("spring.cloud.aws.region.static", this.region);
+		properties.put("spring.cloud.aws.credentials.access-key", "test");
+		properties.put("spring.cloud.aws.credentials.secret-key", "test");
+		properties.put("spring.cloud.aws.s3.path-style-access-enabled", "true");
+		return properties;
+	}
+
+	public <B extends AwsClientBuilder<B, C>, C> C client(B builder) {
+		return builder.endpointOverride(this.endpoint)
+			.region(Region.of(this.region))
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+			.build();
+	}
+
+	public S3Client s3() {
+		return client(S3Client.builder().forcePathStyle(true));
+	}
+
+	public SqsClient sqs() {
+		return client(SqsClient.builder());
+	}
+
+	public SnsClient sns() {
+		return client(SnsClient.builder());
+	}
+
+	public DynamoDbClient dynamo() {
+		return client(DynamoDbClient.builder());
+	}
+
+	private static boolean onPath(String command) {
+		String path = System.getenv().getOrDefault("PATH", "");
+		for (String dir : path.split(java.io.File.pathSeparator)) {
+			if (Files.isExecutable(Path.of(dir, command))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static void awaitPort(int port, Process process, Path log) throws IOException {
+		long deadline = System.nanoTime() + STARTUP.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!process.isAlive()) {
+				throw new IllegalStateException("moto_server exited: " + Files.readString(log));
+			}
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+				return;
+			}
+			catch (IOException notYet) {
+				sleep(100);
+			}
+		}
+		process.destroy();
+		throw new IllegalStateException("moto_server did not listen on port " + port + " within " + STARTUP);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
