@@ -72,7 +72,14 @@ public final class LocalAws {
 		return switch (choice.toLowerCase(Locale.ROOT)) {
 			case "localstack" -> startLocalStack();
 			case "moto" -> startMoto();
-			default -> dockerAvailable() ? startLocalStack() : startMoto();
+			default -> {
+				if (dockerAvailable()) {
+					yield startLocalStack();
+				}
+				System.out
+					.println("No Docker engine: using moto_server as the local AWS; LocalStack tests are skipped.");
+				yield startMoto();
+			}
 		};
 	}
 

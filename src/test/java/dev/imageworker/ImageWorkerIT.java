@@ -1,0 +1,449 @@
+package dev.imageworker;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.imageworker.support.FaultProxy;
+import dev.imageworker.support.LocalAws;
+import dev.imageworker.support.QueueCollector;
+import dev.imageworker.support.SampleImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.env.Environment;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The worker end to end against a real AWS-compatible server: objects are uploaded to the
+ * upload bucket, S3 notifies the queue, and the test awaits the thumbnails, the DynamoDB
+ * item, the SNS event and the dead-letter queue. The worker's S3 traffic passes a
+ * {@link FaultProxy} so chosen requests can fail the way S3 fails under load.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "image-worker.provision=true", "image-worker.queue=e2e-queue",
+				"image-worker.dead-letter-queue=e2e-dlq", "image-worker.source-buckets=e2e-uploads,e2e-quiet",
+				"image-worker.output-bucket=e2e-thumbnails", "image-worker.table=e2e-images",
+				"image-worker.topic=e2e-events", "image-worker.processing.concurrency=2",
+				"image-worker.processing.retry-backoff=1s", "image-worker.processing.max-retry-backoff=2s" })
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ImageWorkerIT {
+
+	private static final LocalAws aws = LocalAws.shared();
+
+	private static final FaultProxy s3Faults = new FaultProxy(aws.endpoint());
+
+	private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+	private static final String UPLOADS = "e2e-uploads";
+
+	/** A source bucket without notifications, for hand-written events. */
+	private static final String QUIET = "e2e-quiet";
+
+	private static final String THUMBNAILS = "e2e-thumbnails";
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final S3Client s3 = aws.s3();
+
+	private final SqsClient sqs = aws.sqs();
+
+	private final DynamoDbClient dynamo = aws.dynamo();
+
+	private final Environment environment;
+
+	private String queueUrl;
+
+	private QueueCollector deadLetters;
+
+	private QueueCollector events;
+
+	@Autowired
+	ImageWorkerIT(Environment environment) {
+		this.environment = environment;
+	}
+
+	@DynamicPropertySource
+	static void localAws(DynamicPropertyRegistry registry) {
+		aws.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+		registry.add("spring.cloud.aws.s3.endpoint", () -> s3Faults.endpoint().toString());
+	}
+
+	@BeforeAll
+	void subscribeToEventsAndDeadLetters() {
+		this.s3.createBucket((request) -> request.bucket(QUIET));
+		this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName("e2e-queue")).queueUrl();
+		this.deadLetters = new QueueCollector(this.sqs,
+				this.sqs.getQueueUrl((request) -> request.queueName("e2e-dlq")).queueUrl());
+		String eventsUrl = this.sqs.createQueue((request) -> request.queueName("e2e-events-subscriber")).queueUrl();
+		String eventsArn = this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(eventsUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+			.attributes()
+			.get(QueueAttributeName.QUEUE_ARN);
+		try (SnsClient sns = aws.sns()) {
+			String topicArn = sns.createTopic((request) -> request.name("e2e-events")).topicArn();
+			sns.subscribe((request) -> request.topicArn(topicArn)
+				.protocol("sqs")
+				.endpoint(eventsArn)
+				.attributes(Map.of("RawMessageDelivery", "true")));
+		}
+		this.events = new QueueCollector(this.sqs, eventsUrl);
+	}
+
+	@Test
+	void rendersAJpegIntoEveryVariantRecordsAndAnnouncesIt() {
+		byte[] jpeg = SampleImages.jpeg(3000, 2000);
+		upload(UPLOADS, "uploads/alice/sunrise.jpg", jpeg);
+
+		Map<String, AttributeValue> item = awaitFinal("sunrise");
+		String eTag = this.s3.headObject((request) -> request.bucket(UPLOADS).key("uploads/alice/sunrise.jpg"))
+			.eTag()
+			.replace("\"", "");
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("userId").s()).isEqualTo("alice");
+		assertThat(item.get("sourceBucket").s()).isEqualTo(UPLOADS);
+		assertThat(item.get("sourceKey").s()).isEqualTo("uploads/alice/sunrise.jpg");
+		assertThat(item.get("sourceETag").s()).isEqualTo(eTag);
+		assertThat(item.get("sourceBytes").n()).isEqualTo(Integer.toString(jpeg.length));
+		assertThat(item.get("format").s()).isEqualTo("JPEG");
+		assertThat(item.get("width").n()).isEqualTo("3000");
+		assertThat(item.get("height").n()).isEqualTo("2000");
+		assertThat(item.get("attempts").n()).isEqualTo("1");
+		assertThat(item).containsKeys("createdAt", "updatedAt", "processingMillis").doesNotContainKey("error");
+		assertThat(variants(item)).containsExactly("medium 1024x683", "thumb 256x171");
+		for (AttributeValue variant : item.get("variants").l()) {
+			Map<String, AttributeValue> v = variant.m();
+			assertThat(v.get("bucket").s()).isEqualTo(THUMBNAILS);
+			assertThat(v.get("key").s()).isEqualTo("sunrise/" + v.get("name").s() + ".jpg");
+			assertThat(v.get("contentType").s()).isEqualTo("image/jpeg");
+			byte[] stored = download(THUMBNAILS, v.get("key").s());
+			assertThat(Integer.toString(stored.length)).isEqualTo(v.get("bytes").n());
+			BufferedImage thumbnail = SampleImages.decode(stored);
+			assertThat(thumbnail.getWidth() + "x" + thumbnail.getHeight())
+				.isEqualTo(v.get("width").n() + "x" + v.get("height").n());
+		}
+
+		JsonNode event = awaitEvent("sunrise", "COMPLETED");
+		assertThat(event.get("userId").asString()).isEqualTo("alice");
+		assertThat(event.get("sourceBucket").asString()).isEqualTo(UPLOADS);
+		assertThat(event.get("sourceKey").asString()).isEqualTo("uploads/alice/sunrise.jpg");
+		assertThat(event.get("variants")).hasSize(2);
+		assertThat(event.get("variants").get(0).get("key").asString()).isEqualTo("sunrise/medium.jpg");
+		assertThat(event.get("error").isNull()).isTrue();
+	}
+
+	@Test
+	void rendersAPngFlatteningTransparencyOntoWhiteWithoutUpscaling() {
+		upload(UPLOADS, "uploads/bob/logo.png", SampleImages.png(900, 600, true));
+
+		Map<String, AttributeValue> item = awaitFinal("logo");
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("format").s()).isEqualTo("PNG");
+		assertThat(variants(item)).containsExactly("medium 900x600", "thumb 256x171");
+		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, "logo/medium.jpg"));
+		Color corner = new Color(medium.getRGB(3, 3));
+		assertThat(corner.getRed() + corner.getGreen() + corner.getBlue()).isGreaterThan(3 * 245);
+	}
+
+	@Test
+	void turnsAnExifRotatedPhotoUpright() {
+		upload(UPLOADS, "uploads/carol/portrait.jpg", SampleImages.withOrientation(SampleImages.jpeg(1600, 1200), 6));
+
+		Map<String, AttributeValue> item = awaitFinal("portrait");
+		assertThat(item.get("width").n() + "x" + item.get("height").n()).isEqualTo("1200x1600");
+		assertThat(variants(item)).containsExactly("medium 768x1024", "thumb 192x256");
+		// The red marker drawn top-left in the stored pixels shows top-right once
+		// upright.
+		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, "portrait/medium.jpg"));
+		assertThat(isRed(medium.getRGB(medium.getWidth() - 10, 10))).isTrue();
+		assertThat(isRed(medium.getRGB(10, 10))).isFalse();
+	}
+
+	@Test
+	void acceptsKeysWithSpacesPlusSignsAndNonAsciiLetters() {
+		upload(UPLOADS, "uploads/zoë/été 2024+1.jpg", SampleImages.jpeg(800, 600));
+
+		Map<String, AttributeValue> item = awaitFinal("été 2024+1");
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("userId").s()).isEqualTo("zoë");
+		assertThat(item.get("sourceKey").s()).isEqualTo("uploads/zoë/été 2024+1.jpg");
+		assertThat(SampleImages.decode(download(THUMBNAILS, "été 2024+1/thumb.jpg")).getWidth()).isEqualTo(256);
+	}
+
+	@Test
+	void deadLettersATextFileNamedJpg() {
+		upload(UPLOADS, "uploads/dave/notes.jpg", "these are not pixels".getBytes(StandardCharsets.UTF_8));
+
+		assertFailed("notes", "UNSUPPORTED_FORMAT", "uploads/dave/notes.jpg");
+	}
+
+	@Test
+	void deadLettersATruncatedImage() {
+		upload(UPLOADS, "uploads/erin/cut.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
+
+		assertFailed("cut", "CORRUPT_IMAGE", "uploads/erin/cut.jpg");
+	}
+
+	@Test
+	void deadLettersAMessageOfUnknownShapeUnchanged() {
+		String body = "{\"hello\":\"world\",\"marker\":\"unknown-shape\"}";
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
+		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo("INVALID_MESSAGE");
+		assertThat(dead.messageAttributes().get("failure-message").stringValue()).contains("unknown message shape");
+	}
+
+	@Test
+	void processesTheGoodRecordsOfAMessageAndDeadLettersTheForeignBucket() {
+		upload(QUIET, "uploads/frank/good.jpg", SampleImages.jpeg(640, 480));
+		String body = s3Event(record(QUIET, "uploads/frank/good.jpg"),
+				record("someone-elses-bucket", "uploads/mallory/secret.jpg"));
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		assertThat(awaitFinal("good").get("status").s()).isEqualTo("COMPLETED");
+		Map<String, AttributeValue> refused = awaitFinal("secret");
+		assertThat(refused.get("status").s()).isEqualTo("FAILED");
+		assertThat(refused.get("error").m().get("code").s()).isEqualTo("INVALID_MESSAGE");
+		assertThat(refused.get("error").m().get("message").s()).contains("not a configured source bucket");
+		Message dead = awaitDeadLetter(QueueCollector.attribute("image-id", "secret"));
+		assertThat(dead.body()).isEqualTo(body);
+		assertThat(this.s3.listObjectsV2((request) -> request.bucket(THUMBNAILS).prefix("secret/")).contents())
+			.isEmpty();
+	}
+
+	@Test
+	void acknowledgesADuplicateOfACompletedSourceWithoutRenderingOrAnnouncingAgain() {
+		upload(QUIET, "uploads/grace/twice.jpg", SampleImages.jpeg(1000, 700));
+		String body = s3Event(record(QUIET, "uploads/grace/twice.jpg"));
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+		Map<String, AttributeValue> first = awaitFinal("twice");
+		assertThat(first.get("status").s()).isEqualTo("COMPLETED");
+		awaitEvent("twice", "COMPLETED");
+		double duplicatesBefore = imagesCounter("duplicate");
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(imagesCounter("duplicate")).isGreaterThan(duplicatesBefore));
+		Map<String, AttributeValue> after = item("twice");
+		assertThat(after.get("attempts").n()).isEqualTo("1");
+		assertThat(after.get("updatedAt").s()).isEqualTo(first.get("updatedAt").s());
+		assertThat(this.events.matching(eventFor("twice"))).hasSize(1);
+	}
+
+	@Test
+	void deadLettersAnEventWhoseSourceObjectIsGone() {
+		String body = s3Event(record(QUIET, "uploads/heidi/vanished.jpg"));
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		assertFailed("vanished", "SOURCE_NOT_FOUND", "uploads/heidi/vanished.jpg");
+	}
+
+	@Test
+	void retriesATransientFaultAndSucceeds() {
+		// More 503s than the SDK retries by itself, fewer than two receives' worth.
+		AtomicInteger served = s3Faults.failNext("GET", "/uploads/ivan/flaky.jpg", 4);
+		upload(UPLOADS, "uploads/ivan/flaky.jpg", SampleImages.jpeg(1200, 800));
+
+		Map<String, AttributeValue> item = awaitFinal("flaky");
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("attempts").n()).isEqualTo("2");
+		assertThat(served).hasValue(4);
+		assertThat(this.deadLetters.matching(QueueCollector.attribute("image-id", "flaky"))).isEmpty();
+	}
+
+	@Test
+	void deadLettersATransientFaultThatOutlastsEveryReceive() {
+		AtomicInteger served = s3Faults.failNext("GET", "/uploads/judy/doomed.jpg", Integer.MAX_VALUE);
+		upload(UPLOADS, "uploads/judy/doomed.jpg", SampleImages.jpeg(1200, 800));
+
+		Map<String, AttributeValue> item = assertFailed("doomed", "RETRIES_EXHAUSTED", "uploads/judy/doomed.jpg");
+		assertThat(item.get("attempts").n()).isEqualTo("3");
+		assertThat(item.get("error").m().get("message").s()).contains("503");
+		assertThat(served.get()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void ignoresTheS3TestEvent() {
+		String body = "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"e2e-uploads\"}";
+		double before = messagesCounter("acknowledged");
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(messagesCounter("acknowledged")).isGreaterThan(before));
+		assertThat(this.deadLetters.matching((message) -> message.body().equals(body))).isEmpty();
+	}
+
+	@Test
+	void servesHealthInfoMetricsAndPrometheus() {
+		assertThat(get("/actuator/health/liveness")).contains("\"status\":\"UP\"");
+		assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
+		assertThat(get("/actuator/info")).contains("\"java\"");
+		upload(UPLOADS, "uploads/kim/metrics.jpg", SampleImages.jpeg(300, 200));
+		awaitFinal("metrics");
+		assertThat(get("/actuator/metrics")).contains("imageworker.images", "imageworker.render", "imageworker.job");
+		assertThat(get("/actuator/prometheus")).contains("imageworker_images_total{", "outcome=\"completed\"",
+				"imageworker_render_seconds_count{", "engine=");
+	}
+
+	@Test
+	@Order(Integer.MAX_VALUE)
+	void leavesTheMainQueueEmpty() {
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			Map<QueueAttributeName, String> attributes = this.sqs
+				.getQueueAttributes((request) -> request.queueUrl(this.queueUrl)
+					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+				.attributes();
+			assertThat(attributes).containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0")
+				.containsEntry(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0");
+		});
+	}
+
+	private Map<String, AttributeValue> assertFailed(String imageId, String code, String key) {
+		Map<String, AttributeValue> item = awaitFinal(imageId);
+		assertThat(item.get("status").s()).isEqualTo("FAILED");
+		assertThat(item.get("error").m().get("code").s()).isEqualTo(code);
+		assertThat(item.get("error").m().get("message").s()).isNotBlank();
+		assertThat(item).doesNotContainKey("variants");
+		Message dead = awaitDeadLetter(QueueCollector.attribute("image-id", imageId));
+		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo(code);
+		assertThat(dead.messageAttributes().get("failure-message").stringValue())
+			.isEqualTo(item.get("error").m().get("message").s());
+		assertThat(dead.body()).contains("\"Records\"");
+		JsonNode event = awaitEvent(imageId, "FAILED");
+		assertThat(event.get("error").get("code").asString()).isEqualTo(code);
+		assertThat(event.get("sourceKey").asString()).isEqualTo(key);
+		assertThat(event.get("variants")).isEmpty();
+		return item;
+	}
+
+	private void upload(String bucket, String key, byte[] content) {
+		this.s3.putObject((request) -> request.bucket(bucket).key(key), RequestBody.fromBytes(content));
+	}
+
+	private byte[] download(String bucket, String key) {
+		return this.s3.getObjectAsBytes((request) -> request.bucket(bucket).key(key)).asByteArray();
+	}
+
+	private Map<String, AttributeValue> item(String imageId) {
+		return this.dynamo
+			.getItem((request) -> request.tableName("e2e-images")
+				.key(Map.of("imageId", AttributeValue.fromS(imageId)))
+				.consistentRead(true))
+			.item();
+	}
+
+	private Map<String, AttributeValue> awaitFinal(String imageId) {
+		return await().atMost(PATIENCE)
+			.until(() -> item(imageId), (item) -> item != null && item.containsKey("status")
+					&& List.of("COMPLETED", "FAILED").contains(item.get("status").s()));
+	}
+
+	private Message awaitDeadLetter(java.util.function.Predicate<Message> predicate) {
+		return await().atMost(PATIENCE)
+			.until(() -> this.deadLetters.matching(predicate), (found) -> !found.isEmpty())
+			.getFirst();
+	}
+
+	private JsonNode awaitEvent(String imageId, String status) {
+		Message message = await().atMost(PATIENCE)
+			.until(() -> this.events.matching(eventFor(imageId).and(QueueCollector.attribute("status", status))),
+					(found) -> !found.isEmpty())
+			.getFirst();
+		JsonNode event = this.json.readTree(message.body());
+		assertThat(event.get("status").asString()).isEqualTo(status);
+		return event;
+	}
+
+	private java.util.function.Predicate<Message> eventFor(String imageId) {
+		return (message) -> imageId.equals(this.json.readTree(message.body()).path("imageId").asString(null));
+	}
+
+	private static List<String> variants(Map<String, AttributeValue> item) {
+		return item.get("variants")
+			.l()
+			.stream()
+			.map(AttributeValue::m)
+			.map((v) -> v.get("name").s() + " " + v.get("width").n() + "x" + v.get("height").n())
+			.toList();
+	}
+
+	private static boolean isRed(int rgb) {
+		Color color = new Color(rgb);
+		return color.getRed() > 200 && color.getGreen() < 60 && color.getBlue() < 60;
+	}
+
+	private String get(String path) {
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			HttpResponse<String> response = client.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.environment.getProperty("local.server.port") + path))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).as(path).isEqualTo(200);
+			return response.body();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private double imagesCounter(String outcome) {
+		return prometheusTotal("imageworker_images_total", "outcome=\"" + outcome + "\"");
+	}
+
+	private double messagesCounter(String disposition) {
+		return prometheusTotal("imageworker_messages_total", "disposition=\"" + disposition + "\"");
+	}
+
+	private double prometheusTotal(String metric, String label) {
+		return get("/actuator/prometheus").lines()
+			.filter((line) -> line.startsWith(metric + "{") && line.contains(label))
+			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	private static String s3Event(String... records) {
+		return "{\"Records\":[" + String.join(",", records) + "]}";
+	}
+
+	private static String record(String bucket, String key) {
+		String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+		return """
+				{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventName":"ObjectCreated:Put",
+				 "s3":{"bucket":{"name":"%s"},"object":{"key":"%s"}}}""".formatted(bucket, encoded);
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.imageworker.ingest;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MessageParserTests {
+
+	private final MessageParser parser = new MessageParser(JsonMapper.builder().build());
+
+	@Test
+	void readsAnS3EventWithEveryRecordAndDecodedKeys() {
+		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "uploads", "uploads/alice/a.jpg"),
+				record("ObjectCreated:CompleteMultipartUpload", "uploads", "uploads/bob/%C3%A9t%C3%A9+2024%2B1.jpg")));
+
+		assertThat(parsed.rejections()).isEmpty();
+		assertThat(parsed.jobs()).containsExactly(new ImageJob("uploads", "uploads/alice/a.jpg", "a", "alice"),
+				new ImageJob("uploads", "uploads/bob/été 2024+1.jpg", "été 2024+1", "bob"));
+	}
+
+	@Test
+	void decodesAnEncodedSlash() {
+		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fc.png")));
+
+		assertThat(parsed.jobs()).singleElement().satisfies((job) -> {
+			assertThat(job.key()).isEqualTo("uploads/carol/c.png");
+			assertThat(job.imageId()).isEqualTo("c");
+		});
+	}
+
+	@Test
+	void keepsTheGoodRecordsOfAMessageWithABadOne() {
+		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "x/y/good.jpg"),
+				record("ObjectRemoved:Delete", "b", "x/y/gone.jpg")));
+
+		assertThat(parsed.jobs()).extracting(ImageJob::imageId).containsExactly("good");
+		assertThat(parsed.rejections()).singleElement().satisfies((rejection) -> {
+			assertThat(rejection.reason()).contains("ObjectRemoved:Delete");
+			assertThat(rejection.job()).isNotNull();
+		});
+	}
+
+	@Test
+	void ignoresTheS3TestEvent() {
+		ParsedMessage parsed = this.parser.parse("""
+				{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-23T10:00:00Z","Bucket":"b"}""");
+
+		assertThat(parsed.isIgnorable()).isTrue();
+	}
+
+	@Test
+	void unwrapsAnSnsEnvelope() {
+		String inner = s3Event(record("ObjectCreated:Put", "b", "p/u/img.webp"));
+		String envelope = "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\","
+				+ "\"Message\":" + JsonMapper.builder().build().writeValueAsString(inner) + "}";
+
+		assertThat(this.parser.parse(envelope).jobs()).containsExactly(new ImageJob("b", "p/u/img.webp", "img", "u"));
+	}
+
+	@Test
+	void readsAnEventBridgeObjectCreatedEventWithItsKeyAsStored() {
+		ParsedMessage parsed = this.parser.parse("""
+				{"version":"0","detail-type":"Object Created","source":"aws.s3",
+				 "detail":{"bucket":{"name":"b"},"object":{"key":"p/u/a b+c.jpg","size":10}}}""");
+
+		assertThat(parsed.jobs()).containsExactly(new ImageJob("b", "p/u/a b+c.jpg", "a b+c", "u"));
+	}
+
+	@Test
+	void readsADirectJobWithItsOwnImageIdAndUser() {
+		ParsedMessage parsed = this.parser.parse("""
+				{"bucket":"b","s3Key":"any/where.png","imageId":"img-42","userId":"dave"}""");
+
+		assertThat(parsed.jobs()).containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave"));
+	}
+
+	@Test
+	void givesADirectJobWithoutImageIdTheDerivedOne() {
+		ParsedMessage parsed = this.parser.parse("""
+				{"bucket":"b","s3Key":"flat.png"}""");
+
+		assertThat(parsed.jobs()).singleElement()
+			.extracting(ImageJob::imageId)
+			.isEqualTo(
+					UUID.nameUUIDFromBytes("b/flat.png".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+	}
+
+	@Test
+	void rejectsMalformedMessages() {
+		List<String> malformed = List.of("not json", "[1,2]", "42", "{}", "{\"hello\":\"world\"}", "{\"Records\":[]}",
+				"{\"Records\":\"nope\"}",
+				"{\"Records\":[{\"eventSource\":\"aws:sqs\",\"eventName\":\"ObjectCreated:Put\"}]}",
+				"{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{}}]}",
+				"{\"Type\":\"Notification\",\"Message\":\"not json\"}",
+				"{\"detail-type\":\"Object Deleted\",\"detail\":{}}", "{\"detail-type\":\"Object Created\"}",
+				"{\"bucket\":\"b\"}", "{\"bucket\":\"b\",\"s3Key\":\"\"}", "{\"bucket\":7,\"s3Key\":\"k\"}");
+
+		assertThat(malformed).allSatisfy((body) -> {
+			ParsedMessage parsed = this.parser.parse(body);
+			assertThat(parsed.jobs()).as(body).isEmpty();
+			assertThat(parsed.rejections()).as(body).isNotEmpty();
+		});
+	}
+
+	@Test
+	void keepsAKeyWhoseLonePercentCannotBeAnEncoding() {
+		assertThat(MessageParser.decodeKey("p/u/100%.jpg")).isEqualTo("p/u/100%.jpg");
+	}
+
+	static String s3Event(String... records) {
+		return "{\"Records\":[" + String.join(",", records) + "]}";
+	}
+
+	static String record(String eventName, String bucket, String encodedKey) {
+		return """
+				{"eventVersion":"2.1","eventSource":"aws:s3","awsRegion":"us-east-1","eventName":"%s",
+				 "s3":{"bucket":{"name":"%s","arn":"arn:aws:s3:::%s"},"object":{"key":"%s","size":1,"eTag":"e"}}}"""
+			.formatted(eventName, bucket, bucket, encodedKey);
+	}
+
+}

@@ -1,0 +1,60 @@
+package dev.imageworker.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Drains a queue into memory, so tests sharing it can each look for their own messages
+ * without taking each other's.
+ */
+public final class QueueCollector {
+
+	private final SqsClient sqs;
+
+	private final String queueUrl;
+
+	private final List<Message> received = new ArrayList<>();
+
+	public QueueCollector(SqsClient sqs, String queueUrl) {
+		this.sqs = sqs;
+		this.queueUrl = queueUrl;
+	}
+
+	/** Every message received so far that matches, after draining what is waiting. */
+	public synchronized List<Message> matching(Predicate<Message> predicate) {
+		List<Message> batch;
+		do {
+			batch = this.sqs
+				.receiveMessage((request) -> request.queueUrl(this.queueUrl)
+					.maxNumberOfMessages(10)
+					.waitTimeSeconds(1)
+					.messageAttributeNames("All"))
+				.messages();
+			for (Message message : batch) {
+				this.received.add(message);
+				this.sqs
+					.deleteMessage((request) -> request.queueUrl(this.queueUrl).receiptHandle(message.receiptHandle()));
+			}
+		}
+		while (!batch.isEmpty());
+		return this.received.stream().filter(predicate).toList();
+	}
+
+	public List<Message> all() {
+		return matching((message) -> true);
+	}
+
+	public static Predicate<Message> attribute(String name, String value) {
+		return (message) -> message.messageAttributes().containsKey(name)
+				&& value.equals(message.messageAttributes().get(name).stringValue());
+	}
+
+	public static List<Message> copy(List<Message> messages) {
+		return new ArrayList<>(messages);
+	}
+
+}
