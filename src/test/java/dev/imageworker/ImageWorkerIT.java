@@ -60,7 +60,7 @@ class ImageWorkerIT {
 
 	private static final LocalAws aws = LocalAws.shared();
 
-	private static final FaultProxy s3Faults = new FaultProxy(aws.endpoint());
+	private static final FaultProxy faults = new FaultProxy(aws.endpoint());
 
 	private static final Duration PATIENCE = Duration.ofSeconds(90);
 
@@ -95,7 +95,8 @@ class ImageWorkerIT {
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
 		aws.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		registry.add("spring.cloud.aws.s3.endpoint", () -> s3Faults.endpoint().toString());
+		registry.add("spring.cloud.aws.s3.endpoint", () -> faults.endpoint().toString());
+		registry.add("spring.cloud.aws.sns.endpoint", () -> faults.endpoint().toString());
 	}
 
 	@BeforeAll
@@ -272,7 +273,7 @@ class ImageWorkerIT {
 	@Test
 	void retriesATransientFaultAndSucceeds() {
 		// More 503s than the SDK retries by itself, fewer than two receives' worth.
-		AtomicInteger served = s3Faults.failNext("GET", "/uploads/ivan/flaky.jpg", 4);
+		AtomicInteger served = faults.failNext("GET", "/uploads/ivan/flaky.jpg", 4);
 		upload(UPLOADS, "uploads/ivan/flaky.jpg", SampleImages.jpeg(1200, 800));
 
 		Map<String, AttributeValue> item = awaitFinal("flaky");
@@ -284,13 +285,29 @@ class ImageWorkerIT {
 
 	@Test
 	void deadLettersATransientFaultThatOutlastsEveryReceive() {
-		AtomicInteger served = s3Faults.failNext("GET", "/uploads/judy/doomed.jpg", Integer.MAX_VALUE);
+		AtomicInteger served = faults.failNext("GET", "/uploads/judy/doomed.jpg", Integer.MAX_VALUE);
 		upload(UPLOADS, "uploads/judy/doomed.jpg", SampleImages.jpeg(1200, 800));
 
 		Map<String, AttributeValue> item = assertFailed("doomed", "RETRIES_EXHAUSTED", "uploads/judy/doomed.jpg");
 		assertThat(item.get("attempts").n()).isEqualTo("3");
 		assertThat(item.get("error").m().get("message").s()).contains("503");
 		assertThat(served.get()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
+	void announcesOnRedeliveryACompletionWhoseEventFailed() {
+		AtomicInteger served = faults.failNext(
+				(request) -> request.body().contains("Action=Publish") && request.body().contains("quiet-moment"), 3);
+		upload(UPLOADS, "uploads/liam/quiet-moment.jpg", SampleImages.jpeg(900, 600));
+
+		JsonNode event = awaitEvent("quiet-moment", "COMPLETED");
+		assertThat(event.get("variants")).hasSize(2);
+		assertThat(served).hasValue(3);
+		Map<String, AttributeValue> item = await().atMost(PATIENCE)
+			.until(() -> item("quiet-moment"), (found) -> found.containsKey("announcedAt"));
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("attempts").n()).isEqualTo("1");
+		assertThat(this.events.matching(eventFor("quiet-moment"))).hasSize(1);
 	}
 
 	@Test

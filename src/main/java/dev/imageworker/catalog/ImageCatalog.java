@@ -28,6 +28,8 @@ public class ImageCatalog {
 
 	private static final String KEY = "imageId";
 
+	private static final String ANNOUNCED_AT = "announcedAt";
+
 	private final DynamoDbClient dynamo;
 
 	private final String table;
@@ -42,13 +44,27 @@ public class ImageCatalog {
 
 	/**
 	 * Marks the image PROCESSING unless this very source version is already COMPLETED.
-	 * @return false for a duplicate of a completed source
+	 * @return how the claim went; a refused claim tells whether the completion was
+	 * announced
 	 */
-	public boolean claim(ImageJob job, SourceObject source) {
+	public Claim claim(ImageJob job, SourceObject source) {
 		ItemUpdate update = describe(job, source).set("status", s(ImageStatus.PROCESSING.name()))
 			.add("attempts", 1)
 			.remove("error");
-		return write(job, update, notCompletedFor(update, source.eTag()));
+		if (write(job, update, notCompletedFor(update, source.eTag()))) {
+			return new Claim.Claimed();
+		}
+		Map<String, AttributeValue> item = find(job.imageId()).orElseThrow();
+		return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced() : new Claim.Unannounced(variants(item));
+	}
+
+	/**
+	 * Notes that the COMPLETED event went out, so a redelivery that finds the item
+	 * completed knows whether it still has to announce it.
+	 */
+	public void markAnnounced(ImageJob job, SourceObject source) {
+		ItemUpdate update = new ItemUpdate().set(ANNOUNCED_AT, s(this.clock.instant().toString()));
+		write(job, update, update.name("sourceETag") + " = " + update.value(s(source.eTag())));
 	}
 
 	/**
@@ -64,7 +80,8 @@ public class ImageCatalog {
 			.set("height", n(rendering.height()))
 			.set("variants", AttributeValue.fromL(variants.stream().map(ImageCatalog::variant).toList()))
 			.set("processingMillis", n(processingMillis))
-			.remove("error");
+			.remove("error")
+			.remove(ANNOUNCED_AT);
 		String condition = update.name("sourceETag") + " = " + update.value(s(source.eTag())) + " AND "
 				+ update.name("status") + " <> " + update.value(s(ImageStatus.COMPLETED.name()));
 		return write(job, update, condition);
@@ -126,6 +143,17 @@ public class ImageCatalog {
 		return AttributeValue.fromM(Map.of("name", s(variant.name()), "bucket", s(variant.bucket()), "key",
 				s(variant.key()), "width", n(variant.width()), "height", n(variant.height()), "bytes",
 				n(variant.bytes()), "contentType", s(variant.contentType())));
+	}
+
+	private static List<StoredVariant> variants(Map<String, AttributeValue> item) {
+		return item.get("variants")
+			.l()
+			.stream()
+			.map(AttributeValue::m)
+			.map((v) -> new StoredVariant(v.get("name").s(), v.get("bucket").s(), v.get("key").s(),
+					Integer.parseInt(v.get("width").n()), Integer.parseInt(v.get("height").n()),
+					Long.parseLong(v.get("bytes").n()), v.get("contentType").s()))
+			.toList();
 	}
 
 	private static AttributeValue s(String value) {

@@ -1,5 +1,6 @@
 package dev.imageworker.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -128,7 +129,7 @@ public class ImagePipeline {
 			this.metrics.image("retried", null);
 			retries.add(new Retry(job, failure));
 		}
-		this.metrics.job(outcome, java.time.Duration.ofNanos(System.nanoTime() - start));
+		this.metrics.job(outcome, Duration.ofNanos(System.nanoTime() - start));
 	}
 
 	private void failPermanently(ReceivedMessage message, @Nullable ImageJob job, PermanentFailure failure) {

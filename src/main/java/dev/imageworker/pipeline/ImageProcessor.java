@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.imageworker.catalog.Claim;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
@@ -67,9 +68,19 @@ class ImageProcessor {
 					"bucket " + job.bucket() + " is not a configured source bucket");
 		}
 		SourceObject source = this.store.head(job.bucket(), job.key());
-		if (!this.catalog.claim(job, source)) {
-			log.info("Already completed for ETag {}, not rendering again", source.eTag());
-			return false;
+		switch (this.catalog.claim(job, source)) {
+			case Claim.Announced announced -> {
+				log.info("Already completed for ETag {}, not rendering again", source.eTag());
+				return false;
+			}
+			case Claim.Unannounced unannounced -> {
+				log.info("Already completed for ETag {}, announcing what an earlier delivery did not", source.eTag());
+				announce(job, source, unannounced.variants());
+				return false;
+			}
+			case Claim.Claimed claimed -> {
+				// Rendered below.
+			}
 		}
 		// Checked after the claim, so the failure of a new version replaces an older
 		// completion.
@@ -90,10 +101,15 @@ class ImageProcessor {
 			log.info("Completed meanwhile by another delivery, not announcing again");
 			return false;
 		}
-		this.events.publish(ImageEvent.completed(job, stored));
+		announce(job, source, stored);
 		log.info("Completed {} {}x{} into {} variants in {} ms", rendering.format(), rendering.width(),
 				rendering.height(), stored.size(), millis);
 		return true;
+	}
+
+	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants) {
+		this.events.publish(ImageEvent.completed(job, variants));
+		this.catalog.markAnnounced(job, source);
 	}
 
 	/** Deterministic, so a retry or a duplicate overwrites rather than adds. */

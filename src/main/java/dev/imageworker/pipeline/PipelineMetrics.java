@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.imageworker.failure.FailureCode;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.Timer;
 
 import org.springframework.stereotype.Component;
@@ -22,7 +23,7 @@ class PipelineMetrics {
 		this.registry.counter("imageworker.messages", "disposition", disposition).increment();
 	}
 
-	void image(String outcome, FailureCode code) {
+	void image(String outcome, @Nullable FailureCode code) {
 		this.registry.counter("imageworker.images", "outcome", outcome, "code", (code != null) ? code.name() : "none")
 			.increment();
 	}

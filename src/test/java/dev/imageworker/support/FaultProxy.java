@@ -16,14 +16,15 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP proxy in front of the local AWS that answers chosen requests with a real 503
- * SlowDown, as S3 does under load, and forwards everything else untouched. The AWS SDK
- * sees a genuine server error on the wire, its retries included.
+ * An HTTP proxy in front of the local AWS that answers chosen requests with a real 503,
+ * as S3 and SNS do under load, and forwards everything else untouched. The AWS SDK sees a
+ * genuine server error on the wire, its retries included.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -66,33 +67,41 @@ public final class FaultProxy implements AutoCloseable {
 	 * @return a counter of the faults served so far
 	 */
 	public AtomicInteger failNext(String method, String pathSuffix, int times) {
-		Fault fault = new Fault(method, pathSuffix, new AtomicInteger(times), new AtomicInteger());
+		return failNext((request) -> request.method().equals(method) && request.path().endsWith(pathSuffix), times);
+	}
+
+	/**
+	 * Fails the next {@code times} requests that match.
+	 * @return a counter of the faults served so far
+	 */
+	public AtomicInteger failNext(Predicate<Request> matching, int times) {
+		Fault fault = new Fault(matching, new AtomicInteger(times), new AtomicInteger());
 		this.faults.add(fault);
 		return fault.served();
 	}
 
 	private void handle(HttpExchange exchange) throws IOException {
 		try (exchange) {
-			String path = exchange.getRequestURI().getPath();
+			byte[] body;
+			try (InputStream in = exchange.getRequestBody()) {
+				body = in.readAllBytes();
+			}
+			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+					new String(body, StandardCharsets.UTF_8));
 			for (Fault fault : this.faults) {
-				if (fault.matches(exchange.getRequestMethod(), path) && fault.remaining().getAndDecrement() > 0) {
+				if (fault.matching().test(request) && fault.remaining().getAndDecrement() > 0) {
 					fault.served().incrementAndGet();
-					exchange.getRequestBody().readAllBytes();
 					exchange.getResponseHeaders().set("Content-Type", "application/xml");
 					exchange.sendResponseHeaders(503, SLOW_DOWN.length);
 					exchange.getResponseBody().write(SLOW_DOWN);
 					return;
 				}
 			}
-			forward(exchange);
+			forward(exchange, body);
 		}
 	}
 
-	private void forward(HttpExchange exchange) throws IOException {
-		byte[] body;
-		try (InputStream in = exchange.getRequestBody()) {
-			body = in.readAllBytes();
-		}
+	private void forward(HttpExchange exchange, byte[] body) throws IOException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.target.resolve(exchange.getRequestURI().toString()))
 			.method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
 		exchange.getRequestHeaders().forEach((name, values) -> {
@@ -134,12 +143,17 @@ public final class FaultProxy implements AutoCloseable {
 		this.server.stop(0);
 	}
 
-	private record Fault(String method, String pathSuffix, AtomicInteger remaining, AtomicInteger served) {
+	/**
+	 * What a fault can match on.
+	 *
+	 * @param method the HTTP method
+	 * @param path the decoded path
+	 * @param body the body as text (form-encoded for query-protocol services such as SNS)
+	 */
+	public record Request(String method, String path, String body) {
+	}
 
-		boolean matches(String requestMethod, String path) {
-			return this.method.equals(requestMethod) && path.endsWith(this.pathSuffix);
-		}
-
+	private record Fault(Predicate<Request> matching, AtomicInteger remaining, AtomicInteger served) {
 	}
 
 }

@@ -53,8 +53,4 @@ public final class QueueCollector {
 				&& value.equals(message.messageAttributes().get(name).stringValue());
 	}
 
-	public static List<Message> copy(List<Message> messages) {
-		return new ArrayList<>(messages);
-	}
-
 }

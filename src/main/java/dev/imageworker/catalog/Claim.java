@@ -1,0 +1,27 @@
+package dev.imageworker.catalog;
+
+import java.util.List;
+
+import dev.imageworker.storage.StoredVariant;
+
+/** The outcome of claiming an image for rendering. */
+public sealed interface Claim {
+
+	/** The image is PROCESSING for this delivery: render it. */
+	record Claimed() implements Claim {
+	}
+
+	/** This source version is COMPLETED and its event went out: nothing left to do. */
+	record Announced() implements Claim {
+	}
+
+	/**
+	 * This source version is COMPLETED but its event may not have gone out, as after a
+	 * crash or an SNS fault between the two: announce it now.
+	 *
+	 * @param variants the stored variants of the completed item
+	 */
+	record Unannounced(List<StoredVariant> variants) implements Claim {
+	}
+
+}
