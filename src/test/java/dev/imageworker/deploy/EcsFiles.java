@@ -5,12 +5,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.core.SdkPojo;
+import software.amazon.awssdk.core.protocol.MarshallingType;
+import software.amazon.awssdk.core.traits.ListTrait;
 import software.amazon.awssdk.utils.builder.SdkBuilder;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
@@ -29,9 +34,9 @@ final class EcsFiles {
 	private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z_]+)}");
 
 	/**
-	 * The CLI's JSON uses the API's member names (PascalCase for most services, camelCase
-	 * for ECS); the SDK builders have setters for the same names. An unknown name is a
-	 * typo the CLI would also reject.
+	 * The SDK builders have setters named after the API's members; their case differs
+	 * from the wire names at times ({@code OKActions}, {@code setOkActions}), so binding
+	 * ignores case and {@link #checkMembers} holds the file to the exact names.
 	 */
 	private static final JsonMapper JSON = JsonMapper.builder()
 		.enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
@@ -63,10 +68,38 @@ final class EcsFiles {
 		return placeholders.appendTail(rendered).toString();
 	}
 
-	/** Reads a rendered file into the request the builder class builds. */
+	/**
+	 * Reads a rendered file into the request the builder class builds; every member name
+	 * must be the service model's, in its exact case, as the CLI requires.
+	 */
 	@SuppressWarnings("unchecked")
-	<T> T request(Path file, Class<?> builderClass) {
-		return (T) ((SdkBuilder<?, ?>) JSON.readValue(render(file), builderClass)).build();
+	<T extends SdkPojo> T request(Path file, Class<?> builderClass) {
+		T request = (T) ((SdkBuilder<?, ?>) JSON.readValue(render(file), builderClass)).build();
+		checkMembers(json(file), request.sdkFields(), file.toString());
+		return request;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void checkMembers(Map<String, Object> json, List<SdkField<?>> fields, String path) {
+		for (Map.Entry<String, Object> member : json.entrySet()) {
+			SdkField<?> field = fields.stream()
+				.filter((candidate) -> candidate.locationName().equals(member.getKey()))
+				.findFirst()
+				.orElseThrow(() -> new IllegalArgumentException("No member " + member.getKey() + " at " + path
+						+ " (model has " + fields.stream().map(SdkField::locationName).toList() + ")"));
+			String where = path + "." + member.getKey();
+			if (field.marshallingType() == MarshallingType.SDK_POJO) {
+				checkMembers((Map<String, Object>) member.getValue(), field.constructor().get().sdkFields(), where);
+			}
+			else if (field.marshallingType() == MarshallingType.LIST) {
+				SdkField<?> item = field.getRequiredTrait(ListTrait.class).memberFieldInfo();
+				if (item.marshallingType() == MarshallingType.SDK_POJO) {
+					for (Object element : (List<Object>) member.getValue()) {
+						checkMembers((Map<String, Object>) element, item.constructor().get().sdkFields(), where);
+					}
+				}
+			}
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -124,6 +124,21 @@ class IamPoliciesTests {
 		}
 	}
 
+	@Test
+	void onlyEcsTasksOfTheAccountAssumeTheRoles() {
+		for (String role : List.of("task", "execution")) {
+			Map<String, Object> trust = this.files.json(EcsFiles.DIRECTORY.resolve(role + "-role-trust.json"));
+			assertThat(trust).containsEntry("Version", "2012-10-17");
+			assertThat(IamPolicy.of(trust).statements()).singleElement().satisfies((statement) -> {
+				assertThat(statement.effect()).isEqualTo("Allow");
+				assertThat(statement.actions()).containsExactly("sts:AssumeRole");
+				assertThat(statement.raw().get("Principal")).isEqualTo(Map.of("Service", "ecs-tasks.amazonaws.com"));
+				assertThat(statement.condition()).containsEntry("StringEquals",
+						Map.of("aws:SourceAccount", "111122223333"));
+			});
+		}
+	}
+
 	private static void assertAllowed(IamPolicy policy, String action, String resource) {
 		assertThat(policy.allows(action, resource)).as("%s on %s allowed", action, resource).isTrue();
 	}
