@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -64,7 +65,7 @@ public class QueueBacklog {
 						.join()
 						.attributes());
 			}
-			catch (CompletionException | IllegalStateException ex) {
+			catch (CompletionException | SdkException ex) {
 				log.warn("Could not read the backlog of queue {}", queue.name, ex);
 			}
 		}

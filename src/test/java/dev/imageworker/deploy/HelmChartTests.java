@@ -101,6 +101,17 @@ class HelmChartTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void everyConfigMapEntryBindsToAProperty() {
+		Manifests manifests = render(
+				new Helm(CHART).template().set("worker.extraEnv.IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000"));
+
+		Map<String, Object> data = (Map<String, Object>) at(manifests.one("ConfigMap"), "data");
+		assertThat(data).containsEntry("IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000");
+		assertThat(new PropertyEnvironmentVariables().unknown(data.keySet())).isEmpty();
+	}
+
+	@Test
 	void nonDefaultValuesRenderFixedReplicasMetricsAndGivenQueueUrl() {
 		Manifests manifests = render(new Helm(CHART).template()
 			.set("autoscaling.enabled", false)
