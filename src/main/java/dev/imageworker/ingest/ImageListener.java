@@ -4,6 +4,7 @@ import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.pipeline.Disposition;
 import dev.imageworker.pipeline.ImagePipeline;
 import dev.imageworker.pipeline.ReceivedMessage;
+import dev.imageworker.scaling.InFlightTracker;
 import io.awspring.cloud.sqs.annotation.SqsListener;
 import io.awspring.cloud.sqs.listener.Visibility;
 import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
@@ -21,8 +22,11 @@ class ImageListener {
 
 	private final ImagePipeline pipeline;
 
-	ImageListener(ImagePipeline pipeline) {
+	private final InFlightTracker inFlight;
+
+	ImageListener(ImagePipeline pipeline, InFlightTracker inFlight) {
 		this.pipeline = pipeline;
+		this.inFlight = inFlight;
 	}
 
 	/**
@@ -36,9 +40,15 @@ class ImageListener {
 		String receiveCount = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
 		ReceivedMessage received = new ReceivedMessage(message.messageId(), message.body(),
 				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1);
-		switch (this.pipeline.process(received)) {
-			case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
-			case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
+		this.inFlight.begin();
+		try {
+			switch (this.pipeline.process(received)) {
+				case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
+				case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
+			}
+		}
+		finally {
+			this.inFlight.end();
 		}
 	}
 

@@ -1,0 +1,116 @@
+package dev.imageworker.scaling;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import dev.imageworker.config.ImageWorkerProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Gauges of the backlog the worker sees: visible and in-flight messages of its queue and
+ * the depth of the dead-letter queue, refreshed by {@link #refresh()}. The age of the
+ * oldest message is not among the queue attributes SQS returns; it is CloudWatch's
+ * {@code AWS/SQS ApproximateAgeOfOldestMessage}, which the alarms use directly.
+ */
+public class QueueBacklog {
+
+	private static final Logger log = LoggerFactory.getLogger(QueueBacklog.class);
+
+	private final SqsAsyncClient sqs;
+
+	private final List<Watched> watched;
+
+	public QueueBacklog(SqsAsyncClient sqs, ImageWorkerProperties properties, MeterRegistry registry) {
+		this.sqs = sqs;
+		Watched queue = new Watched(properties.queue(), url(sqs, properties.queue()));
+		Watched deadLetters = new Watched(properties.deadLetterQueue(), url(sqs, properties.deadLetterQueue()));
+		this.watched = List.of(queue, deadLetters);
+		gauge(registry, "imageworker.queue.messages", queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "state",
+				"visible", "Messages waiting in the queue");
+		gauge(registry, "imageworker.queue.messages", queue,
+				QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "state", "in-flight",
+				"Messages received by some worker and not yet deleted");
+		gauge(registry, "imageworker.dlq.messages", deadLetters, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+				null, null, "Messages in the dead-letter queue; anything above 0 needs a look");
+	}
+
+	/**
+	 * Reads the attributes of both queues once. A failed read leaves the previous values,
+	 * so one throttled call does not make the backlog look empty. Every 30 s: the rate at
+	 * which CloudWatch's SQS metrics update, inside the CloudWatch registry's one-minute
+	 * step.
+	 */
+	@Scheduled(fixedDelay = 30, initialDelay = 5, timeUnit = TimeUnit.SECONDS)
+	public void refresh() {
+		for (Watched queue : this.watched) {
+			try {
+				queue.attributes
+					.set(this.sqs
+						.getQueueAttributes((request) -> request.queueUrl(queue.url.get())
+							.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+									QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+						.join()
+						.attributes());
+			}
+			catch (CompletionException | SdkException ex) {
+				log.warn("Could not read the backlog of queue {}", queue.name, ex);
+			}
+		}
+	}
+
+	private static void gauge(MeterRegistry registry, String name, Watched queue, QueueAttributeName attribute,
+			String tag, String tagValue, String description) {
+		Gauge.Builder<Watched> builder = Gauge.builder(name, queue, (watched) -> watched.value(attribute))
+			.description(description)
+			.tag("queue", queue.name);
+		if (tag != null) {
+			builder.tag(tag, tagValue);
+		}
+		builder.register(registry);
+	}
+
+	private static Supplier<String> url(SqsAsyncClient sqs, String queue) {
+		return SingletonSupplier
+			.of(() -> isUrl(queue) ? queue : sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl());
+	}
+
+	private static boolean isUrl(String queue) {
+		return queue.startsWith("https://") || queue.startsWith("http://");
+	}
+
+	/** A queue by its configured name or URL, with the attributes last read. */
+	private static final class Watched {
+
+		private final String name;
+
+		private final Supplier<String> url;
+
+		private final AtomicReference<Map<QueueAttributeName, String>> attributes = new AtomicReference<>(Map.of());
+
+		Watched(String queue, Supplier<String> url) {
+			this.name = isUrl(queue) ? queue.substring(queue.lastIndexOf('/') + 1) : queue;
+			this.url = url;
+		}
+
+		/** NaN until read, so dashboards show a gap rather than a false 0. */
+		double value(QueueAttributeName attribute) {
+			String value = this.attributes.get().get(attribute);
+			return (value != null) ? Double.parseDouble(value) : Double.NaN;
+		}
+
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.imageworker.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Dockerfile: valid syntax (dockerfile-utils), pinned bases, layered jar in cache
+ * order, numeric non-root user, JVM sized from the container.
+ */
+class DockerfileTests {
+
+	private static final Path DOCKERFILE = Path.of("Dockerfile");
+
+	private final String dockerfile = read(DOCKERFILE);
+
+	private final List<String> instructions = instructions(this.dockerfile);
+
+	@Test
+	void lintsClean() throws IOException, InterruptedException {
+		Process lint = new ProcessBuilder(linter()).redirectErrorStream(true).start();
+		String output = new String(lint.getInputStream().readAllBytes());
+		assertThat(lint.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(lint.exitValue()).as("dockerfile-utils lint:%n%s", output).isZero();
+	}
+
+	@Test
+	void everyBaseImageIsPinnedToAVersion() {
+		List<String> bases = this.instructions.stream()
+			.filter((line) -> line.startsWith("FROM "))
+			.map((line) -> line.split("\\s+")[1])
+			.toList();
+
+		assertThat(bases).hasSizeGreaterThanOrEqualTo(2)
+			.allMatch((image) -> image.matches("eclipse-temurin:\\d+\\.\\d+\\.\\d+[_.]\\d+-j(re|dk)-\\w+"),
+					"eclipse-temurin with a full version tag");
+		assertThat(bases.getLast()).as("runtime image").contains(":25.").contains("-jre-");
+	}
+
+	@Test
+	void runsAsANumericNonRootUser() {
+		List<String> users = this.instructions.stream().filter((line) -> line.startsWith("USER ")).toList();
+
+		assertThat(users).isNotEmpty();
+		assertThat(users.getLast()).matches("USER [1-9]\\d*(:\\d+)?");
+	}
+
+	@Test
+	void copiesTheLayersLeastChangingFirst() {
+		Matcher copies = Pattern.compile("COPY --from=\\S+ \\S*/extracted/([\\w-]+)/").matcher(this.dockerfile);
+		List<String> layers = copies.results().map((match) -> match.group(1)).toList();
+
+		assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies",
+				"application");
+		assertThat(this.dockerfile).contains("-Djarmode=tools").contains("extract --layers --launcher");
+	}
+
+	@Test
+	void jvmIsSizedFromTheContainerAndDiesOnOutOfMemory() {
+		String entrypoint = this.instructions.stream()
+			.filter((line) -> line.startsWith("ENTRYPOINT "))
+			.reduce((first, second) -> second)
+			.orElseThrow();
+
+		assertThat(entrypoint).contains("-XX:MaxRAMPercentage=")
+			.contains("-XX:+ExitOnOutOfMemoryError")
+			.contains("-Djava.io.tmpdir=/tmp")
+			.contains("org.springframework.boot.loader.launch.JarLauncher");
+	}
+
+	@Test
+	void installsLibvipsAndNoHealthCheck() {
+		assertThat(this.dockerfile).contains("libvips42").doesNotContain("HEALTHCHECK");
+	}
+
+	@Test
+	void buildContextLeavesOutBuildOutput() {
+		assertThat(read(Path.of(".dockerignore"))).contains("*").doesNotContain("!target");
+	}
+
+	/**
+	 * Installed by CI ({@code npm install -g}); npx fetches it on a developer machine.
+	 */
+	private static List<String> linter() {
+		for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+			if (Files.isExecutable(Path.of(dir, "dockerfile-utils"))) {
+				return List.of("dockerfile-utils", "lint", DOCKERFILE.toString());
+			}
+		}
+		return List.of("npx", "--yes", "dockerfile-utils@0.16.3", "lint", DOCKERFILE.toString());
+	}
+
+	/** Instructions with continuation lines joined and comments dropped. */
+	private static List<String> instructions(String dockerfile) {
+		return List.of(dockerfile.replaceAll("\\\\\\n\\s*", " ").split("\\n"))
+			.stream()
+			.map(String::strip)
+			.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
+			.toList();
+	}
+
+	private static String read(Path path) {
+		try {
+			return Files.readString(path);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,204 @@
+package dev.imageworker.deploy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static dev.imageworker.deploy.Manifests.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * The Helm chart lints, renders secure defaults and rejects values its schema forbids.
+ */
+class HelmChartTests {
+
+	private static final Path CHART = Path.of("helm/image-worker");
+
+	private static final String CONTAINER = "spec.template.spec.containers.0";
+
+	@Test
+	void lintsStrictly() {
+		LintResult result = new Helm(CHART).lint().strict().call();
+
+		assertThat(result.isFailed()).as("helm lint: %s", result.getMessages()).isFalse();
+	}
+
+	@Test
+	void defaultsRenderAHardenedWorkerWithProbes() {
+		Manifests manifests = render(new Helm(CHART).template());
+		Map<String, Object> deployment = manifests.one("Deployment");
+
+		assertThat(at(deployment, CONTAINER + ".livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
+		assertThat(at(deployment, CONTAINER + ".readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+		assertThat(at(deployment, CONTAINER + ".securityContext.readOnlyRootFilesystem")).isEqualTo(true);
+		assertThat(at(deployment, CONTAINER + ".securityContext.runAsNonRoot")).isEqualTo(true);
+		assertThat(at(deployment, CONTAINER + ".securityContext.allowPrivilegeEscalation")).isEqualTo(false);
+		assertThat(at(deployment, CONTAINER + ".securityContext.capabilities.drop")).isEqualTo(List.of("ALL"));
+		assertThat(at(deployment, "spec.template.spec.securityContext.runAsNonRoot")).isEqualTo(true);
+		assertThat(at(deployment, "spec.template.spec.securityContext.seccompProfile.type"))
+			.isEqualTo("RuntimeDefault");
+		assertThat(at(deployment, CONTAINER + ".resources.limits.memory")).isNotNull();
+		assertThat((Integer) at(deployment, "spec.template.spec.terminationGracePeriodSeconds")).isGreaterThan(110);
+		assertThat(at(deployment, CONTAINER + ".volumeMounts")).asInstanceOf(list())
+			.contains(Map.of("name", "tmp", "mountPath", "/tmp"));
+		assertThat(at(deployment, "spec.template.spec.volumes.0.name")).isEqualTo("tmp");
+		assertThat(at(deployment, "spec.template.spec.volumes.0.emptyDir")).isNotNull();
+		assertThat(manifests.all("Ingress")).isEmpty();
+	}
+
+	@Test
+	void serviceAccountCarriesTheIrsaRole() {
+		Manifests manifests = render(new Helm(CHART).template());
+
+		Map<String, Object> account = manifests.one("ServiceAccount");
+		assertThat(at(account, "metadata.annotations")).asInstanceOf(map())
+			.containsEntry("eks.amazonaws.com/role-arn", "arn:aws:iam::111122223333:role/image-worker");
+		assertThat(at(manifests.one("Deployment"), "spec.template.spec.serviceAccountName"))
+			.isEqualTo(at(account, "metadata.name"));
+	}
+
+	@Test
+	void kedaScalesToZeroOnTheQueueWithPodIdentity() {
+		Manifests manifests = render(new Helm(CHART).template());
+
+		Map<String, Object> scaledObject = manifests.one("ScaledObject");
+		assertThat(at(scaledObject, "spec.minReplicaCount")).isEqualTo(0);
+		assertThat(at(scaledObject, "spec.scaleTargetRef.name"))
+			.isEqualTo(at(manifests.one("Deployment"), "metadata.name"));
+		assertThat(at(scaledObject, "spec.triggers.0.type")).isEqualTo("aws-sqs-queue");
+		assertThat(at(scaledObject, "spec.triggers.0.metadata")).asInstanceOf(map())
+			.containsEntry("queueURL", "https://sqs.eu-west-1.amazonaws.com/111122223333/image-processing-queue")
+			.containsEntry("queueLength", "20")
+			.containsEntry("activationQueueLength", "0")
+			.containsEntry("awsRegion", "eu-west-1");
+		Map<String, Object> authentication = manifests.one("TriggerAuthentication");
+		assertThat(at(scaledObject, "spec.triggers.0.authenticationRef.name"))
+			.isEqualTo(at(authentication, "metadata.name"));
+		assertThat(at(authentication, "spec.podIdentity.provider")).isEqualTo("aws");
+		assertThat(at(manifests.one("Deployment"), "spec.replicas")).as("KEDA owns the replica count").isNull();
+		assertThat(manifests.one("PodDisruptionBudget")).isNotNull();
+	}
+
+	@Test
+	void configMapCarriesTheWorkerProperties() {
+		Manifests manifests = render(new Helm(CHART).template());
+
+		assertThat(at(manifests.one("ConfigMap"), "data")).asInstanceOf(map())
+			.containsEntry("IMAGE_WORKER_QUEUE", "image-processing-queue")
+			.containsEntry("IMAGE_WORKER_SOURCE_BUCKETS", "image-uploads")
+			.containsEntry("SPRING_CLOUD_AWS_REGION_STATIC", "eu-west-1");
+		assertThat(at(manifests.one("Deployment"), CONTAINER + ".envFrom.0.configMapRef.name"))
+			.isEqualTo(at(manifests.one("ConfigMap"), "metadata.name"));
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void everyConfigMapEntryBindsToAProperty() {
+		Manifests manifests = render(
+				new Helm(CHART).template().set("worker.extraEnv.IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000"));
+
+		Map<String, Object> data = (Map<String, Object>) at(manifests.one("ConfigMap"), "data");
+		assertThat(data).containsEntry("IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000");
+		assertThat(new PropertyEnvironmentVariables().unknown(data.keySet())).isEmpty();
+	}
+
+	@Test
+	void nonDefaultValuesRenderFixedReplicasMetricsAndGivenQueueUrl() {
+		Manifests manifests = render(new Helm(CHART).template()
+			.set("autoscaling.enabled", false)
+			.set("replicaCount", 3)
+			.set("serviceMonitor.enabled", true)
+			.set("worker.queueUrl", "https://sqs.us-east-2.amazonaws.com/444455556666/jobs")
+			.set("worker.sourceBuckets[0]", "uploads-a")
+			.set("worker.sourceBuckets[1]", "uploads-b")
+			.set("aws.roleArn", "arn:aws:iam::444455556666:role/worker"));
+
+		assertThat(manifests.all("ScaledObject")).isEmpty();
+		assertThat(manifests.all("TriggerAuthentication")).isEmpty();
+		assertThat(at(manifests.one("Deployment"), "spec.replicas")).isEqualTo(3);
+		assertThat(at(manifests.one("ServiceMonitor"), "spec.endpoints.0.path")).isEqualTo("/actuator/prometheus");
+		assertThat(at(manifests.one("Service"), "spec.ports.0.targetPort")).isEqualTo("http");
+		assertThat(at(manifests.one("ConfigMap"), "data.IMAGE_WORKER_SOURCE_BUCKETS")).isEqualTo("uploads-a,uploads-b");
+		assertThat(at(manifests.one("ServiceAccount"), "metadata.annotations")).asInstanceOf(map())
+			.containsEntry("eks.amazonaws.com/role-arn", "arn:aws:iam::444455556666:role/worker");
+	}
+
+	@Test
+	void explicitQueueUrlFeedsKeda() {
+		Manifests manifests = render(new Helm(CHART).template()
+			.set("worker.queueUrl", "https://sqs.us-east-2.amazonaws.com/444455556666/jobs")
+			.set("autoscaling.minReplicaCount", 1));
+
+		assertThat(at(manifests.one("ScaledObject"), "spec.triggers.0.metadata.queueURL"))
+			.isEqualTo("https://sqs.us-east-2.amazonaws.com/444455556666/jobs");
+		assertThat(at(manifests.one("ScaledObject"), "spec.minReplicaCount")).isEqualTo(1);
+	}
+
+	@Test
+	void schemaRejectsBadValues() {
+		assertRejected("replicaCount", "many");
+		assertRejected("autoscaling.minReplicaCount", -1);
+		assertRejected("securityContext.readOnlyRootFilesystem", false);
+		assertRejected("terminationGracePeriodSeconds", 30);
+		assertRejected("aws.roleArn", "not-an-arn");
+		assertRejected("image.tag", "latest");
+		assertRejected("replicaCuont", 2);
+	}
+
+	@Test
+	void lintFailsOnValuesTheSchemaForbids(@TempDir Path copy) throws IOException {
+		copyChart(copy);
+		Path values = copy.resolve("values.yaml");
+		Files.writeString(values, Files.readString(values).replace("replicaCount: 1", "replicaCount: many"));
+
+		LintResult result = new Helm(copy).lint().strict().call();
+
+		assertThat(result.isFailed()).isTrue();
+		assertThat(String.join("\n", result.getMessages())).contains("replicaCount");
+	}
+
+	private static void assertRejected(String key, Object value) {
+		assertThatException().as("%s=%s", key, value)
+			.isThrownBy(() -> new Helm(CHART).template().withKubeVersion(KUBE_VERSION).set(key, value).call())
+			.withMessageContaining(key.contains(".") ? key.substring(key.lastIndexOf('.') + 1) : key);
+	}
+
+	/** helm template assumes an old cluster unless told; the chart needs 1.25. */
+	private static final String KUBE_VERSION = "1.31.0";
+
+	private static Manifests render(com.marcnuri.helm.TemplateCommand template) {
+		return Manifests.parse(template.withName("thumbs").withNamespace("media").withKubeVersion(KUBE_VERSION).call());
+	}
+
+	private static void copyChart(Path target) throws IOException {
+		try (Stream<Path> files = Files.walk(CHART)) {
+			for (Path file : files.toList()) {
+				Path destination = target.resolve(CHART.relativize(file).toString());
+				if (Files.isDirectory(file)) {
+					Files.createDirectories(destination);
+				}
+				else {
+					Files.copy(file, destination);
+				}
+			}
+		}
+	}
+
+	private static org.assertj.core.api.InstanceOfAssertFactory<List, org.assertj.core.api.ListAssert<Object>> list() {
+		return org.assertj.core.api.InstanceOfAssertFactories.LIST;
+	}
+
+	private static org.assertj.core.api.InstanceOfAssertFactory<Map, org.assertj.core.api.MapAssert<Object, Object>> map() {
+		return org.assertj.core.api.InstanceOfAssertFactories.MAP;
+	}
+
+}
