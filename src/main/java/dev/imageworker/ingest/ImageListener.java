@@ -20,6 +20,12 @@ import org.springframework.stereotype.Component;
 @Component
 class ImageListener {
 
+	/**
+	 * The bound properties, defaults included; a placeholder would see only explicit
+	 * values.
+	 */
+	private static final String QUEUE = "#{@'" + ImageWorkerProperties.BEAN_NAME + "'.queue()}";
+
 	private final ImagePipeline pipeline;
 
 	private final InFlightTracker inFlight;
@@ -28,12 +34,6 @@ class ImageListener {
 		this.pipeline = pipeline;
 		this.inFlight = inFlight;
 	}
-
-	/**
-	 * The bound properties, defaults included; a placeholder would see only explicit
-	 * values.
-	 */
-	private static final String QUEUE = "#{@'" + ImageWorkerProperties.BEAN_NAME + "'.queue()}";
 
 	@SqsListener(QUEUE)
 	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
