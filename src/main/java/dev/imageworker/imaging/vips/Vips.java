@@ -84,9 +84,9 @@ final class Vips {
 				FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
 						JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
 				4);
-		// (in, &out, width, "height", h, "size", s, NULL)
+		// (in, &out, width, "height", h, "size", s, "export_profile", p, NULL)
 		this.thumbnailImage = variadic(lib, "vips_thumbnail_image", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-				JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
+				JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 3);
 		// (in, &out, space, NULL)
 		this.colourspace = variadic(lib, "vips_colourspace",
 				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
@@ -215,9 +215,11 @@ final class Vips {
 				arena.allocateFrom("option_string"), arena.allocateFrom(loadOptions), MemorySegment.NULL));
 	}
 
-	int thumbnailImage(Arena arena, MemorySegment in, MemorySegment out, int side) {
+	int thumbnailImage(Arena arena, MemorySegment in, MemorySegment out, int side, String exportProfile) {
+		MemorySegment profile = (exportProfile != null) ? arena.allocateFrom(exportProfile) : MemorySegment.NULL;
 		return (int) call(() -> (int) this.thumbnailImage.invokeExact(in, out, side, arena.allocateFrom("height"), side,
-				arena.allocateFrom("size"), SIZE_DOWN, MemorySegment.NULL));
+				arena.allocateFrom("size"), SIZE_DOWN, arena.allocateFrom("export_profile"), profile,
+				MemorySegment.NULL));
 	}
 
 	int colourspace(MemorySegment in, MemorySegment out, int space) {

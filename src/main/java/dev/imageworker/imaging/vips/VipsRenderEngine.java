@@ -72,7 +72,7 @@ public class VipsRenderEngine implements RenderEngine {
 			try {
 				for (Variant variant : spec.variants()) {
 					MemorySegment image = previous.equals(MemorySegment.NULL)
-							? largest(arena, buffer, variant, header.iccProfile()) : smaller(arena, previous, variant);
+							? largest(arena, buffer, format, header, variant) : smaller(arena, previous, variant);
 					this.vips.unref(previous);
 					previous = image;
 					variants.add(new Rendering.RenderedVariant(variant.name(), this.vips.width(image),
@@ -119,18 +119,38 @@ public class VipsRenderEngine implements RenderEngine {
 	}
 
 	/**
-	 * Decodes once, shrinking on load where the format allows (JPEG DCT scaling, WebP,
-	 * HEIF), then makes the result upright, sRGB and opaque, in memory so that smaller
-	 * variants scale from it instead of decoding again. Only an embedded profile is
-	 * converted to sRGB: libvips 8.14 shifts the colours of untagged RGB when asked to
-	 * export sRGB, and converts untagged CMYK with its generic profile anyway.
+	 * Decodes once, shrinking on load where the format allows it, then makes the result
+	 * upright, sRGB and opaque, in memory so that smaller variants scale from it instead
+	 * of decoding again. Only an embedded profile is converted to sRGB: libvips 8.14
+	 * shifts the colours of untagged RGB when asked to export sRGB, and converts untagged
+	 * CMYK with its generic profile anyway.
 	 */
-	private MemorySegment largest(Arena arena, MemorySegment buffer, Variant variant, boolean iccProfile) {
-		String exportProfile = iccProfile ? "srgb" : null;
-		MemorySegment image = run("cannot decode", (out) -> this.vips.thumbnailBuffer(arena, buffer, out,
-				variant.longestSide(), exportProfile, LOAD_OPTIONS), arena);
-		MemorySegment srgb = then(image, "cannot convert to sRGB",
-				(out) -> this.vips.colourspace(image, out, Vips.INTERPRETATION_SRGB), arena);
+	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header,
+			Variant variant) {
+		String exportProfile = header.iccProfile() ? "srgb" : null;
+		MemorySegment image;
+		if (format == ImageFormat.JPEG) {
+			// libvips' own JPEG shrink-on-load keeps a factor of two for its final
+			// resize;
+			// DCT scaling straight to the smallest size at or above the target (as
+			// Pillow's draft mode does) decodes up to four times fewer pixels.
+			int shrink = jpegShrink(header.size(), variant.longestSide());
+			MemorySegment decoded = this.vips.newFromBuffer(buffer,
+					arena.allocateFrom("shrink=" + shrink + "," + LOAD_OPTIONS + ",access=sequential"));
+			if (decoded.equals(MemorySegment.NULL)) {
+				throw corrupt("cannot decode");
+			}
+			image = then(decoded, "cannot decode",
+					(out) -> this.vips.thumbnailImage(arena, decoded, out, variant.longestSide(), exportProfile),
+					arena);
+		}
+		else {
+			image = run("cannot decode", (out) -> this.vips.thumbnailBuffer(arena, buffer, out, variant.longestSide(),
+					exportProfile, LOAD_OPTIONS), arena);
+		}
+		MemorySegment decoded = image;
+		MemorySegment srgb = then(decoded, "cannot convert to sRGB",
+				(out) -> this.vips.colourspace(decoded, out, Vips.INTERPRETATION_SRGB), arena);
 		MemorySegment opaque = srgb;
 		if (this.vips.hasAlpha(srgb)) {
 			opaque = then(srgb, "cannot flatten", (out) -> this.vips.flattenOnto(arena, srgb, out, 255.0, 255.0, 255.0),
@@ -139,9 +159,21 @@ public class VipsRenderEngine implements RenderEngine {
 		return inMemory(opaque);
 	}
 
+	/**
+	 * The largest JPEG DCT scale (1, 2, 4 or 8) that keeps the longest side at or above
+	 * the target.
+	 */
+	static int jpegShrink(Dimensions size, int longestSide) {
+		int shrink = 1;
+		while (shrink < 8 && size.longestSide() / (shrink * 2) >= longestSide) {
+			shrink *= 2;
+		}
+		return shrink;
+	}
+
 	private MemorySegment smaller(Arena arena, MemorySegment previous, Variant variant) {
 		MemorySegment image = run("cannot scale",
-				(out) -> this.vips.thumbnailImage(arena, previous, out, variant.longestSide()), arena);
+				(out) -> this.vips.thumbnailImage(arena, previous, out, variant.longestSide(), null), arena);
 		return inMemory(image);
 	}
 
