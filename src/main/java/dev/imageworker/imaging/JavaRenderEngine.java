@@ -45,6 +45,12 @@ public class JavaRenderEngine implements RenderEngine {
 	private static final Pattern DAMAGE = Pattern
 		.compile("(?i)premature end|corrupt|truncat|unexpected end|end of (file|stream)|missing");
 
+	/**
+	 * The TwelveMonkeys WebP reader decodes the whole image before any subsampling: a 100
+	 * MP WebP needs 400 MB of heap, per job. Other readers subsample while decoding.
+	 */
+	static final long WHOLE_DECODE_MAX_PIXELS = 25_000_000;
+
 	@Override
 	public String name() {
 		return "java";
@@ -82,6 +88,10 @@ public class JavaRenderEngine implements RenderEngine {
 			reader.setInput(input, true, true);
 			Dimensions size = new Dimensions(reader.getWidth(0), reader.getHeight(0));
 			spec.checkPixels(size);
+			if (format == ImageFormat.WEBP && size.pixels() > WHOLE_DECODE_MAX_PIXELS) {
+				throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, size.width() + "x" + size.height()
+						+ " is more than the Java engine decodes of a WebP (" + WHOLE_DECODE_MAX_PIXELS + " pixels)");
+			}
 			ImageReadParam param = reader.getDefaultReadParam();
 			int subsampling = subsampling(size, spec.largestSide());
 			if (subsampling > 1) {
