@@ -7,6 +7,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
@@ -27,6 +32,13 @@ final class Vips {
 
 	/** {@code VIPS_INTERPRETATION_sRGB}. */
 	static final int INTERPRETATION_SRGB = 22;
+
+	/**
+	 * {@code G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG}.
+	 */
+	private static final int G_LOG_LEVELS_BELOW_ERROR = 16 | 32 | 64 | 128;
+
+	private static final Logger logger = LoggerFactory.getLogger(Vips.class);
 
 	private static final Linker LINKER = Linker.nativeLinker();
 
@@ -146,6 +158,16 @@ final class Vips {
 			handle(lib, "vips_cache_set_max", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(0);
 			// The render pool already runs one job per core.
 			handle(lib, "vips_concurrency_set", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(1);
+			// libvips warns on stderr (e.g. about odd EXIF in camera photos), which would
+			// break structured container logs: route its warnings to SLF4J instead.
+			MemorySegment handler = LINKER.upcallStub(
+					MethodHandles.lookup()
+						.findStatic(Vips.class, "log",
+								MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class,
+										MemorySegment.class)),
+					FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
+			handle(lib, "g_log_set_handler", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS))
+				.invoke(Arena.global().allocateFrom("VIPS"), G_LOG_LEVELS_BELOW_ERROR, handler, MemorySegment.NULL);
 		}
 		catch (IllegalStateException ex) {
 			throw ex;
@@ -154,6 +176,19 @@ final class Vips {
 			throw new IllegalStateException("libvips did not start: " + ex, ex);
 		}
 		return new Vips(lib);
+	}
+
+	/**
+	 * The GLib log handler (called from libvips' threads too). It must not throw: an
+	 * exception escaping an upcall ends the JVM.
+	 */
+	private static void log(MemorySegment domain, int level, MemorySegment message, MemorySegment userData) {
+		try {
+			logger.debug("libvips: {}", message.reinterpret(Long.MAX_VALUE).getString(0));
+		}
+		catch (Throwable ex) {
+			// Nothing sensible to do with a failure to log a warning.
+		}
 	}
 
 	private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
