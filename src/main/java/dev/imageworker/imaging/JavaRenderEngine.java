@@ -84,6 +84,7 @@ public class JavaRenderEngine implements RenderEngine {
 	private Decoded decode(ImageFormat format, byte[] source, RenderSpec spec) {
 		ImageReader reader = readerFor(format);
 		List<String> warnings = new ArrayList<>();
+		boolean disposable = true;
 		try (ImageInputStream input = new ByteArrayImageInputStream(source)) {
 			reader.setInput(input, true, true);
 			Dimensions size = new Dimensions(reader.getWidth(0), reader.getHeight(0));
@@ -116,8 +117,18 @@ public class JavaRenderEngine implements RenderEngine {
 			throw new PermanentFailure(FailureCode.CORRUPT_IMAGE, "cannot decode " + format + ": " + ex.getMessage(),
 					ex);
 		}
+		catch (OutOfMemoryError ex) {
+			// After an OutOfMemoryError inside the JDK's native JPEG decoder, dispose()
+			// can
+			// block forever and take the render thread with it; the reader is left to the
+			// garbage collector instead.
+			disposable = false;
+			throw ex;
+		}
 		finally {
-			reader.dispose();
+			if (disposable) {
+				reader.dispose();
+			}
 		}
 	}
 
