@@ -130,10 +130,9 @@ public class VipsRenderEngine implements RenderEngine {
 		String exportProfile = header.iccProfile() ? "srgb" : null;
 		MemorySegment image;
 		if (format == ImageFormat.JPEG) {
-			// libvips' own JPEG shrink-on-load keeps a factor of two for its final
-			// resize;
-			// DCT scaling straight to the smallest size at or above the target (as
-			// Pillow's draft mode does) decodes up to four times fewer pixels.
+			// libvips' own shrink-on-load keeps a factor of two for its final resize.
+			// DCT scaling to the smallest size at or above the target, as Pillow's
+			// draft mode does, decodes up to four times fewer pixels.
 			int shrink = jpegShrink(header.size(), variant.longestSide());
 			MemorySegment decoded = this.vips.newFromBuffer(buffer,
 					arena.allocateFrom("shrink=" + shrink + "," + LOAD_OPTIONS + ",access=sequential"));
