@@ -108,9 +108,7 @@ abstract class AbstractRenderEngineTests {
 
 	@Test
 	void convertsAdobeInvertedCmykWithoutProfile() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] cmyk = SampleImages.imageMagick("-size", "64x64", "xc:rgb(220,30,30)", "-colorspace", "CMYK", "-quality",
-				"95", "jpg:-");
+		byte[] cmyk = magick("-size", "64x64", "xc:rgb(220,30,30)", "-colorspace", "CMYK", "-quality", "95", "jpg:-");
 		Color centre = centre(variant(render(cmyk), "thumb"));
 		// A generic CMYK profile shifts the shade; a negative would be cyan.
 		assertThat(centre.getRed()).as("%s", centre).isGreaterThan(150);
@@ -139,9 +137,8 @@ abstract class AbstractRenderEngineTests {
 
 	@Test
 	void flattensGifTransparencyOntoWhite() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] gif = SampleImages.imageMagick("-size", "64x64", "xc:none", "-fill", "rgb(20,90,200)", "-draw",
-				"circle 32,32 32,12", "gif:-");
+		byte[] gif = magick("-size", "64x64", "xc:none", "-fill", "rgb(20,90,200)", "-draw", "circle 32,32 32,12",
+				"gif:-");
 		BufferedImage thumb = variant(render(gif), "thumb");
 		assertColor(new Color(thumb.getRGB(1, 1)), Color.WHITE, 6);
 		assertColor(centre(thumb), new Color(20, 90, 200), 12);
@@ -149,9 +146,8 @@ abstract class AbstractRenderEngineTests {
 
 	@Test
 	void flattensSixteenBitAlphaOntoWhite() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] png = SampleImages.imageMagick("-size", "64x64", "xc:none", "-fill", "rgb(20,90,200)", "-draw",
-				"circle 32,32 32,12", "-depth", "16", "png64:-");
+		byte[] png = magick("-size", "64x64", "xc:none", "-fill", "rgb(20,90,200)", "-draw", "circle 32,32 32,12",
+				"-depth", "16", "png64:-");
 		BufferedImage thumb = variant(render(png), "thumb");
 		assertColor(new Color(thumb.getRGB(1, 1)), Color.WHITE, 6);
 		assertColor(centre(thumb), new Color(20, 90, 200), 12);
@@ -271,25 +267,22 @@ abstract class AbstractRenderEngineTests {
 
 	@Test
 	void rendersFirstFrameOfAnimatedGif() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] gif = SampleImages.imageMagick("-delay", "10", "-size", "64x64", "xc:rgb(200,30,30)",
-				"xc:rgb(40,60,200)", "-loop", "0", "gif:-");
+		byte[] gif = magick("-delay", "10", "-size", "64x64", "xc:rgb(200,30,30)", "xc:rgb(40,60,200)", "-loop", "0",
+				"gif:-");
 		assertColor(centre(variant(render(gif), "thumb")), new Color(200, 30, 30), 12);
 	}
 
 	@Test
 	void rendersFirstFrameOfAnimatedWebp() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] webp = SampleImages.imageMagick("-delay", "10", "-size", "64x64", "xc:rgb(200,30,30)",
-				"xc:rgb(40,60,200)", "-loop", "0", "-define", "webp:lossless=true", "webp:-");
+		byte[] webp = magick("-delay", "10", "-size", "64x64", "xc:rgb(200,30,30)", "xc:rgb(40,60,200)", "-loop", "0",
+				"-define", "webp:lossless=true", "webp:-");
 		assertColor(centre(variant(render(webp), "thumb")), new Color(200, 30, 30), 12);
 	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "webp:lossless=false", "webp:lossless=true" })
 	void rendersWebp(String define) {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] webp = SampleImages.imageMagick("-size", "400x300", "xc:rgb(30,160,60)", "-define", define, "webp:-");
+		byte[] webp = magick("-size", "400x300", "xc:rgb(30,160,60)", "-define", define, "webp:-");
 		Rendering rendering = render(webp);
 		assertSize(rendering, "thumb", 256, 192);
 		assertColor(centre(variant(rendering, "thumb")), new Color(30, 160, 60), 10);
@@ -297,8 +290,7 @@ abstract class AbstractRenderEngineTests {
 
 	@Test
 	void rendersSixteenBitRgbPng() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] png = SampleImages.imageMagick("-size", "400x300", "xc:rgb(200,30,30)", "-depth", "16", "png48:-");
+		byte[] png = magick("-size", "400x300", "xc:rgb(200,30,30)", "-depth", "16", "png48:-");
 		assertColor(centre(variant(render(png), "thumb")), new Color(200, 30, 30), 8);
 	}
 
@@ -318,8 +310,7 @@ abstract class AbstractRenderEngineTests {
 
 	@Test
 	void rendersHeicOrRefusesItAsUnsupported() {
-		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
-		byte[] heic = SampleImages.imageMagick("-size", "64x64", "xc:rgb(200,30,30)", "heic:-");
+		byte[] heic = magick("-size", "64x64", "xc:rgb(200,30,30)", "heic:-");
 		assertThat(ImageFormat.sniff(heic)).contains(ImageFormat.HEIF);
 		PermanentFailure failure = catchThrowableOfType(PermanentFailure.class, () -> render(heic));
 		if (failure == null) {
@@ -331,6 +322,20 @@ abstract class AbstractRenderEngineTests {
 	}
 
 	// Helpers
+
+	/**
+	 * An image made by ImageMagick; the test is skipped where it is missing or lacks the
+	 * format's delegate.
+	 */
+	static byte[] magick(String... arguments) {
+		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
+		try {
+			return SampleImages.imageMagick(arguments);
+		}
+		catch (IllegalStateException ex) {
+			throw new org.opentest4j.TestAbortedException("ImageMagick cannot write this: " + ex.getMessage(), ex);
+		}
+	}
 
 	Rendering render(byte[] source) {
 		return engine().render(source, SPEC);
