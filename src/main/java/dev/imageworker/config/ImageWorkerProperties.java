@@ -33,6 +33,9 @@ import org.springframework.validation.annotation.Validated;
  * @param limits what the worker refuses to download or decode
  * @param processing concurrency, time limit and retry behaviour
  * @param provision create missing local resources at start-up (local use only)
+ * @param engine which render engine turns images into variants: {@code auto} (libvips
+ * when {@code libvips.so.42} loads, else the pure-Java engine), {@code java} or
+ * {@code vips} (start-up fails when libvips is missing)
  */
 @ConfigurationProperties("image-worker")
 @Validated
@@ -43,7 +46,8 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("image-metadata") @NotBlank String table,
 		@DefaultValue("image-processing-events") @NotBlank String topic, Map<String, @Positive Integer> variants,
 		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
-		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision) {
+		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision,
+		@DefaultValue("auto") Engine engine) {
 
 	/**
 	 * The bean name under which {@code @ConfigurationPropertiesScan} registers these
@@ -65,6 +69,13 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 				.thenComparing(Map.Entry.comparingByKey()))
 			.forEach((entry) -> ordered.put(entry.getKey(), entry.getValue()));
 		return ordered;
+	}
+
+	/** The render engine choices. */
+	public enum Engine {
+
+		AUTO, JAVA, VIPS
+
 	}
 
 	/**

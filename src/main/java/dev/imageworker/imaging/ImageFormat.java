@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
+
 /**
  * Image formats told apart by their magic bytes, never by a key's extension or
  * Content-Type.
@@ -21,6 +24,12 @@ public enum ImageFormat {
 
 	public String mediaType() {
 		return this.mediaType;
+	}
+
+	/** The format of the data, or {@code UNSUPPORTED_FORMAT} for anything unknown. */
+	public static ImageFormat require(byte[] data) {
+		return sniff(data).orElseThrow(() -> new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT,
+				(data.length == 0) ? "empty object" : "not an image of a known format"));
 	}
 
 	public static Optional<ImageFormat> sniff(byte[] data) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -24,13 +25,10 @@ import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import net.coobird.thumbnailator.Thumbnails;
 
-import org.springframework.stereotype.Component;
-
 /**
  * The pure-Java engine: TwelveMonkeys ImageIO readers decode, Thumbnailator scales, the
  * JDK encodes. Always available.
  */
-@Component
 public class JavaRenderEngine implements RenderEngine {
 
 	static {
@@ -39,6 +37,20 @@ public class JavaRenderEngine implements RenderEngine {
 		ImageIO.setUseCache(false);
 	}
 
+	/**
+	 * Reader warnings that mean the pixels are not all there. Others are informational
+	 * (TwelveMonkeys warns, for instance, when it converts CMYK without an embedded
+	 * profile) and must not fail a good image.
+	 */
+	private static final Pattern DAMAGE = Pattern
+		.compile("(?i)premature end|corrupt|truncat|unexpected end|end of (file|stream)|missing");
+
+	/**
+	 * The TwelveMonkeys WebP reader decodes the whole image before any subsampling: a 100
+	 * MP WebP needs 400 MB of heap, per job. Other readers subsample while decoding.
+	 */
+	static final long WHOLE_DECODE_MAX_PIXELS = 25_000_000;
+
 	@Override
 	public String name() {
 		return "java";
@@ -46,9 +58,7 @@ public class JavaRenderEngine implements RenderEngine {
 
 	@Override
 	public Rendering render(byte[] source, RenderSpec spec) {
-		ImageFormat format = ImageFormat.sniff(source)
-			.orElseThrow(() -> new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT,
-					(source.length == 0) ? "empty object" : "not an image of a known format"));
+		ImageFormat format = ImageFormat.require(source);
 		int orientation = ExifOrientation.read(format, source);
 		Decoded decoded = decode(format, source, spec);
 		BufferedImage upright = Orientation.apply(toOpaqueRgb(decoded.image()), orientation);
@@ -74,16 +84,25 @@ public class JavaRenderEngine implements RenderEngine {
 	private Decoded decode(ImageFormat format, byte[] source, RenderSpec spec) {
 		ImageReader reader = readerFor(format);
 		List<String> warnings = new ArrayList<>();
+		boolean disposable = true;
 		try (ImageInputStream input = new ByteArrayImageInputStream(source)) {
 			reader.setInput(input, true, true);
 			Dimensions size = new Dimensions(reader.getWidth(0), reader.getHeight(0));
-			checkPixels(size, spec.maxPixels());
+			spec.checkPixels(size);
+			if (format == ImageFormat.WEBP && size.pixels() > WHOLE_DECODE_MAX_PIXELS) {
+				throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, size.width() + "x" + size.height()
+						+ " is more than the Java engine decodes of a WebP (" + WHOLE_DECODE_MAX_PIXELS + " pixels)");
+			}
 			ImageReadParam param = reader.getDefaultReadParam();
 			int subsampling = subsampling(size, spec.largestSide());
 			if (subsampling > 1) {
 				param.setSourceSubsampling(subsampling, subsampling, 0, 0);
 			}
-			reader.addIIOReadWarningListener((r, warning) -> warnings.add(warning));
+			reader.addIIOReadWarningListener((r, warning) -> {
+				if (DAMAGE.matcher(warning).find()) {
+					warnings.add(warning);
+				}
+			});
 			BufferedImage image = reader.read(0, param);
 			if (!warnings.isEmpty()) {
 				throw new PermanentFailure(FailureCode.CORRUPT_IMAGE,
@@ -98,8 +117,18 @@ public class JavaRenderEngine implements RenderEngine {
 			throw new PermanentFailure(FailureCode.CORRUPT_IMAGE, "cannot decode " + format + ": " + ex.getMessage(),
 					ex);
 		}
+		catch (OutOfMemoryError ex) {
+			// After an OutOfMemoryError inside the JDK's native JPEG decoder, dispose()
+			// can
+			// block forever and take the render thread with it; the reader is left to the
+			// garbage collector instead.
+			disposable = false;
+			throw ex;
+		}
 		finally {
-			reader.dispose();
+			if (disposable) {
+				reader.dispose();
+			}
 		}
 	}
 
@@ -109,17 +138,6 @@ public class JavaRenderEngine implements RenderEngine {
 			throw new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT, format + " images are not supported");
 		}
 		return readers.next();
-	}
-
-	static void checkPixels(Dimensions size, long maxPixels) {
-		if (size.width() <= 0 || size.height() <= 0) {
-			throw new PermanentFailure(FailureCode.CORRUPT_IMAGE,
-					"header declares " + size.width() + "x" + size.height() + " pixels");
-		}
-		if (size.pixels() > maxPixels) {
-			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
-					size.width() + "x" + size.height() + " is more than " + maxPixels + " pixels");
-		}
 	}
 
 	/**

@@ -113,4 +113,212 @@ public final class SampleImages {
 		}
 	}
 
+	/** A flat picture in one colour. */
+	public static BufferedImage flat(int width, int height, Color color) {
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		Graphics2D g = image.createGraphics();
+		try {
+			g.setColor(color);
+			g.fillRect(0, 0, width, height);
+		}
+		finally {
+			g.dispose();
+		}
+		return image;
+	}
+
+	/**
+	 * A palette PNG of four flat vertical bands, the kind that shows dithering streaks
+	 * when a renderer mishandles palettes.
+	 */
+	public static byte[] palettePng(int width, int height) {
+		Color[] bands = { new Color(200, 30, 30), new Color(30, 160, 60), new Color(40, 60, 200),
+				new Color(230, 200, 40) };
+		byte[] r = new byte[bands.length];
+		byte[] g = new byte[bands.length];
+		byte[] b = new byte[bands.length];
+		for (int i = 0; i < bands.length; i++) {
+			r[i] = (byte) bands[i].getRed();
+			g[i] = (byte) bands[i].getGreen();
+			b[i] = (byte) bands[i].getBlue();
+		}
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_INDEXED,
+				new java.awt.image.IndexColorModel(2, bands.length, r, g, b));
+		for (int y = 0; y < height; y++) {
+			for (int x = 0; x < width; x++) {
+				image.getRaster().setSample(x, y, 0, x * bands.length / width);
+			}
+		}
+		return encode(image, "png");
+	}
+
+	/** A progressive JPEG, as many web exports are. */
+	public static byte[] progressiveJpeg(int width, int height) {
+		javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		try (javax.imageio.stream.MemoryCacheImageOutputStream stream = new javax.imageio.stream.MemoryCacheImageOutputStream(
+				out)) {
+			writer.setOutput(stream);
+			javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+			param.setProgressiveMode(javax.imageio.ImageWriteParam.MODE_DEFAULT);
+			writer.write(null, new javax.imageio.IIOImage(picture(width, height, false), null, null), param);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			writer.dispose();
+		}
+		return out.toByteArray();
+	}
+
+	/**
+	 * The JPEG with an APP segment (marker 0xE0 to 0xEF, or 0xFE for a comment) inserted
+	 * right after SOI.
+	 */
+	public static byte[] withSegment(byte[] jpeg, int marker, byte[] payload) {
+		int length = 2 + payload.length;
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(jpeg, 0, 2);
+		out.write(0xFF);
+		out.write(marker);
+		out.write(length >> 8);
+		out.write(length & 0xFF);
+		out.writeBytes(payload);
+		out.write(jpeg, 2, jpeg.length - 2);
+		return out.toByteArray();
+	}
+
+	/** The JPEG with an embedded ICC profile (APP2, a single chunk). */
+	public static byte[] withIccProfile(byte[] jpeg, java.awt.color.ICC_Profile profile) {
+		ByteArrayOutputStream payload = new ByteArrayOutputStream();
+		payload.writeBytes("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		payload.write(1);
+		payload.write(1);
+		payload.writeBytes(profile.getData());
+		return withSegment(jpeg, 0xE2, payload.toByteArray());
+	}
+
+	/**
+	 * An EXIF APP1 payload with IFD0 holding a GPS IFD pointer and a GPS IFD with a
+	 * latitude reference, enough for a reader to report GPS data.
+	 */
+	public static byte[] exifWithGps() {
+		ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4 + 2 + 12 + 4);
+		tiff.put(new byte[] { 'M', 'M', 0, 42 }).putInt(8);
+		tiff.putShort((short) 1);
+		tiff.putShort((short) 0x8825).putShort((short) 4).putInt(1).putInt(26);
+		tiff.putInt(0);
+		tiff.putShort((short) 1);
+		tiff.putShort((short) 1).putShort((short) 2).putInt(2).put(new byte[] { 'N', 0, 0, 0 });
+		tiff.putInt(0);
+		ByteArrayOutputStream payload = new ByteArrayOutputStream();
+		payload.writeBytes("Exif\0\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		payload.writeBytes(tiff.array());
+		return payload.toByteArray();
+	}
+
+	/**
+	 * The JPEG with the frame header (SOF) claiming another size: a header that lies
+	 * about the pixels that follow.
+	 */
+	public static byte[] withDeclaredSize(byte[] jpeg, int width, int height) {
+		byte[] copy = jpeg.clone();
+		for (int pos = 2; pos + 9 < copy.length;) {
+			int marker = copy[pos + 1] & 0xFF;
+			if (marker >= 0xC0 && marker <= 0xC2) {
+				copy[pos + 5] = (byte) (height >> 8);
+				copy[pos + 6] = (byte) height;
+				copy[pos + 7] = (byte) (width >> 8);
+				copy[pos + 8] = (byte) width;
+				return copy;
+			}
+			pos += 2 + (((copy[pos + 2] & 0xFF) << 8) | (copy[pos + 3] & 0xFF));
+		}
+		throw new IllegalArgumentException("no frame header");
+	}
+
+	/**
+	 * A decompression bomb: a greyscale PNG whose header declares width x height pixels
+	 * and whose data is a deflated stream of blank rows, cut after the first megabyte of
+	 * raw rows since a pixel limit must refuse it from the header alone.
+	 */
+	public static byte[] pngBomb(int width, int height) {
+		java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+		deflater.setInput(new byte[1 << 20]);
+		deflater.finish();
+		byte[] idat = new byte[1 << 16];
+		int length = deflater.deflate(idat);
+		deflater.end();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
+		pngChunk(out, "IHDR",
+				ByteBuffer.allocate(13)
+					.putInt(width)
+					.putInt(height)
+					.put((byte) 8)
+					.put((byte) 0)
+					.put((byte) 0)
+					.put((byte) 0)
+					.put((byte) 0)
+					.array());
+		pngChunk(out, "IDAT", Arrays.copyOf(idat, length));
+		pngChunk(out, "IEND", new byte[0]);
+		return out.toByteArray();
+	}
+
+	private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
+		byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+		crc.update(typeBytes);
+		crc.update(data);
+		out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+		out.writeBytes(typeBytes);
+		out.writeBytes(data);
+		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+	}
+
+	/** Whether ImageMagick's {@code convert} is on the PATH. */
+	public static boolean hasImageMagick() {
+		try {
+			return new ProcessBuilder("convert", "-version").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start()
+				.waitFor() == 0;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Runs ImageMagick's {@code convert} with the arguments and returns what it writes to
+	 * stdout (name the output {@code format:-}), for images Java cannot write: CMYK,
+	 * animated GIF and WebP, 16-bit RGB PNG, HEIC.
+	 */
+	public static byte[] imageMagick(String... arguments) {
+		java.util.List<String> command = new java.util.ArrayList<>();
+		command.add("convert");
+		command.addAll(java.util.List.of(arguments));
+		try {
+			Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+			byte[] output = process.getInputStream().readAllBytes();
+			if (process.waitFor() != 0 || output.length == 0) {
+				throw new IllegalStateException("convert failed: " + command);
+			}
+			return output;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 }

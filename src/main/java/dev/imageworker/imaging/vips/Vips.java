@@ -1,0 +1,336 @@
+package dev.imageworker.imaging.vips;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Hand-written FFM downcalls into {@code libvips.so.42}: only the calls the engine makes,
+ * each variadic one bound to the exact optional arguments it is called with (C varargs
+ * need one handle per call shape).
+ */
+final class Vips {
+
+	static final String LIBRARY = "libvips.so.42";
+
+	/** {@code VIPS_SIZE_DOWN}: never upscale. */
+	static final int SIZE_DOWN = 2;
+
+	/** {@code VIPS_INTERPRETATION_sRGB}. */
+	static final int INTERPRETATION_SRGB = 22;
+
+	/**
+	 * {@code G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG}.
+	 */
+	private static final int G_LOG_LEVELS_BELOW_ERROR = 16 | 32 | 64 | 128;
+
+	private static final Logger logger = LoggerFactory.getLogger(Vips.class);
+
+	private static final Linker LINKER = Linker.nativeLinker();
+
+	private final MethodHandle foreignFindLoadBuffer;
+
+	private final MethodHandle imageNewFromBuffer;
+
+	private final MethodHandle imageGetWidth;
+
+	private final MethodHandle imageGetHeight;
+
+	private final MethodHandle imageGetTypeof;
+
+	private final MethodHandle imageHasAlpha;
+
+	private final MethodHandle imageCopyMemory;
+
+	private final MethodHandle thumbnailBuffer;
+
+	private final MethodHandle thumbnailImage;
+
+	private final MethodHandle colourspace;
+
+	private final MethodHandle flatten;
+
+	private final MethodHandle arrayDoubleNew;
+
+	private final MethodHandle areaUnref;
+
+	private final MethodHandle jpegsaveBuffer;
+
+	private final MethodHandle errorBuffer;
+
+	private final MethodHandle errorClear;
+
+	private final MethodHandle objectUnref;
+
+	private final MethodHandle free;
+
+	private Vips(SymbolLookup lib) {
+		this.foreignFindLoadBuffer = handle(lib, "vips_foreign_find_load_buffer",
+				FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
+		// (buf, len, option_string, NULL)
+		this.imageNewFromBuffer = variadic(lib, "vips_image_new_from_buffer",
+				FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS), 3);
+		this.imageGetWidth = handle(lib, "vips_image_get_width", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetHeight = handle(lib, "vips_image_get_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetTypeof = handle(lib, "vips_image_get_typeof", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+		this.imageHasAlpha = handle(lib, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageCopyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
+		// (buf, len, &out, width, "height", h, "size", s, "no_rotate", b,
+		// "export_profile",
+		// p, "option_string", o, NULL)
+		this.thumbnailBuffer = variadic(lib, "vips_thumbnail_buffer",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
+						JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+				4);
+		// (in, &out, width, "height", h, "size", s, "export_profile", p, NULL)
+		this.thumbnailImage = variadic(lib, "vips_thumbnail_image", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+				JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 3);
+		// (in, &out, space, NULL)
+		this.colourspace = variadic(lib, "vips_colourspace",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
+		// (in, &out, "background", array, NULL)
+		this.flatten = variadic(lib, "vips_flatten",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), 2);
+		this.arrayDoubleNew = handle(lib, "vips_array_double_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+		this.areaUnref = handle(lib, "vips_area_unref", FunctionDescriptor.ofVoid(ADDRESS));
+		// (in, &buf, &len, "Q", q, "strip", b, NULL)
+		this.jpegsaveBuffer = variadic(lib, "vips_jpegsave_buffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
+				ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
+		this.errorBuffer = handle(lib, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
+		this.errorClear = handle(lib, "vips_error_clear", FunctionDescriptor.ofVoid());
+		this.objectUnref = handle(lib, "g_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
+		this.free = handle(lib, "g_free", FunctionDescriptor.ofVoid(ADDRESS));
+	}
+
+	private static Vips instance;
+
+	private static IllegalStateException failure;
+
+	/**
+	 * Loads and initialises libvips once per JVM; a failure is remembered, not retried.
+	 * @throws IllegalStateException when the library is missing or does not start
+	 */
+	static synchronized Vips load() {
+		if (instance == null && failure == null) {
+			try {
+				instance = open();
+			}
+			catch (IllegalStateException ex) {
+				failure = ex;
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+		return instance;
+	}
+
+	private static Vips open() {
+		SymbolLookup lib;
+		try {
+			lib = SymbolLookup.libraryLookup(LIBRARY, Arena.global());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(LIBRARY + " cannot be loaded: " + ex.getMessage(), ex);
+		}
+		try (Arena arena = Arena.ofConfined()) {
+			int status = (int) handle(lib, "vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS))
+				.invokeExact(arena.allocateFrom("image-worker"));
+			if (status != 0) {
+				throw new IllegalStateException("vips_init failed");
+			}
+			// The operation cache keys on the input buffer's address, which the next job
+			// may reuse for different bytes; it would also keep decoded images alive.
+			handle(lib, "vips_cache_set_max", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(0);
+			// The render pool already runs one job per core.
+			handle(lib, "vips_concurrency_set", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(1);
+			// libvips warns on stderr (e.g. about odd EXIF in camera photos), which would
+			// break structured container logs: route its warnings to SLF4J instead.
+			MemorySegment handler = LINKER.upcallStub(
+					MethodHandles.lookup()
+						.findStatic(Vips.class, "log",
+								MethodType.methodType(void.class, MemorySegment.class, int.class, MemorySegment.class,
+										MemorySegment.class)),
+					FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
+			handle(lib, "g_log_set_handler", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS))
+				.invoke(Arena.global().allocateFrom("VIPS"), G_LOG_LEVELS_BELOW_ERROR, handler, MemorySegment.NULL);
+		}
+		catch (IllegalStateException ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException("libvips did not start: " + ex, ex);
+		}
+		return new Vips(lib);
+	}
+
+	/**
+	 * The GLib log handler (called from libvips' threads too). It must not throw: an
+	 * exception escaping an upcall ends the JVM.
+	 */
+	private static void log(MemorySegment domain, int level, MemorySegment message, MemorySegment userData) {
+		try {
+			logger.debug("libvips: {}", message.reinterpret(Long.MAX_VALUE).getString(0));
+		}
+		catch (Throwable ex) {
+			// Nothing sensible to do with a failure to log a warning.
+		}
+	}
+
+	private static MethodHandle handle(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
+		return LINKER.downcallHandle(symbol(lib, name), descriptor);
+	}
+
+	private static MethodHandle variadic(SymbolLookup lib, String name, FunctionDescriptor descriptor,
+			int firstVariadic) {
+		return LINKER.downcallHandle(symbol(lib, name), descriptor, Linker.Option.firstVariadicArg(firstVariadic));
+	}
+
+	private static MemorySegment symbol(SymbolLookup lib, String name) {
+		return lib.find(name).orElseThrow(() -> new IllegalStateException(LIBRARY + " lacks " + name));
+	}
+
+	/**
+	 * The loader libvips would pick for the data, e.g. {@code VipsForeignLoadJpegBuffer}.
+	 */
+	String findLoader(MemorySegment buffer) {
+		MemorySegment name = (MemorySegment) call(
+				() -> (MemorySegment) this.foreignFindLoadBuffer.invokeExact(buffer, buffer.byteSize()));
+		return name.equals(MemorySegment.NULL) ? null : name.reinterpret(Long.MAX_VALUE).getString(0);
+	}
+
+	/** A lazy image: only the header is read until pixels are asked for. */
+	MemorySegment newFromBuffer(MemorySegment buffer, MemorySegment options) {
+		return (MemorySegment) call(() -> (MemorySegment) this.imageNewFromBuffer.invokeExact(buffer, buffer.byteSize(),
+				options, MemorySegment.NULL));
+	}
+
+	int width(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetWidth.invokeExact(image));
+	}
+
+	int height(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetHeight.invokeExact(image));
+	}
+
+	/** Whether the image carries the metadata item (GType 0 means absent). */
+	boolean has(Arena arena, MemorySegment image, String name) {
+		MemorySegment field = arena.allocateFrom(name);
+		return (long) call(() -> (long) this.imageGetTypeof.invokeExact(image, field)) != 0;
+	}
+
+	boolean hasAlpha(MemorySegment image) {
+		return (int) call(() -> (int) this.imageHasAlpha.invokeExact(image)) != 0;
+	}
+
+	MemorySegment copyMemory(MemorySegment image) {
+		return (MemorySegment) call(() -> (MemorySegment) this.imageCopyMemory.invokeExact(image));
+	}
+
+	int thumbnailBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int side, String exportProfile,
+			String loadOptions) {
+		MemorySegment profile = (exportProfile != null) ? arena.allocateFrom(exportProfile) : MemorySegment.NULL;
+		return (int) call(() -> (int) this.thumbnailBuffer.invokeExact(buffer, buffer.byteSize(), out, side,
+				arena.allocateFrom("height"), side, arena.allocateFrom("size"), SIZE_DOWN,
+				arena.allocateFrom("no_rotate"), 0, arena.allocateFrom("export_profile"), profile,
+				arena.allocateFrom("option_string"), arena.allocateFrom(loadOptions), MemorySegment.NULL));
+	}
+
+	int thumbnailImage(Arena arena, MemorySegment in, MemorySegment out, int side, String exportProfile) {
+		MemorySegment profile = (exportProfile != null) ? arena.allocateFrom(exportProfile) : MemorySegment.NULL;
+		return (int) call(() -> (int) this.thumbnailImage.invokeExact(in, out, side, arena.allocateFrom("height"), side,
+				arena.allocateFrom("size"), SIZE_DOWN, arena.allocateFrom("export_profile"), profile,
+				MemorySegment.NULL));
+	}
+
+	int colourspace(MemorySegment in, MemorySegment out, int space) {
+		return (int) call(() -> (int) this.colourspace.invokeExact(in, out, space, MemorySegment.NULL));
+	}
+
+	int flattenOnto(Arena arena, MemorySegment in, MemorySegment out, double... background) {
+		MemorySegment values = arena.allocateFrom(JAVA_DOUBLE, background);
+		MemorySegment array = (MemorySegment) call(
+				() -> (MemorySegment) this.arrayDoubleNew.invokeExact(values, background.length));
+		try {
+			return (int) call(() -> (int) this.flatten.invokeExact(in, out, arena.allocateFrom("background"), array,
+					MemorySegment.NULL));
+		}
+		finally {
+			call(() -> {
+				this.areaUnref.invokeExact(array);
+				return null;
+			});
+		}
+	}
+
+	int jpegsaveBuffer(Arena arena, MemorySegment in, MemorySegment buf, MemorySegment len, int quality) {
+		return (int) call(() -> (int) this.jpegsaveBuffer.invokeExact(in, buf, len, arena.allocateFrom("Q"), quality,
+				arena.allocateFrom("strip"), 1, MemorySegment.NULL));
+	}
+
+	/** Takes and clears libvips' error log (it is per process, so may mix jobs). */
+	String takeErrors() {
+		MemorySegment text = (MemorySegment) call(() -> (MemorySegment) this.errorBuffer.invokeExact());
+		String errors = text.equals(MemorySegment.NULL) ? "" : text.reinterpret(Long.MAX_VALUE).getString(0).strip();
+		call(() -> {
+			this.errorClear.invokeExact();
+			return null;
+		});
+		return errors;
+	}
+
+	void unref(MemorySegment object) {
+		if (!object.equals(MemorySegment.NULL)) {
+			call(() -> {
+				this.objectUnref.invokeExact(object);
+				return null;
+			});
+		}
+	}
+
+	void free(MemorySegment memory) {
+		call(() -> {
+			this.free.invokeExact(memory);
+			return null;
+		});
+	}
+
+	static MemorySegment pointer(MemorySegment cell) {
+		return cell.get(ValueLayout.ADDRESS, 0);
+	}
+
+	@FunctionalInterface
+	private interface NativeCall {
+
+		Object invoke() throws Throwable;
+
+	}
+
+	/** Method handles declare Throwable; a downcall itself throws nothing checked. */
+	private static Object call(NativeCall call) {
+		try {
+			return call.invoke();
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

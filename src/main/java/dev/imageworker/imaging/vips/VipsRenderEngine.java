@@ -1,0 +1,232 @@
+package dev.imageworker.imaging.vips;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.Dimensions;
+import dev.imageworker.imaging.ExifOrientation;
+import dev.imageworker.imaging.ImageFormat;
+import dev.imageworker.imaging.RenderEngine;
+import dev.imageworker.imaging.RenderSpec;
+import dev.imageworker.imaging.Rendering;
+import dev.imageworker.imaging.Variant;
+
+/**
+ * The native engine: libvips decodes with shrink-on-load, auto-rotates, converts to sRGB,
+ * flattens onto white and encodes, called through the FFM API.
+ */
+public class VipsRenderEngine implements RenderEngine {
+
+	/**
+	 * The libvips loader each sniffed format must reach: libvips also reads formats the
+	 * worker refuses (SVG can reference external files, PDF, FITS...), so the loader it
+	 * picks is checked against the magic bytes.
+	 */
+	private static final Map<ImageFormat, String> LOADERS = Map.of(ImageFormat.JPEG, "jpeg", ImageFormat.PNG, "png",
+			ImageFormat.GIF, "gif", ImageFormat.WEBP, "webp", ImageFormat.TIFF, "tiff", ImageFormat.BMP, "magick",
+			ImageFormat.HEIF, "heif", ImageFormat.AVIF, "heif");
+
+	/**
+	 * Truncated or damaged data fails instead of rendering grey: a JPEG whose header
+	 * claims more pixels than its data holds only raises a libjpeg warning.
+	 */
+	private static final String LOAD_OPTIONS = "fail_on=warning";
+
+	private final Vips vips;
+
+	/**
+	 * @throws IllegalStateException when libvips is missing or does not start
+	 */
+	public VipsRenderEngine() {
+		this.vips = Vips.load();
+	}
+
+	@Override
+	public String name() {
+		return "vips";
+	}
+
+	@Override
+	public Rendering render(byte[] source, RenderSpec spec) {
+		ImageFormat format = ImageFormat.require(source);
+		int orientation = ExifOrientation.read(format, source);
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment buffer = arena.allocate(source.length);
+			MemorySegment.copy(source, 0, buffer, ValueLayout.JAVA_BYTE, 0, source.length);
+			checkLoader(format, buffer);
+			Header header = header(format, buffer);
+			Dimensions original = header.size();
+			spec.checkPixels(original);
+			Dimensions upright = ExifOrientation.swapsAxes(orientation) ? original.transposed() : original;
+
+			List<Rendering.RenderedVariant> variants = new ArrayList<>();
+			MemorySegment previous = MemorySegment.NULL;
+			try {
+				for (Variant variant : spec.variants()) {
+					MemorySegment image = previous.equals(MemorySegment.NULL)
+							? largest(arena, buffer, format, header, variant) : smaller(arena, previous, variant);
+					this.vips.unref(previous);
+					previous = image;
+					variants.add(new Rendering.RenderedVariant(variant.name(), this.vips.width(image),
+							this.vips.height(image), encode(arena, image, spec.jpegQuality())));
+				}
+			}
+			finally {
+				this.vips.unref(previous);
+			}
+			return new Rendering(format, upright.width(), upright.height(), variants);
+		}
+	}
+
+	private void checkLoader(ImageFormat format, MemorySegment buffer) {
+		String loader = this.vips.findLoader(buffer);
+		this.vips.takeErrors();
+		if (loader == null || !loader.toLowerCase(Locale.ROOT).contains(LOADERS.get(format))) {
+			throw new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT,
+					format + " images are not supported" + ((loader != null) ? " (libvips picks " + loader + ")" : ""));
+		}
+	}
+
+	/**
+	 * What the header tells: the stored size and whether a colour profile is embedded.
+	 */
+	private record Header(Dimensions size, boolean iccProfile) {
+	}
+
+	/** Reads the header only: the image is lazy, no pixel is decoded here. */
+	private Header header(ImageFormat format, MemorySegment buffer) {
+		try (Arena arena = Arena.ofConfined()) {
+			MemorySegment image = this.vips.newFromBuffer(buffer, arena.allocateFrom(""));
+			if (image.equals(MemorySegment.NULL)) {
+				throw corrupt("cannot read the " + format + " header");
+			}
+			try {
+				return new Header(new Dimensions(this.vips.width(image), this.vips.height(image)),
+						this.vips.has(arena, image, "icc-profile-data"));
+			}
+			finally {
+				this.vips.unref(image);
+			}
+		}
+	}
+
+	/**
+	 * Decodes once, shrinking on load where the format allows it, then makes the result
+	 * upright, sRGB and opaque, in memory so that smaller variants scale from it instead
+	 * of decoding again. Only an embedded profile is converted to sRGB: libvips 8.14
+	 * shifts the colours of untagged RGB when asked to export sRGB, and converts untagged
+	 * CMYK with its generic profile anyway.
+	 */
+	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header,
+			Variant variant) {
+		String exportProfile = header.iccProfile() ? "srgb" : null;
+		MemorySegment image;
+		if (format == ImageFormat.JPEG) {
+			// libvips' own shrink-on-load keeps a factor of two for its final resize.
+			// DCT scaling to the smallest size at or above the target, as Pillow's
+			// draft mode does, decodes up to four times fewer pixels.
+			int shrink = jpegShrink(header.size(), variant.longestSide());
+			MemorySegment decoded = this.vips.newFromBuffer(buffer,
+					arena.allocateFrom("shrink=" + shrink + "," + LOAD_OPTIONS + ",access=sequential"));
+			if (decoded.equals(MemorySegment.NULL)) {
+				throw corrupt("cannot decode");
+			}
+			image = then(decoded, "cannot decode",
+					(out) -> this.vips.thumbnailImage(arena, decoded, out, variant.longestSide(), exportProfile),
+					arena);
+		}
+		else {
+			image = run("cannot decode", (out) -> this.vips.thumbnailBuffer(arena, buffer, out, variant.longestSide(),
+					exportProfile, LOAD_OPTIONS), arena);
+		}
+		MemorySegment decoded = image;
+		MemorySegment srgb = then(decoded, "cannot convert to sRGB",
+				(out) -> this.vips.colourspace(decoded, out, Vips.INTERPRETATION_SRGB), arena);
+		MemorySegment opaque = srgb;
+		if (this.vips.hasAlpha(srgb)) {
+			opaque = then(srgb, "cannot flatten", (out) -> this.vips.flattenOnto(arena, srgb, out, 255.0, 255.0, 255.0),
+					arena);
+		}
+		return inMemory(opaque);
+	}
+
+	/**
+	 * The largest JPEG DCT scale (1, 2, 4 or 8) that keeps the longest side at or above
+	 * the target.
+	 */
+	static int jpegShrink(Dimensions size, int longestSide) {
+		int shrink = 1;
+		while (shrink < 8 && size.longestSide() / (shrink * 2) >= longestSide) {
+			shrink *= 2;
+		}
+		return shrink;
+	}
+
+	private MemorySegment smaller(Arena arena, MemorySegment previous, Variant variant) {
+		MemorySegment image = run("cannot scale",
+				(out) -> this.vips.thumbnailImage(arena, previous, out, variant.longestSide(), null), arena);
+		return inMemory(image);
+	}
+
+	/** Runs the lazy pipeline ending in the image, where damaged data is detected. */
+	private MemorySegment inMemory(MemorySegment image) {
+		try {
+			MemorySegment memory = this.vips.copyMemory(image);
+			if (memory.equals(MemorySegment.NULL)) {
+				throw corrupt("cannot decode");
+			}
+			return memory;
+		}
+		finally {
+			this.vips.unref(image);
+		}
+	}
+
+	private byte[] encode(Arena arena, MemorySegment image, int quality) {
+		MemorySegment data = arena.allocate(ValueLayout.ADDRESS);
+		MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
+		if (this.vips.jpegsaveBuffer(arena, image, data, length, quality) != 0) {
+			throw new IllegalStateException("libvips JPEG encoding failed: " + this.vips.takeErrors());
+		}
+		MemorySegment jpeg = Vips.pointer(data);
+		try {
+			return jpeg.reinterpret(length.get(ValueLayout.JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
+		}
+		finally {
+			this.vips.free(jpeg);
+		}
+	}
+
+	/** Runs an operation writing its output image into a fresh cell. */
+	private MemorySegment run(String failure, Function<MemorySegment, Integer> operation, Arena arena) {
+		MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+		if (operation.apply(out) != 0) {
+			throw corrupt(failure);
+		}
+		return Vips.pointer(out);
+	}
+
+	/** Runs an operation on the input, then drops the caller's reference to the input. */
+	private MemorySegment then(MemorySegment input, String failure, Function<MemorySegment, Integer> operation,
+			Arena arena) {
+		try {
+			return run(failure, operation, arena);
+		}
+		finally {
+			this.vips.unref(input);
+		}
+	}
+
+	private PermanentFailure corrupt(String what) {
+		return new PermanentFailure(FailureCode.CORRUPT_IMAGE, what + ": " + this.vips.takeErrors());
+	}
+
+}
