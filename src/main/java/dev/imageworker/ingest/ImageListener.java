@@ -21,8 +21,11 @@ class ImageListener {
 
 	private final ImagePipeline pipeline;
 
-	ImageListener(ImagePipeline pipeline) {
+	private final VisibilityHeartbeat heartbeat;
+
+	ImageListener(ImagePipeline pipeline, VisibilityHeartbeat heartbeat) {
 		this.pipeline = pipeline;
+		this.heartbeat = heartbeat;
 	}
 
 	/**
@@ -36,7 +39,12 @@ class ImageListener {
 		String receiveCount = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
 		ReceivedMessage received = new ReceivedMessage(message.messageId(), message.body(),
 				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1);
-		switch (this.pipeline.process(received)) {
+		Disposition disposition;
+		// Closed before the backoff below, so no extension can overwrite it.
+		try (VisibilityHeartbeat.Beat beat = this.heartbeat.start(message.messageId(), visibility)) {
+			disposition = this.pipeline.process(received);
+		}
+		switch (disposition) {
 			case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
 			case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
 		}
