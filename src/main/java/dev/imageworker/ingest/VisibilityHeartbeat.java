@@ -17,6 +17,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -61,6 +62,7 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	private volatile int inFlightAtShutdown;
 
+	@Autowired
 	VisibilityHeartbeat(ImageWorkerProperties properties) {
 		this(properties.processing().visibilityTimeout(), properties.processing().jobTimeout());
 	}

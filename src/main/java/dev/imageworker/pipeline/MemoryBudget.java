@@ -14,6 +14,7 @@ import javax.imageio.stream.ImageInputStream;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.TransientFailure;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,6 +44,7 @@ class MemoryBudget {
 
 	private final Duration patience;
 
+	@Autowired
 	MemoryBudget(ImageWorkerProperties properties) {
 		this((long) (Runtime.getRuntime().maxMemory() * properties.processing().memoryShare()),
 				properties.limits().maxPixels(), properties.processing().jobTimeout());
