@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import io.awspring.cloud.sqs.listener.Visibility;
@@ -60,7 +61,7 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	private volatile long shutdownStart;
 
-	private volatile int inFlightAtShutdown;
+	private final AtomicInteger drained = new AtomicInteger();
 
 	@Autowired
 	VisibilityHeartbeat(ImageWorkerProperties properties) {
@@ -93,7 +94,6 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	public void onApplicationEvent(ContextClosedEvent event) {
 		// Published before any lifecycle bean stops: the moment polling is about to end.
 		this.shutdownStart = System.nanoTime();
-		this.inFlightAtShutdown = this.inFlight.size();
 	}
 
 	@Override
@@ -106,6 +106,10 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 		this.running = false;
 		int released = 0;
 		for (Beat beat : Set.copyOf(this.inFlight)) {
+			if (!this.inFlight.remove(beat)) {
+				// Finished meanwhile.
+				continue;
+			}
 			beat.close();
 			try {
 				beat.visibility.changeToAsync(0).get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -117,8 +121,8 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 		}
 		this.scheduler.shutdownNow();
 		long millis = (this.shutdownStart != 0) ? (System.nanoTime() - this.shutdownStart) / 1_000_000 : 0;
-		log.info("Shutdown: {} messages in flight when stopping, {} finished in {} ms, {} released for redelivery",
-				this.inFlightAtShutdown, Math.max(0, this.inFlightAtShutdown - released), millis, released);
+		log.info("Shutdown: polling stopped, {} messages finished while draining for {} ms, {} released for redelivery",
+				this.drained.get(), millis, released);
 	}
 
 	@Override
@@ -172,7 +176,11 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 			if (current != null) {
 				current.cancel(false);
 			}
-			VisibilityHeartbeat.this.inFlight.remove(this);
+			// Messages already received are still handed to the listener after polling
+			// stopped, so count what finishes rather than what was in flight.
+			if (VisibilityHeartbeat.this.inFlight.remove(this) && VisibilityHeartbeat.this.shutdownStart != 0) {
+				VisibilityHeartbeat.this.drained.incrementAndGet();
+			}
 		}
 
 	}

@@ -183,7 +183,8 @@ final class Drill implements AutoCloseable {
 	}
 
 	private static boolean isFinal(Map<String, AttributeValue> item) {
-		String status = item.get("status").s();
+		// moto may show an item being created before its attributes are written.
+		String status = item.containsKey("status") ? item.get("status").s() : "";
 		return "COMPLETED".equals(status) || "FAILED".equals(status);
 	}
 
