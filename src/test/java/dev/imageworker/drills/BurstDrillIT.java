@@ -35,8 +35,8 @@ class BurstDrillIT {
 			long peakKib = worker.peakRssKib();
 			worker.terminate(Duration.ofSeconds(60));
 			drill.report(tally,
-					String.format("%d x 20 MP, 8 in flight, -Xmx384m: peak RSS %d MiB (limit 512), %.1f images/s",
-							uploads / 20, peakKib / 1024, uploads / seconds));
+					String.format("%d x 20 MP, 8 in flight, -Xmx%s: peak RSS %d MiB (limit 512), %.1f images/s",
+							uploads / 20, System.getProperty("drill.xmx", "384m"), peakKib / 1024, uploads / seconds));
 			assertThat(alive).as("no OutOfMemoryError exit").isTrue();
 			assertThat(peakKib).as("peak RSS in KiB").isLessThan(CONTAINER_LIMIT_KIB);
 			assertThat(tally.missing()).isZero();

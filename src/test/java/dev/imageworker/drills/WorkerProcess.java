@@ -26,6 +26,12 @@ final class WorkerProcess implements AutoCloseable {
 
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
+	/**
+	 * The maximum heap, as a 512 MiB container would set it; {@code -Ddrill.xmx} tries
+	 * another.
+	 */
+	private static final String HEAP = System.getProperty("drill.xmx", "384m");
+
 	private final Process process;
 
 	private final int port;
@@ -50,7 +56,7 @@ final class WorkerProcess implements AutoCloseable {
 			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
 		}
 		int port = Drill.freePort();
-		List<String> command = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-jar",
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar",
 				JAR.toString(), "--server.port=" + port, "--image-worker.provision=true",
 				"--management.cloudwatch.metrics.export.enabled=false"));
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));

@@ -52,21 +52,21 @@ class OperationsIT {
 	@Test
 	void deadLettersAreListedRedrivenAndImagesLookedUp() throws Exception {
 		try (S3Client s3 = aws.s3()) {
-			s3.putObject((request) -> request.bucket("image-uploads").key("uploads/ops/broken.jpg"),
+			s3.putObject((request) -> request.bucket("image-uploads").key("uploads/ops/ops-broken.jpg"),
 					RequestBody.fromBytes(SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.4)));
 		}
 		await().atMost(Duration.ofSeconds(60))
 			.untilAsserted(() -> assertThat(get("/actuator/deadletters").path("messages").findValuesAsString("imageId"))
-				.contains("broken"));
+				.contains("ops-broken"));
 
 		JsonNode peek = get("/actuator/deadletters");
 		JsonNode again = get("/actuator/deadletters");
 		assertThat(again.path("count").asInt()).as("a peek consumes nothing").isEqualTo(peek.path("count").asInt());
-		JsonNode letter = deadLetter(again, "broken");
+		JsonNode letter = deadLetter(again, "ops-broken");
 		assertThat(letter.path("failureCode").asString()).isEqualTo("CORRUPT_IMAGE");
-		assertThat(letter.path("body").asString()).contains("broken.jpg");
+		assertThat(letter.path("body").asString()).contains("ops-broken.jpg");
 
-		JsonNode image = get("/actuator/images/broken");
+		JsonNode image = get("/actuator/images/ops-broken");
 		assertThat(image.path("status").asString()).isEqualTo("FAILED");
 		assertThat(image.path("error").path("code").asString()).isEqualTo("CORRUPT_IMAGE");
 		assertThat(image.path("attempts").asInt()).isEqualTo(1);
@@ -79,9 +79,9 @@ class OperationsIT {
 		assertThat(this.json.readTree(redrive.body()).path("moved").asInt()).isGreaterThanOrEqualTo(1);
 		// Processed again from the main queue: a second attempt, dead-lettered again.
 		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(get("/actuator/images/broken").path("attempts").asInt()).isEqualTo(2));
+			.untilAsserted(() -> assertThat(get("/actuator/images/ops-broken").path("attempts").asInt()).isEqualTo(2));
 		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(deadLetter(get("/actuator/deadletters"), "broken")).isNotNull());
+			.untilAsserted(() -> assertThat(deadLetter(get("/actuator/deadletters"), "ops-broken")).isNotNull());
 	}
 
 	@Test
