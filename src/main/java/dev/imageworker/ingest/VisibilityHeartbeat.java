@@ -66,7 +66,8 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	@Autowired
 	VisibilityHeartbeat(ImageWorkerProperties properties) {
-		// Waiting for memory to decode and rendering are each bounded by the job time limit.
+		// Waiting for memory to decode and rendering are each bounded by the job time
+		// limit.
 		this(properties.processing().visibilityTimeout(), properties.processing().jobTimeout().multipliedBy(2));
 	}
 

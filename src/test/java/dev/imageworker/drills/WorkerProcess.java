@@ -65,6 +65,8 @@ final class WorkerProcess implements AutoCloseable {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
 				.start();
+			// A failed drill must not leave a worker running.
+			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "drill-worker-stop"));
 			WorkerProcess worker = new WorkerProcess(process, port, log);
 			worker.awaitStatus("/actuator/health/readiness", 200, STARTUP);
 			return worker;
