@@ -41,7 +41,7 @@ class ImageListener {
 				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1);
 		Disposition disposition;
 		// Closed before the backoff below, so no extension can overwrite it.
-		try (VisibilityHeartbeat.Beat beat = this.heartbeat.start(message.messageId(), visibility)) {
+		try (VisibilityHeartbeat.Beat _ = this.heartbeat.start(message.messageId(), visibility)) {
 			disposition = this.pipeline.process(received);
 		}
 		switch (disposition) {

@@ -82,7 +82,7 @@ class ImageProcessor {
 		}
 		byte[] original = this.store.download(job.bucket(), job.key(), source);
 		Rendering rendering;
-		try (MemoryBudget.Lease lease = this.memory.admit(original)) {
+		try (MemoryBudget.Lease _ = this.memory.admit(original)) {
 			rendering = this.renderer.render(original);
 		}
 		List<StoredVariant> stored = new ArrayList<>();

@@ -23,7 +23,7 @@ class VisibilityHeartbeatTests {
 	@Test
 	void extendsByTheTimeoutEveryHalfTimeoutWhileInFlight() throws InterruptedException {
 		VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(Duration.ofSeconds(2), Duration.ofMinutes(1));
-		try (VisibilityHeartbeat.Beat beat = heartbeat.start("m1", this.visibility)) {
+		try (VisibilityHeartbeat.Beat _ = heartbeat.start("m1", this.visibility)) {
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.changes.size() >= 3);
 			assertThat(heartbeat.inFlight()).isEqualTo(1);
 		}
@@ -36,7 +36,7 @@ class VisibilityHeartbeatTests {
 	@Test
 	void stopsExtendingAtTheJobTimeLimit() throws InterruptedException {
 		VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(Duration.ofSeconds(1), Duration.ofMillis(1200));
-		try (VisibilityHeartbeat.Beat beat = heartbeat.start("m1", this.visibility)) {
+		try (VisibilityHeartbeat.Beat _ = heartbeat.start("m1", this.visibility)) {
 			Thread.sleep(3500);
 		}
 		assertThat(this.changes).hasSizeBetween(1, 2);

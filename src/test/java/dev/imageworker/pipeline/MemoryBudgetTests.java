@@ -45,7 +45,7 @@ class MemoryBudgetTests {
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
 		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, Duration.ofMillis(200));
-		try (MemoryBudget.Lease lease = small.admit(header(5472, 3648))) {
+		try (MemoryBudget.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(small.available()).isZero();
 		}
 		assertThat(small.available()).isEqualTo(16 * 1024);
