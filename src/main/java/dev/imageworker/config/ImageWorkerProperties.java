@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -99,10 +101,20 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * @param retryBackoff visibility timeout after the first transient failure, doubled
 	 * on each further receive
 	 * @param maxRetryBackoff cap of the doubled backoff
+	 * @param visibilityTimeout the queue's visibility timeout (provisioned locally with
+	 * it); a message in flight is extended by this much every half of it, so a long
+	 * render is never taken by a second worker
+	 * @param memoryShare share of the maximum heap that decoded images in flight may
+	 * take; an image that does not fit waits before decoding until others finish
+	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
+	 * before they are released to other workers; fits within
+	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}
 	 */
 	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("2m") Duration jobTimeout,
 			@DefaultValue("3") @Min(1) int maxReceiveCount, @DefaultValue("30s") Duration retryBackoff,
-			@DefaultValue("5m") Duration maxRetryBackoff) {
+			@DefaultValue("5m") Duration maxRetryBackoff, @DefaultValue("60s") Duration visibilityTimeout,
+			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare,
+			@DefaultValue("100s") Duration drainTimeout) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

@@ -28,10 +28,13 @@ class ImageListener {
 
 	private final ImagePipeline pipeline;
 
+	private final VisibilityHeartbeat heartbeat;
+
 	private final InFlightTracker inFlight;
 
-	ImageListener(ImagePipeline pipeline, InFlightTracker inFlight) {
+	ImageListener(ImagePipeline pipeline, VisibilityHeartbeat heartbeat, InFlightTracker inFlight) {
 		this.pipeline = pipeline;
+		this.heartbeat = heartbeat;
 		this.inFlight = inFlight;
 	}
 
@@ -42,7 +45,12 @@ class ImageListener {
 				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1);
 		this.inFlight.begin();
 		try {
-			switch (this.pipeline.process(received)) {
+			Disposition disposition;
+			// Closed before the backoff below, so no extension can overwrite it.
+			try (VisibilityHeartbeat.Beat _ = this.heartbeat.start(message.messageId(), visibility)) {
+				disposition = this.pipeline.process(received);
+			}
+			switch (disposition) {
 				case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
 				case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
 			}

@@ -20,6 +20,9 @@ class ListenerConfiguration {
 
 	private static final Duration LONG_POLL = Duration.ofSeconds(20);
 
+	/** Deletions are immediate, so only the last few can still be pending at shutdown. */
+	private static final Duration ACKNOWLEDGEMENT_FLUSH = Duration.ofSeconds(5);
+
 	@Bean
 	SqsMessageListenerContainerFactory<Object> defaultSqsListenerContainerFactory(SqsAsyncClient sqs,
 			ImageWorkerProperties properties) {
@@ -38,7 +41,11 @@ class ListenerConfiguration {
 				.acknowledgementInterval(Duration.ZERO)
 				.acknowledgementThreshold(0)
 				// Creating a missing queue would create it without its redrive policy.
-				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL))
+				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
+				// On stop, polling ends at once and messages in flight get this long to
+				// finish; VisibilityHeartbeat then releases what is left.
+				.listenerShutdownTimeout(properties.processing().drainTimeout())
+				.acknowledgementShutdownTimeout(ACKNOWLEDGEMENT_FLUSH))
 			.build();
 	}
 

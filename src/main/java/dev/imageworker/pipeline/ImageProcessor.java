@@ -39,6 +39,8 @@ class ImageProcessor {
 
 	private final RenderPool renderer;
 
+	private final MemoryBudget memory;
+
 	private final EventPublisher events;
 
 	private final Set<String> sourceBuckets;
@@ -47,11 +49,12 @@ class ImageProcessor {
 
 	private final long maxBytes;
 
-	ImageProcessor(ImageStore store, ImageCatalog catalog, RenderPool renderer, EventPublisher events,
-			ImageWorkerProperties properties) {
+	ImageProcessor(ImageStore store, ImageCatalog catalog, RenderPool renderer, MemoryBudget memory,
+			EventPublisher events, ImageWorkerProperties properties) {
 		this.store = store;
 		this.catalog = catalog;
 		this.renderer = renderer;
+		this.memory = memory;
 		this.events = events;
 		this.sourceBuckets = Set.copyOf(properties.sourceBuckets());
 		this.outputBucket = properties.outputBucket();
@@ -88,7 +91,11 @@ class ImageProcessor {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
 					source.bytes() + " bytes is more than the limit of " + this.maxBytes);
 		}
-		Rendering rendering = this.renderer.render(this.store.download(job.bucket(), job.key(), source));
+		byte[] original = this.store.download(job.bucket(), job.key(), source);
+		Rendering rendering;
+		try (MemoryBudget.Lease _ = this.memory.admit(original)) {
+			rendering = this.renderer.render(original);
+		}
 		List<StoredVariant> stored = new ArrayList<>();
 		for (Rendering.RenderedVariant variant : rendering.variants()) {
 			String key = outputKey(job, variant.name());

@@ -63,7 +63,8 @@ class LocalProvisioner implements InitializingBean {
 		String redrivePolicy = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\""
 				+ this.properties.processing().maxReceiveCount() + "\"}";
 		String queueArn = createQueue(queueName(this.properties.queue()),
-				Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy, QueueAttributeName.VISIBILITY_TIMEOUT, "60",
+				Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy, QueueAttributeName.VISIBILITY_TIMEOUT,
+						Long.toString(this.properties.processing().visibilityTimeout().toSeconds()),
 						QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20"));
 		String sourceBucket = this.properties.sourceBuckets().getFirst();
 		createBucket(sourceBucket);

@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.support.LocalAws;
+import dev.imageworker.support.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -90,12 +91,7 @@ class QueueBacklogIT {
 	}
 
 	private static ImageWorkerProperties properties(String queue, String deadLetters) {
-		return new ImageWorkerProperties(queue, deadLetters, List.of("image-uploads"), "image-thumbnails",
-				"image-metadata", "image-processing-events", Map.of(), 85,
-				new ImageWorkerProperties.Limits(DataSize.ofMegabytes(50), 100_000_000),
-				new ImageWorkerProperties.Processing(1, Duration.ofMinutes(2), 3, Duration.ofSeconds(30),
-						Duration.ofMinutes(5)),
-				false);
+		return TestProperties.bind(Map.of("queue", queue, "dead-letter-queue", deadLetters));
 	}
 
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the long drills against the packaged jar and a local moto_server, and prints their
+# figures (also collected in target/drills/figures.md; worker logs next to it):
+#   crash   200 uploads, kill -9 three times at random moments, restarted each time
+#   sigterm 100 uploads, SIGTERM mid-run, a successor finishes the rest
+#   outage  200 uploads, the AWS endpoint gone for 60 s
+#   burst   1,000 small and large uploads, peak RSS against a 512 MiB container
+# Usage: drills/run-drills.sh [TestClass,...]   (default: all four)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tests="${1:-CrashDrillIT,ShutdownDrillIT,OutageDrillIT,BurstDrillIT}"
+rm -f target/drills/figures.md
+./mvnw -q -DskipTests package
+./mvnw -q -Djacoco.skip=true -Dspring-javaformat.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test="$tests" -Ddrill.scale=full verify
+echo
+echo "| drill | uploads | completed | failed as expected | wrong | lost | duplicates rendered | DLQ | wall time | other |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+cat target/drills/figures.md

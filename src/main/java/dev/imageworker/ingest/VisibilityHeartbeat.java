@@ -1,0 +1,191 @@
+package dev.imageworker.ingest;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.imageworker.config.ImageWorkerProperties;
+import io.awspring.cloud.sqs.listener.Visibility;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * Keeps messages in flight invisible while they are processed, and releases those that
+ * cannot finish when the worker stops. Spring Cloud AWS has no heartbeat of its own
+ * (awspring/spring-cloud-aws#1554): without one, a render longer than the queue's
+ * visibility timeout would be started a second time by another worker.
+ * <p>
+ * Every half visibility timeout each message in flight is hidden for another full
+ * timeout, until it is settled or has been in flight for twice the job time limit (the
+ * longest admission wait plus the longest render); past that the worker is presumed stuck
+ * on it and the queue may hand it to someone else.
+ * <p>
+ * Shutdown: the listener container (highest lifecycle phase) stops polling first and
+ * waits up to the drain timeout for messages in flight; this bean stops after it and
+ * makes whatever is still in flight visible again at once, so another task takes it
+ * without waiting out the visibility timeout.
+ */
+@Component
+class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
+
+	private static final Logger log = LoggerFactory.getLogger(VisibilityHeartbeat.class);
+
+	/** Stops after the listener container, whose registry has the default phase. */
+	private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1;
+
+	private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
+
+	private final ScheduledExecutorService scheduler = Executors
+		.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("visibility-heartbeat-"));
+
+	private final Set<Beat> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final int timeoutSeconds;
+
+	private final Duration period;
+
+	private final Duration limit;
+
+	private volatile boolean running;
+
+	private volatile long shutdownStart;
+
+	private final AtomicInteger drained = new AtomicInteger();
+
+	@Autowired
+	VisibilityHeartbeat(ImageWorkerProperties properties) {
+		// Waiting for memory to decode and rendering are each bounded by the job time
+		// limit.
+		this(properties.processing().visibilityTimeout(), properties.processing().jobTimeout().multipliedBy(2));
+	}
+
+	VisibilityHeartbeat(Duration visibilityTimeout, Duration jobTimeout) {
+		this.timeoutSeconds = (int) Math.max(1, visibilityTimeout.toSeconds());
+		this.period = Duration.ofMillis(Math.max(500, visibilityTimeout.toMillis() / 2));
+		this.limit = jobTimeout;
+	}
+
+	/**
+	 * Starts extending the visibility of a message just received.
+	 * @return the beat to close once the message is settled
+	 */
+	Beat start(String messageId, Visibility visibility) {
+		Beat beat = new Beat(messageId, visibility, System.nanoTime());
+		this.inFlight.add(beat);
+		beat.schedule(this.scheduler.scheduleAtFixedRate(beat::tick, this.period.toMillis(), this.period.toMillis(),
+				TimeUnit.MILLISECONDS));
+		return beat;
+	}
+
+	int inFlight() {
+		return this.inFlight.size();
+	}
+
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		// Published before any lifecycle bean stops: the moment polling is about to end.
+		this.shutdownStart = System.nanoTime();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		int released = 0;
+		for (Beat beat : Set.copyOf(this.inFlight)) {
+			if (!this.inFlight.remove(beat)) {
+				// Finished meanwhile.
+				continue;
+			}
+			beat.close();
+			try {
+				beat.visibility.changeToAsync(0).get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+				released++;
+			}
+			catch (Exception ex) {
+				log.warn("Could not release message {}; it returns after its visibility timeout", beat.messageId, ex);
+			}
+		}
+		this.scheduler.shutdownNow();
+		long millis = (this.shutdownStart != 0) ? (System.nanoTime() - this.shutdownStart) / 1_000_000 : 0;
+		log.info("Shutdown: polling stopped, {} messages finished while draining for {} ms, {} released for redelivery",
+				this.drained.get(), millis, released);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** The heartbeat of one message in flight. */
+	final class Beat implements AutoCloseable {
+
+		private final String messageId;
+
+		private final Visibility visibility;
+
+		private final long started;
+
+		private volatile ScheduledFuture<?> task;
+
+		private Beat(String messageId, Visibility visibility, long started) {
+			this.messageId = messageId;
+			this.visibility = visibility;
+			this.started = started;
+		}
+
+		private void schedule(ScheduledFuture<?> task) {
+			this.task = task;
+		}
+
+		private void tick() {
+			if (System.nanoTime() - this.started > VisibilityHeartbeat.this.limit.toNanos()) {
+				log.warn("Message {} in flight longer than the job time limit {}, no longer extending its visibility",
+						this.messageId, VisibilityHeartbeat.this.limit);
+				this.task.cancel(false);
+				return;
+			}
+			this.visibility.changeToAsync(VisibilityHeartbeat.this.timeoutSeconds).exceptionally((ex) -> {
+				// Also raced by a deletion; the next tick or the redelivery settles it.
+				log.debug("Extending the visibility of message {} failed", this.messageId, ex);
+				return null;
+			});
+		}
+
+		@Override
+		public void close() {
+			ScheduledFuture<?> current = this.task;
+			if (current != null) {
+				current.cancel(false);
+			}
+			// Messages already received are still handed to the listener after polling
+			// stopped, so count what finishes rather than what was in flight.
+			if (VisibilityHeartbeat.this.inFlight.remove(this) && VisibilityHeartbeat.this.shutdownStart != 0) {
+				VisibilityHeartbeat.this.drained.incrementAndGet();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,220 @@
+package dev.imageworker.drills;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The packaged worker jar running as a separate process, as in a container: 384 MiB heap,
+ * exit on OOM, its output in a log file. Killing it is as real as it gets.
+ */
+final class WorkerProcess implements AutoCloseable {
+
+	static final Path JAR = Path.of("target", "image-worker-0.1.0-SNAPSHOT.jar");
+
+	private static final Duration STARTUP = Duration.ofSeconds(90);
+
+	/**
+	 * The maximum heap, as a 512 MiB container would set it; {@code -Ddrill.xmx} tries
+	 * another.
+	 */
+	private static final String HEAP = System.getProperty("drill.xmx", "384m");
+
+	private final Process process;
+
+	private final int port;
+
+	private final Path log;
+
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+	private long peakRssKib;
+
+	private WorkerProcess(Process process, int port, Path log) {
+		this.process = process;
+		this.port = port;
+		this.log = log;
+	}
+
+	/**
+	 * Starts the jar with the given Spring properties and waits until it is ready.
+	 */
+	static WorkerProcess start(Map<String, String> properties, Path log) {
+		if (!Files.isRegularFile(JAR)) {
+			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
+		}
+		int port = Drill.freePort();
+		List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar",
+				JAR.toString(), "--server.port=" + port, "--image-worker.provision=true",
+				"--management.cloudwatch.metrics.export.enabled=false"));
+		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
+		try {
+			Files.createDirectories(log.getParent());
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+				.start();
+			// A failed drill must not leave a worker running.
+			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "drill-worker-stop"));
+			WorkerProcess worker = new WorkerProcess(process, port, log);
+			worker.awaitStatus("/actuator/health/readiness", 200, STARTUP);
+			return worker;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	Path log() {
+		return this.log;
+	}
+
+	boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/** kill -9: no shutdown hook, no drain, no acknowledgement flush. */
+	void kill() throws InterruptedException {
+		sampleRss();
+		this.process.destroyForcibly();
+		this.process.waitFor(30, TimeUnit.SECONDS);
+	}
+
+	/**
+	 * SIGTERM, as ECS and Kubernetes send it.
+	 * @return how long the process took to exit
+	 */
+	Duration terminate(Duration patience) throws InterruptedException {
+		sampleRss();
+		long start = System.nanoTime();
+		this.process.destroy();
+		if (!this.process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+			this.process.destroyForcibly();
+			this.process.waitFor(30, TimeUnit.SECONDS);
+		}
+		return Duration.ofNanos(System.nanoTime() - start);
+	}
+
+	int exitValue() {
+		return this.process.exitValue();
+	}
+
+	/**
+	 * The peak resident set size so far (VmHWM), as the container's memory limit sees it;
+	 * sampled again on every call while the process lives.
+	 */
+	long peakRssKib() {
+		sampleRss();
+		return this.peakRssKib;
+	}
+
+	private void sampleRss() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.process.pid()), "status"))) {
+				if (line.startsWith("VmHWM:")) {
+					this.peakRssKib = Math.max(this.peakRssKib, Long.parseLong(line.replaceAll("\\D", "")));
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Gone already: the last sample stands.
+		}
+	}
+
+	/** The HTTP status of an actuator path, or -1 when nothing answers. */
+	int status(String path) {
+		try {
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+				.timeout(Duration.ofSeconds(5))
+				.build();
+			return this.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
+	void awaitStatus(String path, int expected, Duration patience) {
+		long deadline = System.nanoTime() + patience.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("worker exited with " + this.process.exitValue() + ", see " + this.log);
+			}
+			if (status(path) == expected) {
+				return;
+			}
+			Drill.sleep(Duration.ofMillis(250));
+		}
+		throw new IllegalStateException(
+				path + " did not answer " + expected + " within " + patience + ", see " + this.log);
+	}
+
+	@Override
+	public void close() {
+		this.process.destroyForcibly();
+	}
+
+	/**
+	 * A Java 25 or later: this JVM's when it is one (the build runs tests on the
+	 * toolchain JDK), else the first under /usr/lib/jvm that reports one.
+	 */
+	static String java() {
+		if (Runtime.version().feature() >= 25) {
+			return ProcessHandle.current().info().command().orElseThrow();
+		}
+		try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+			return jdks.sorted(Comparator.reverseOrder())
+				.map((jdk) -> jdk.resolve("bin/java"))
+				.filter(Files::isExecutable)
+				.filter(WorkerProcess::isJava25OrLater)
+				.findFirst()
+				.map(Path::toString)
+				.orElseThrow(() -> new IllegalStateException("no Java 25 or later under /usr/lib/jvm"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static boolean isJava25OrLater(Path java) {
+		try {
+			Process version = new ProcessBuilder(java.toString(), "-XshowSettings:properties", "-version")
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(version.getInputStream().readAllBytes());
+			version.waitFor();
+			return output.lines()
+				.map(String::trim)
+				.filter((line) -> line.startsWith("java.specification.version = "))
+				.map((line) -> Integer.parseInt(line.substring(line.indexOf('=') + 2)))
+				.anyMatch((feature) -> feature >= 25);
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.imageworker.pipeline;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.imageworker.failure.TransientFailure;
+import dev.imageworker.support.SampleImages;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class MemoryBudgetTests {
+
+	private static final long MIB = 1024 * 1024;
+
+	/** Half of a 512 MiB heap, the default share. */
+	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, Duration.ofMillis(200));
+
+	@Test
+	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
+		List<MemoryBudget.Lease> leases = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			leases.add(this.budget.admit(header(5472, 3648)));
+		}
+		assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> this.budget.admit(header(5472, 3648)));
+		leases.removeFirst().close();
+		leases.add(this.budget.admit(header(5472, 3648)));
+		leases.forEach(MemoryBudget.Lease::close);
+		assertThat(this.budget.available()).isEqualTo(256 * 1024);
+	}
+
+	@Test
+	void fortySmallImagesDecodeAtOnce() {
+		byte[] small = SampleImages.jpeg(1000, 750);
+		List<MemoryBudget.Lease> leases = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			leases.add(this.budget.admit(small));
+		}
+		assertThat(this.budget.available()).isLessThan(256 * 1024 - 40 * 2 * 1024);
+		leases.forEach(MemoryBudget.Lease::close);
+	}
+
+	@Test
+	void anImageLargerThanTheBudgetRunsAlone() {
+		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, Duration.ofMillis(200));
+		try (MemoryBudget.Lease _ = small.admit(header(5472, 3648))) {
+			assertThat(small.available()).isZero();
+		}
+		assertThat(small.available()).isEqualTo(16 * 1024);
+	}
+
+	@Test
+	void imagesOverThePixelLimitOrUnreadableCostNothing() {
+		assertThat(new MemoryBudget(256 * MIB, 1_000_000, Duration.ZERO).cost(MemoryBudget.pixels(header(5472, 3648))))
+			.isZero();
+		assertThat(this.budget.cost(MemoryBudget.pixels("not an image".getBytes()))).isZero();
+	}
+
+	/**
+	 * A PNG whose header declares the size; its data is cut off, as only the header is
+	 * read before admission.
+	 */
+	private static byte[] header(int width, int height) {
+		return SampleImages.truncated(SampleImages.png(width, height, false), 0.01);
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.imageworker.pipeline;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.zip.CRC32;
+
+import dev.imageworker.catalog.ImageCatalog;
+import dev.imageworker.support.LocalAws;
+import dev.imageworker.support.SampleImages;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A hostile file among good ones: a decompression bomb uploaded with a batch, and a
+ * broken record inside a multi-record message. The hostile one fails on its own; the
+ * others complete as if it were not there.
+ */
+@SpringBootTest
+class PoisonIsolationIT {
+
+	private static final LocalAws aws = LocalAws.shared();
+
+	private static final String BUCKET = "image-uploads";
+
+	@Autowired
+	private ImageCatalog catalog;
+
+	@DynamicPropertySource
+	static void localAws(DynamicPropertyRegistry registry) {
+		aws.springProperties().forEach((name, value) -> registry.add(name, () -> value));
+		registry.add("image-worker.provision", () -> "true");
+	}
+
+	@Test
+	void aBombInABatchFailsAloneAndQuickly() {
+		try (S3Client s3 = aws.s3()) {
+			put(s3, "uploads/poison/bomb.png", pngDeclaring(60_000, 60_000));
+			for (int i = 0; i < 9; i++) {
+				put(s3, "uploads/poison/good-" + i + ".jpg", SampleImages.jpeg(800, 600));
+			}
+		}
+		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+			for (int i = 0; i < 9; i++) {
+				assertThat(status("good-" + i)).isEqualTo("COMPLETED");
+			}
+			assertThat(status("bomb")).isEqualTo("FAILED");
+		});
+		assertThat(this.catalog.find("bomb").orElseThrow().get("error").m().get("code").s())
+			.isEqualTo("IMAGE_TOO_LARGE");
+	}
+
+	@Test
+	void aBrokenRecordDoesNotFailTheRestOfItsMessage() {
+		try (S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
+			// Uploaded under a prefix whose events the test then sends itself, as one
+			// message.
+			put(s3, "uploads/multi/first.jpg", SampleImages.jpeg(640, 480));
+			put(s3, "uploads/multi/broken.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.4));
+			put(s3, "uploads/multi/third.jpg", SampleImages.jpeg(640, 480));
+			String records = String.join(",",
+					List.of(record("uploads/multi/first.jpg"), record("uploads/multi/broken.jpg"),
+							record("uploads/multi/missing.jpg"), record("uploads/multi/third.jpg")));
+			String queueUrl = sqs.getQueueUrl((request) -> request.queueName("image-processing-queue")).queueUrl();
+			sqs.sendMessage((request) -> request.queueUrl(queueUrl).messageBody("{\"Records\":[" + records + "]}"));
+		}
+		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+			assertThat(status("first")).isEqualTo("COMPLETED");
+			assertThat(status("third")).isEqualTo("COMPLETED");
+			assertThat(errorCode("broken")).isEqualTo("CORRUPT_IMAGE");
+			assertThat(errorCode("missing")).isEqualTo("SOURCE_NOT_FOUND");
+		});
+	}
+
+	private String status(String imageId) {
+		return this.catalog.find(imageId).map((item) -> item.get("status").s()).orElse("absent");
+	}
+
+	private String errorCode(String imageId) {
+		return this.catalog.find(imageId)
+			.map((item) -> item.get("error"))
+			.map(AttributeValue::m)
+			.map((error) -> error.get("code").s())
+			.orElse("none");
+	}
+
+	private static void put(S3Client s3, String key, byte[] bytes) {
+		s3.putObject((request) -> request.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes));
+	}
+
+	private static String record(String key) {
+		return """
+				{"eventSource":"aws:s3","eventName":"ObjectCreated:Put",\
+				"s3":{"bucket":{"name":"%s"},"object":{"key":"%s"}}}""".formatted(BUCKET, key);
+	}
+
+	/** A PNG whose header declares a huge image and whose data never follows. */
+	private static byte[] pngDeclaring(int width, int height) {
+		ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2);
+		byte[] data = header.array();
+		ByteArrayOutputStream png = new ByteArrayOutputStream();
+		png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' });
+		png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
+		byte[] type = "IHDR".getBytes(StandardCharsets.US_ASCII);
+		png.writeBytes(type);
+		png.writeBytes(data);
+		CRC32 crc = new CRC32();
+		crc.update(type);
+		crc.update(data);
+		png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+		return png.toByteArray();
+	}
+
+}
