@@ -12,6 +12,8 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,12 +61,18 @@ class MemoryBudget {
 
 	/**
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
-	 * budget waits until it has the budget to itself; one over the pixel limit costs
-	 * nothing, as the engine refuses it from its header.
+	 * budget waits until it has the budget to itself. The pixel limit is enforced here,
+	 * from the header, before any engine sees the image: a native decoder may not read
+	 * the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
 	Lease admit(byte[] source) {
-		int cost = cost(pixels(source));
+		long pixels = pixels(source);
+		if (pixels > this.maxPixels) {
+			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
+					"header declares " + pixels + " pixels, more than the limit of " + this.maxPixels);
+		}
+		int cost = cost(pixels);
 		try {
 			if (!this.permits.tryAcquire(cost, this.patience.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new TransientFailure("no memory to decode within " + this.patience.toSeconds() + " s", null);
@@ -78,7 +86,7 @@ class MemoryBudget {
 	}
 
 	int cost(long pixels) {
-		if (pixels <= 0 || pixels > this.maxPixels) {
+		if (pixels <= 0) {
 			return 0;
 		}
 		return (int) Math.min(this.capacity, pixels * BYTES_PER_PIXEL / UNIT);

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
@@ -52,9 +54,16 @@ class MemoryBudgetTests {
 	}
 
 	@Test
-	void imagesOverThePixelLimitOrUnreadableCostNothing() {
-		assertThat(new MemoryBudget(256 * MIB, 1_000_000, Duration.ZERO).cost(MemoryBudget.pixels(header(5472, 3648))))
-			.isZero();
+	void refusesAnImageOverThePixelLimitFromItsHeader() {
+		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, Duration.ZERO);
+
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
+		assertThat(budget.available()).isEqualTo(256 * 1024);
+	}
+
+	@Test
+	void unreadableHeadersCostNothingAndAreLeftToTheEngine() {
 		assertThat(this.budget.cost(MemoryBudget.pixels("not an image".getBytes()))).isZero();
 	}
 
