@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueUrls;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

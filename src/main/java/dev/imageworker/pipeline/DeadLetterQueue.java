@@ -2,16 +2,15 @@ package dev.imageworker.pipeline;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.queue.QueueUrls;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import org.springframework.stereotype.Component;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Sends the original body of a failed message to the dead-letter queue, with its reason.
@@ -27,13 +26,14 @@ class DeadLetterQueue {
 
 	private final SqsAsyncClient sqs;
 
-	private final Supplier<String> queueUrl;
+	private final QueueUrls queues;
 
-	DeadLetterQueue(SqsAsyncClient sqs, ImageWorkerProperties properties) {
+	private final String queue;
+
+	DeadLetterQueue(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties) {
 		this.sqs = sqs;
-		String queue = properties.deadLetterQueue();
-		this.queueUrl = SingletonSupplier.of(() -> queue.startsWith("https://") || queue.startsWith("http://") ? queue
-				: sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl());
+		this.queues = queues;
+		this.queue = properties.deadLetterQueue();
 	}
 
 	void send(ReceivedMessage message, @Nullable String imageId, PermanentFailure failure) {
@@ -45,7 +45,7 @@ class DeadLetterQueue {
 			attributes.put("image-id", string(imageId));
 		}
 		this.sqs
-			.sendMessage((request) -> request.queueUrl(this.queueUrl.get())
+			.sendMessage((request) -> request.queueUrl(this.queues.of(this.queue))
 				.messageBody(message.body())
 				.messageAttributes(attributes))
 			.join();

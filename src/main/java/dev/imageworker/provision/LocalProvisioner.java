@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -58,11 +59,11 @@ class LocalProvisioner implements InitializingBean {
 
 	@Override
 	public void afterPropertiesSet() {
-		String deadLetterArn = createQueue(queueName(this.properties.deadLetterQueue()),
+		String deadLetterArn = createQueue(QueueUrls.name(this.properties.deadLetterQueue()),
 				Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, FOURTEEN_DAYS));
 		String redrivePolicy = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\""
 				+ this.properties.processing().maxReceiveCount() + "\"}";
-		String queueArn = createQueue(queueName(this.properties.queue()),
+		String queueArn = createQueue(QueueUrls.name(this.properties.queue()),
 				Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy, QueueAttributeName.VISIBILITY_TIMEOUT,
 						Long.toString(this.properties.processing().visibilityTimeout().toSeconds()),
 						QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20"));
@@ -118,11 +119,6 @@ class LocalProvisioner implements InitializingBean {
 				.keyType(KeyType.HASH)
 				.build())));
 		this.dynamo.waiter().waitUntilTableExists((request) -> request.tableName(table));
-	}
-
-	/** The queue properties accept a name or a URL; queues are created by name. */
-	static String queueName(String queue) {
-		return queue.substring(queue.lastIndexOf('/') + 1);
 	}
 
 }

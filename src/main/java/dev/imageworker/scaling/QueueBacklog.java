@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueUrls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Gauges of the backlog the worker sees: visible and in-flight messages of its queue and
@@ -33,10 +32,14 @@ public class QueueBacklog {
 
 	private final List<Watched> watched;
 
-	public QueueBacklog(SqsAsyncClient sqs, ImageWorkerProperties properties, MeterRegistry registry) {
+	private final QueueUrls queues;
+
+	public QueueBacklog(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties,
+			MeterRegistry registry) {
 		this.sqs = sqs;
-		Watched queue = new Watched(properties.queue(), url(sqs, properties.queue()));
-		Watched deadLetters = new Watched(properties.deadLetterQueue(), url(sqs, properties.deadLetterQueue()));
+		this.queues = queues;
+		Watched queue = new Watched(properties.queue());
+		Watched deadLetters = new Watched(properties.deadLetterQueue());
 		this.watched = List.of(queue, deadLetters);
 		gauge(registry, "imageworker.queue.messages", queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "state",
 				"visible", "Messages waiting in the queue");
@@ -59,7 +62,7 @@ public class QueueBacklog {
 			try {
 				queue.attributes
 					.set(this.sqs
-						.getQueueAttributes((request) -> request.queueUrl(queue.url.get())
+						.getQueueAttributes((request) -> request.queueUrl(this.queues.of(queue.queue))
 							.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
 									QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
 						.join()
@@ -82,27 +85,18 @@ public class QueueBacklog {
 		builder.register(registry);
 	}
 
-	private static Supplier<String> url(SqsAsyncClient sqs, String queue) {
-		return SingletonSupplier
-			.of(() -> isUrl(queue) ? queue : sqs.getQueueUrl((request) -> request.queueName(queue)).join().queueUrl());
-	}
-
-	private static boolean isUrl(String queue) {
-		return queue.startsWith("https://") || queue.startsWith("http://");
-	}
-
 	/** A queue by its configured name or URL, with the attributes last read. */
 	private static final class Watched {
 
-		private final String name;
+		private final String queue;
 
-		private final Supplier<String> url;
+		private final String name;
 
 		private final AtomicReference<Map<QueueAttributeName, String>> attributes = new AtomicReference<>(Map.of());
 
-		Watched(String queue, Supplier<String> url) {
-			this.name = isUrl(queue) ? queue.substring(queue.lastIndexOf('/') + 1) : queue;
-			this.url = url;
+		Watched(String queue) {
+			this.queue = queue;
+			this.name = QueueUrls.name(queue);
 		}
 
 		/** NaN until read, so dashboards show a gap rather than a false 0. */

@@ -1,6 +1,7 @@
 package dev.imageworker.scaling;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueUrls;
 import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
@@ -18,8 +19,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 class ScalingMetricsConfiguration {
 
 	@Bean
-	QueueBacklog queueBacklog(SqsAsyncClient sqs, ImageWorkerProperties properties, MeterRegistry registry) {
-		return new QueueBacklog(sqs, properties, registry);
+	QueueBacklog queueBacklog(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties,
+			MeterRegistry registry) {
+		return new QueueBacklog(sqs, queues, properties, registry);
 	}
 
 }

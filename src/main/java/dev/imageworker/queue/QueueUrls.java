@@ -1,4 +1,4 @@
-package dev.imageworker.operations;
+package dev.imageworker.queue;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,22 +12,31 @@ import org.springframework.stereotype.Component;
  * lookup (during an outage) is tried again next time.
  */
 @Component
-class QueueUrls {
+public class QueueUrls {
 
 	private final SqsAsyncClient sqs;
 
 	private final Map<String, String> urls = new ConcurrentHashMap<>();
 
-	QueueUrls(SqsAsyncClient sqs) {
+	public QueueUrls(SqsAsyncClient sqs) {
 		this.sqs = sqs;
 	}
 
-	String of(String queue) {
-		if (queue.startsWith("https://") || queue.startsWith("http://")) {
+	public String of(String queue) {
+		if (isUrl(queue)) {
 			return queue;
 		}
 		return this.urls.computeIfAbsent(queue,
 				(name) -> this.sqs.getQueueUrl((request) -> request.queueName(name)).join().queueUrl());
+	}
+
+	/** The queue's name, from a name or a URL. */
+	public static String name(String queue) {
+		return isUrl(queue) ? queue.substring(queue.lastIndexOf('/') + 1) : queue;
+	}
+
+	private static boolean isUrl(String queue) {
+		return queue.startsWith("https://") || queue.startsWith("http://");
 	}
 
 }
