@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code end-to-end-vs-peer: <ratio>} (the fastest engine's images/s over the peer's).
  * <p>
  * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
- * contestants ({@code vips}, {@code java}, {@code peer}).
+ * contestants: {@code peer}, or an engine ({@code vips}, {@code java}) optionally with
+ * the worker's {@code processing.concurrency} after a colon, e.g. {@code vips:4}.
  */
 public final class EndToEndBenchmark {
 
@@ -84,14 +85,17 @@ public final class EndToEndBenchmark {
 
 	private static void report(Map<String, Result> results) {
 		Result peer = results.get("peer");
-		System.out.println("| contestant | images/s | p50 latency s | p99 latency s | peak RSS MiB | vs peer |");
-		System.out.println("|---|---:|---:|---:|---:|---:|");
+		System.out.println(
+				"| contestant | images/s | p50 latency s | p99 latency s | CPU ms/image | local AWS CPU ms/image | peak RSS MiB | vs peer |");
+		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
 		double best = 0;
 		for (Map.Entry<String, Result> entry : results.entrySet()) {
 			Result result = entry.getValue();
 			double ratio = (peer != null) ? result.imagesPerSecond() / peer.imagesPerSecond() : Double.NaN;
-			System.out.printf("| %s | %.2f | %.1f | %.1f | %d | %.2fx |%n", entry.getKey(), result.imagesPerSecond(),
-					result.p50().toMillis() / 1000.0, result.p99().toMillis() / 1000.0, result.peakRssMib(), ratio);
+			System.out.printf("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %.2fx |%n", entry.getKey(),
+					result.imagesPerSecond(), result.p50().toMillis() / 1000.0, result.p99().toMillis() / 1000.0,
+					result.cpu().toMillis() / result.images(), result.localAwsCpu().toMillis() / result.images(),
+					result.peakRssMib(), ratio);
 			if (!entry.getKey().equals("peer")) {
 				best = Math.max(best, ratio);
 			}
@@ -104,16 +108,20 @@ public final class EndToEndBenchmark {
 	 * last item completing; latency is from each upload returning to its item's
 	 * {@code updatedAt}.
 	 */
-	record Result(int images, Duration elapsed, Duration p50, Duration p99, long peakRssMib) {
+	record Result(int images, Duration elapsed, Duration p50, Duration p99, long peakRssMib, Duration cpu,
+			Duration localAwsCpu) {
 
 		double imagesPerSecond() {
 			return this.images / (this.elapsed.toMillis() / 1000.0);
 		}
 
 		String line(String contestant) {
-			return String.format("RESULT %s images=%d seconds=%.1f images_per_s=%.2f p50_s=%.1f p99_s=%.1f rss_mib=%d",
+			return String.format(
+					"RESULT %s images=%d seconds=%.1f images_per_s=%.2f p50_s=%.1f p99_s=%.1f rss_mib=%d"
+							+ " cpu_ms_per_image=%d local_aws_cpu_ms_per_image=%d",
 					contestant, this.images, this.elapsed.toMillis() / 1000.0, imagesPerSecond(),
-					this.p50().toMillis() / 1000.0, this.p99().toMillis() / 1000.0, this.peakRssMib);
+					this.p50().toMillis() / 1000.0, this.p99().toMillis() / 1000.0, this.peakRssMib,
+					this.cpu.toMillis() / this.images, this.localAwsCpu.toMillis() / this.images);
 		}
 
 	}
@@ -122,7 +130,7 @@ public final class EndToEndBenchmark {
 	record Names(String queue, String deadLetterQueue, String uploads, String thumbnails, String table, String topic) {
 
 		static Names of(String contestant) {
-			String prefix = "e2e-" + contestant + "-";
+			String prefix = "e2e-" + contestant.replace(':', '-') + "-";
 			return new Names(prefix + "queue", prefix + "dlq", prefix + "uploads", prefix + "thumbnails",
 					prefix + "metadata", prefix + "events");
 		}
@@ -142,14 +150,18 @@ public final class EndToEndBenchmark {
 				.redirectOutput(log.toFile())
 				.start();
 			try {
-				return measure(names, warmUp, rounds, () -> peakRssMib(peer.pid()));
+				return measure(names, warmUp, rounds, peer.pid(), () -> peakRssMib(peer.pid()));
 			}
 			finally {
 				peer.destroy();
 			}
 		}
 		Map<String, String> properties = new LinkedHashMap<>(this.aws.springProperties());
-		properties.put("image-worker.engine", contestant);
+		String[] engineAndConcurrency = contestant.split(":");
+		properties.put("image-worker.engine", engineAndConcurrency[0]);
+		if (engineAndConcurrency.length > 1) {
+			properties.put("image-worker.processing.concurrency", engineAndConcurrency[1]);
+		}
 		properties.put("image-worker.queue", names.queue());
 		properties.put("image-worker.dead-letter-queue", names.deadLetterQueue());
 		properties.put("image-worker.source-buckets", names.uploads());
@@ -157,7 +169,7 @@ public final class EndToEndBenchmark {
 		properties.put("image-worker.table", names.table());
 		properties.put("image-worker.topic", names.topic());
 		try (WorkerProcess worker = WorkerProcess.start(properties, log)) {
-			return measure(names, warmUp, rounds, () -> worker.peakRssKib() / 1024);
+			return measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
 		}
 	}
 
@@ -192,10 +204,12 @@ public final class EndToEndBenchmark {
 
 	}
 
-	private Result measure(Names names, int warmUp, int rounds, PeakRss rss) throws Exception {
+	private Result measure(Names names, int warmUp, int rounds, long pid, PeakRss rss) throws Exception {
 		if (warmUp > 0) {
 			awaitCompleted(names, upload(names, "warmup", warmUp));
 		}
+		Duration cpuBefore = cpu(pid);
+		Duration localAwsCpuBefore = localAwsCpu();
 		Instant started = Instant.now();
 		Map<String, Instant> uploaded = upload(names, "measured", rounds);
 		Map<String, Instant> completed = awaitCompleted(names, uploaded);
@@ -204,7 +218,8 @@ public final class EndToEndBenchmark {
 		List<Duration> latencies = new ArrayList<>();
 		uploaded.forEach((imageId, at) -> latencies.add(Duration.between(at, completed.get(imageId))));
 		latencies.sort(Duration::compareTo);
-		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99), rss.mib());
+		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99), rss.mib(),
+				cpu(pid).minus(cpuBefore), localAwsCpu().minus(localAwsCpuBefore));
 	}
 
 	/** Nearest rank. */
@@ -245,7 +260,8 @@ public final class EndToEndBenchmark {
 					.expressionAttributeNames(Map.of("#status", "status")))
 				.items()) {
 				String imageId = item.get("imageId").s();
-				String status = item.get("status").s();
+				// The worker writes the status with its claim, an instant after the item.
+				String status = item.containsKey("status") ? item.get("status").s() : "";
 				if (uploaded.containsKey(imageId) && status.equals("COMPLETED")) {
 					completed.put(imageId, Instant.parse(item.get("updatedAt").s()));
 				}
@@ -260,6 +276,22 @@ public final class EndToEndBenchmark {
 		}
 		throw new IllegalStateException(
 				"only " + completed.size() + " of " + uploaded.size() + " completed within " + PATIENCE);
+	}
+
+	/** The CPU time of moto_server and whatever it started. */
+	private static Duration localAwsCpu() {
+		return ProcessHandle.current()
+			.descendants()
+			.filter((process) -> process.info().commandLine().orElse("").contains("moto"))
+			.map((process) -> cpu(process.pid()))
+			.reduce(Duration.ZERO, Duration::plus);
+	}
+
+	/** User and system CPU time of a process, including the threads that ended. */
+	private static Duration cpu(long pid) {
+		return ProcessHandle.of(pid)
+			.flatMap((process) -> process.info().totalCpuDuration())
+			.orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid));
 	}
 
 	private static long peakRssMib(long pid) {

@@ -77,7 +77,7 @@ public final class WorkerProcess implements AutoCloseable {
 		}
 	}
 
-	long pid() {
+	public long pid() {
 		return this.process.pid();
 	}
 
