@@ -100,7 +100,9 @@ public final class EndToEndBenchmark {
 				best = Math.max(best, ratio);
 			}
 		}
-		System.out.printf("end-to-end-vs-peer: %.2f%n", best);
+		if (peer != null) {
+			System.out.printf("end-to-end-vs-peer: %.2f%n", best);
+		}
 	}
 
 	/**
@@ -169,7 +171,11 @@ public final class EndToEndBenchmark {
 		properties.put("image-worker.table", names.table());
 		properties.put("image-worker.topic", names.topic());
 		try (WorkerProcess worker = WorkerProcess.start(properties, log)) {
-			return measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
+			Result result = measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
+			// A clean stop, so a flight recording given through JAVA_TOOL_OPTIONS is
+			// written.
+			worker.terminate(Duration.ofSeconds(30));
+			return result;
 		}
 	}
 
