@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.regex.Pattern;
 
 import javax.imageio.IIOImage;
@@ -57,10 +58,11 @@ public class JavaRenderEngine implements RenderEngine {
 	}
 
 	@Override
-	public Rendering render(byte[] source, RenderSpec spec) {
+	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 		ImageFormat format = ImageFormat.require(source);
 		int orientation = ExifOrientation.read(format, source);
-		Decoded decoded = decode(format, source, spec);
+		Decoded decoded = decode(format, source, spec, cancellation);
+		cancellation.check();
 		BufferedImage upright = Orientation.apply(toOpaqueRgb(decoded.image()), orientation);
 		Dimensions uprightOriginal = ExifOrientation.swapsAxes(orientation) ? decoded.original().transposed()
 				: decoded.original();
@@ -68,6 +70,7 @@ public class JavaRenderEngine implements RenderEngine {
 		List<Rendering.RenderedVariant> variants = new ArrayList<>();
 		BufferedImage previous = upright;
 		for (Variant variant : spec.variants()) {
+			cancellation.check();
 			Dimensions target = uprightOriginal.fitWithin(variant.longestSide());
 			BufferedImage scaled = scale(previous, target);
 			variants.add(new Rendering.RenderedVariant(variant.name(), scaled.getWidth(), scaled.getHeight(),
@@ -81,7 +84,7 @@ public class JavaRenderEngine implements RenderEngine {
 	private record Decoded(BufferedImage image, Dimensions original) {
 	}
 
-	private Decoded decode(ImageFormat format, byte[] source, RenderSpec spec) {
+	private Decoded decode(ImageFormat format, byte[] source, RenderSpec spec, Cancellation cancellation) {
 		ImageReader reader = readerFor(format);
 		List<String> warnings = new ArrayList<>();
 		boolean disposable = true;
@@ -103,14 +106,19 @@ public class JavaRenderEngine implements RenderEngine {
 					warnings.add(warning);
 				}
 			});
-			BufferedImage image = reader.read(0, param);
+			BufferedImage image;
+			// An aborted reader returns what it decoded so far, so the check follows.
+			try (Cancellation.Stage _ = cancellation.stage(reader::abort)) {
+				image = reader.read(0, param);
+			}
+			cancellation.check();
 			if (!warnings.isEmpty()) {
 				throw new PermanentFailure(FailureCode.CORRUPT_IMAGE,
 						"damaged " + format + " data: " + String.join("; ", warnings));
 			}
 			return new Decoded(image, size);
 		}
-		catch (PermanentFailure ex) {
+		catch (PermanentFailure | CancellationException ex) {
 			throw ex;
 		}
 		catch (IOException | RuntimeException ex) {

@@ -5,13 +5,14 @@ package dev.imageworker.imaging;
  * format from magic bytes, check the pixel limit from the header before decoding, decode
  * once, apply EXIF orientation, convert to sRGB, flatten alpha onto white, never upscale,
  * and throw {@link dev.imageworker.failure.PermanentFailure} with a code for input they
- * refuse.
+ * refuse. A cancelled render stops at its next stage boundary or sooner, with a
+ * {@link java.util.concurrent.CancellationException}.
  */
 public interface RenderEngine {
 
 	/** Short name for logs and metrics. */
 	String name();
 
-	Rendering render(byte[] source, RenderSpec spec);
+	Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation);
 
 }

@@ -14,6 +14,7 @@ import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.ProcessingFailure;
 import dev.imageworker.failure.TransientFailure;
+import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The bounded pool that runs CPU-bound rendering, one thread per permitted message in
- * flight, with the job time limit.
+ * flight, with the job time limit. A render over the limit is cancelled, not abandoned:
+ * left running it would keep its pool thread and its memory while the next message waits.
  */
 @Component
 class RenderPool implements DisposableBean {
@@ -51,16 +53,19 @@ class RenderPool implements DisposableBean {
 
 	Rendering render(byte[] source) {
 		long start = System.nanoTime();
-		Future<Rendering> rendering = this.executor.submit(() -> this.engine.render(source, this.spec));
+		Cancellation cancellation = new Cancellation();
+		Future<Rendering> rendering = this.executor.submit(() -> this.engine.render(source, this.spec, cancellation));
 		try {
 			return rendering.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
+			cancellation.cancel();
 			rendering.cancel(true);
 			throw new PermanentFailure(FailureCode.PROCESSING_TIMEOUT,
 					"rendering took longer than " + this.timeout.toSeconds() + " s");
 		}
 		catch (InterruptedException ex) {
+			cancellation.cancel();
 			rendering.cancel(true);
 			Thread.currentThread().interrupt();
 			throw new TransientFailure("interrupted while rendering", ex);

@@ -16,6 +16,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.JavaRenderEngine;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
@@ -111,7 +112,7 @@ public final class RenderBenchmark {
 		long start = System.nanoTime();
 		Rendering rendering;
 		try {
-			rendering = engine.render(photo.bytes(), SPEC);
+			rendering = engine.render(photo.bytes(), SPEC, new Cancellation());
 		}
 		catch (PermanentFailure ex) {
 			throw new IllegalStateException(engine.name() + " refused " + photo.name() + ": " + ex.getMessage(), ex);
@@ -150,7 +151,7 @@ public final class RenderBenchmark {
 		}
 
 		@Override
-		public Rendering render(byte[] source, RenderSpec spec) {
+		public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 			List<Rendering.RenderedVariant> variants = new ArrayList<>();
 			for (Variant variant : spec.variants()) {
 				ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -18,9 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * The packaged worker jar running as a separate process, as in a container: 384 MiB heap,
- * exit on OOM, its output in a log file. Killing it is as real as it gets.
+ * exit on OOM, its output in a log file. Killing it is as real as it gets. The drills and
+ * the end-to-end benchmark use it.
  */
-final class WorkerProcess implements AutoCloseable {
+public final class WorkerProcess implements AutoCloseable {
 
 	static final Path JAR = Path.of("target", "image-worker-0.1.0-SNAPSHOT.jar");
 
@@ -51,7 +52,7 @@ final class WorkerProcess implements AutoCloseable {
 	/**
 	 * Starts the jar with the given Spring properties and waits until it is ready.
 	 */
-	static WorkerProcess start(Map<String, String> properties, Path log) {
+	public static WorkerProcess start(Map<String, String> properties, Path log) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
 		}
@@ -76,7 +77,7 @@ final class WorkerProcess implements AutoCloseable {
 		}
 	}
 
-	long pid() {
+	public long pid() {
 		return this.process.pid();
 	}
 
@@ -99,7 +100,7 @@ final class WorkerProcess implements AutoCloseable {
 	 * SIGTERM, as ECS and Kubernetes send it.
 	 * @return how long the process took to exit
 	 */
-	Duration terminate(Duration patience) throws InterruptedException {
+	public Duration terminate(Duration patience) throws InterruptedException {
 		sampleRss();
 		long start = System.nanoTime();
 		this.process.destroy();
@@ -118,7 +119,7 @@ final class WorkerProcess implements AutoCloseable {
 	 * The peak resident set size so far (VmHWM), as the container's memory limit sees it;
 	 * sampled again on every call while the process lives.
 	 */
-	long peakRssKib() {
+	public long peakRssKib() {
 		sampleRss();
 		return this.peakRssKib;
 	}

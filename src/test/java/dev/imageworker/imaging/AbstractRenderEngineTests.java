@@ -338,11 +338,12 @@ abstract class AbstractRenderEngineTests {
 	}
 
 	Rendering render(byte[] source) {
-		return engine().render(source, SPEC);
+		return engine().render(source, SPEC, new Cancellation());
 	}
 
 	FailureCode failureOf(byte[] source, RenderSpec spec) {
-		PermanentFailure failure = catchThrowableOfType(PermanentFailure.class, () -> engine().render(source, spec));
+		PermanentFailure failure = catchThrowableOfType(PermanentFailure.class,
+				() -> engine().render(source, spec, new Cancellation()));
 		assertThat(failure).as("a PermanentFailure").isNotNull();
 		return failure.code();
 	}

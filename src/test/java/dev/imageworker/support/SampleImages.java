@@ -267,6 +267,45 @@ public final class SampleImages {
 		return out.toByteArray();
 	}
 
+	/**
+	 * A valid RGB PNG of black rows, width x height pixels in a few MB: every decoder has
+	 * to inflate and unfilter (Paeth) all of it, so it is slow to render without being
+	 * damaged.
+	 */
+	public static byte[] blankPng(int width, int height) {
+		java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED);
+		byte[] row = new byte[3 * width + 1];
+		row[0] = 4;
+		byte[] buffer = new byte[1 << 16];
+		ByteArrayOutputStream idat = new ByteArrayOutputStream();
+		for (int y = 0; y < height; y++) {
+			deflater.setInput(row);
+			while (!deflater.needsInput()) {
+				idat.write(buffer, 0, deflater.deflate(buffer));
+			}
+		}
+		deflater.finish();
+		while (!deflater.finished()) {
+			idat.write(buffer, 0, deflater.deflate(buffer));
+		}
+		deflater.end();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
+		pngChunk(out, "IHDR",
+				ByteBuffer.allocate(13)
+					.putInt(width)
+					.putInt(height)
+					.put((byte) 8)
+					.put((byte) 2)
+					.put((byte) 0)
+					.put((byte) 0)
+					.put((byte) 0)
+					.array());
+		pngChunk(out, "IDAT", idat.toByteArray());
+		pngChunk(out, "IEND", new byte[0]);
+		return out.toByteArray();
+	}
+
 	private static void pngChunk(ByteArrayOutputStream out, String type, byte[] data) {
 		byte[] typeBytes = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 		java.util.zip.CRC32 crc = new java.util.zip.CRC32();

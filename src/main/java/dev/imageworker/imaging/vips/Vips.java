@@ -56,6 +56,8 @@ final class Vips {
 
 	private final MethodHandle imageCopyMemory;
 
+	private final MethodHandle imageSetKill;
+
 	private final MethodHandle thumbnailBuffer;
 
 	private final MethodHandle thumbnailImage;
@@ -89,6 +91,7 @@ final class Vips {
 		this.imageGetTypeof = handle(lib, "vips_image_get_typeof", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
 		this.imageHasAlpha = handle(lib, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageCopyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
+		this.imageSetKill = handle(lib, "vips_image_set_kill", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
 		// (buf, len, &out, width, "height", h, "size", s, "no_rotate", b,
 		// "export_profile",
 		// p, "option_string", o, NULL)
@@ -239,6 +242,17 @@ final class Vips {
 
 	MemorySegment copyMemory(MemorySegment image) {
 		return (MemorySegment) call(() -> (MemorySegment) this.imageCopyMemory.invokeExact(image));
+	}
+
+	/**
+	 * Makes the evaluation of the image stop at its next tile or strip, failing the call
+	 * that evaluates it; safe from another thread.
+	 */
+	void kill(MemorySegment image) {
+		call(() -> {
+			this.imageSetKill.invokeExact(image, 1);
+			return null;
+		});
 	}
 
 	int thumbnailBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int side, String exportProfile,

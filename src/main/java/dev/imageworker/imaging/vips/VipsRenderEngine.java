@@ -11,6 +11,7 @@ import java.util.function.Function;
 
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.imaging.ExifOrientation;
 import dev.imageworker.imaging.ImageFormat;
@@ -55,7 +56,7 @@ public class VipsRenderEngine implements RenderEngine {
 	}
 
 	@Override
-	public Rendering render(byte[] source, RenderSpec spec) {
+	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 		ImageFormat format = ImageFormat.require(source);
 		int orientation = ExifOrientation.read(format, source);
 		try (Arena arena = Arena.ofConfined()) {
@@ -71,8 +72,10 @@ public class VipsRenderEngine implements RenderEngine {
 			MemorySegment previous = MemorySegment.NULL;
 			try {
 				for (Variant variant : spec.variants()) {
+					cancellation.check();
 					MemorySegment image = previous.equals(MemorySegment.NULL)
-							? largest(arena, buffer, format, header, variant) : smaller(arena, previous, variant);
+							? largest(arena, buffer, format, header, variant, cancellation)
+							: smaller(arena, previous, variant, cancellation);
 					this.vips.unref(previous);
 					previous = image;
 					variants.add(new Rendering.RenderedVariant(variant.name(), this.vips.width(image),
@@ -125,8 +128,8 @@ public class VipsRenderEngine implements RenderEngine {
 	 * shifts the colours of untagged RGB when asked to export sRGB, and converts untagged
 	 * CMYK with its generic profile anyway.
 	 */
-	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header,
-			Variant variant) {
+	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header, Variant variant,
+			Cancellation cancellation) {
 		String exportProfile = header.iccProfile() ? "srgb" : null;
 		MemorySegment image;
 		if (format == ImageFormat.JPEG) {
@@ -155,7 +158,7 @@ public class VipsRenderEngine implements RenderEngine {
 			opaque = then(srgb, "cannot flatten", (out) -> this.vips.flattenOnto(arena, srgb, out, 255.0, 255.0, 255.0),
 					arena);
 		}
-		return inMemory(opaque);
+		return inMemory(opaque, cancellation);
 	}
 
 	/**
@@ -170,17 +173,28 @@ public class VipsRenderEngine implements RenderEngine {
 		return shrink;
 	}
 
-	private MemorySegment smaller(Arena arena, MemorySegment previous, Variant variant) {
+	private MemorySegment smaller(Arena arena, MemorySegment previous, Variant variant, Cancellation cancellation) {
 		MemorySegment image = run("cannot scale",
 				(out) -> this.vips.thumbnailImage(arena, previous, out, variant.longestSide(), null), arena);
-		return inMemory(image);
+		return inMemory(image, cancellation);
 	}
 
-	/** Runs the lazy pipeline ending in the image, where damaged data is detected. */
-	private MemorySegment inMemory(MemorySegment image) {
+	/**
+	 * Runs the lazy pipeline ending in the image, where the decoding happens and damaged
+	 * data is detected; a cancellation kills the image, which stops the evaluation at the
+	 * next strip.
+	 */
+	private MemorySegment inMemory(MemorySegment image, Cancellation cancellation) {
 		try {
-			MemorySegment memory = this.vips.copyMemory(image);
+			MemorySegment memory;
+			try (Cancellation.Stage _ = cancellation.stage(() -> this.vips.kill(image))) {
+				memory = this.vips.copyMemory(image);
+			}
 			if (memory.equals(MemorySegment.NULL)) {
+				if (cancellation.isCancelled()) {
+					this.vips.takeErrors();
+					cancellation.check();
+				}
 				throw corrupt("cannot decode");
 			}
 			return memory;

@@ -1,0 +1,317 @@
+package dev.imageworker.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.imageworker.drills.WorkerProcess;
+import dev.imageworker.support.LocalAws;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Uploads real photos to one local AWS and measures, per contestant, how fast every
+ * upload reaches COMPLETED: the packaged worker as a process (one run per engine) and a
+ * plain boto3 + Pillow worker with two threads ({@code bench/peer_worker.py}) as the
+ * yardstick. Each contestant gets fresh resources, a warm-up round that is not counted,
+ * then the measured uploads. Prints one RESULT line per contestant, a table, and last
+ * {@code end-to-end-vs-peer: <ratio>} (the fastest engine's images/s over the peer's).
+ * <p>
+ * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
+ * contestants: {@code peer}, or an engine ({@code vips}, {@code java}) optionally with
+ * the worker's {@code processing.concurrency} after a colon, e.g. {@code vips:4}.
+ */
+public final class EndToEndBenchmark {
+
+	private static final Duration PATIENCE = Duration.ofMinutes(10);
+
+	private static final Path LOGS = Path.of("target", "end-to-end");
+
+	private final LocalAws aws;
+
+	private final S3Client s3;
+
+	private final SqsClient sqs;
+
+	private final DynamoDbClient dynamo;
+
+	private final List<Path> photos;
+
+	private EndToEndBenchmark(LocalAws aws, List<Path> photos) {
+		this.aws = aws;
+		this.s3 = aws.s3();
+		this.sqs = aws.sqs();
+		this.dynamo = aws.dynamo();
+		this.photos = photos;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path directory = Path.of(args[0]);
+		int rounds = Integer.parseInt(args[1]);
+		int warmUp = Integer.parseInt(args[2]);
+		List<String> contestants = List.of(args).subList(3, args.length);
+		List<Path> photos;
+		try (Stream<Path> files = Files.list(directory)) {
+			photos = files.filter((file) -> file.toString().endsWith(".jpg")).sorted().toList();
+		}
+		EndToEndBenchmark benchmark = new EndToEndBenchmark(LocalAws.startMoto(), photos);
+		System.out.printf("photos: %d JPEGs in %s; warm-up %d round(s), measured %d round(s) = %d uploads%n",
+				photos.size(), directory, warmUp, rounds, rounds * photos.size());
+		Map<String, Result> results = new LinkedHashMap<>();
+		for (String contestant : contestants) {
+			Result result = benchmark.run(contestant, warmUp, rounds);
+			results.put(contestant, result);
+			System.out.println(result.line(contestant));
+		}
+		report(results);
+		System.exit(0);
+	}
+
+	private static void report(Map<String, Result> results) {
+		Result peer = results.get("peer");
+		System.out.println(
+				"| contestant | images/s | p50 latency s | p99 latency s | CPU ms/image | local AWS CPU ms/image | peak RSS MiB | vs peer |");
+		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+		double best = 0;
+		for (Map.Entry<String, Result> entry : results.entrySet()) {
+			Result result = entry.getValue();
+			double ratio = (peer != null) ? result.imagesPerSecond() / peer.imagesPerSecond() : Double.NaN;
+			System.out.printf("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %.2fx |%n", entry.getKey(),
+					result.imagesPerSecond(), result.p50().toMillis() / 1000.0, result.p99().toMillis() / 1000.0,
+					result.cpu().toMillis() / result.images(), result.localAwsCpu().toMillis() / result.images(),
+					result.peakRssMib(), ratio);
+			if (!entry.getKey().equals("peer")) {
+				best = Math.max(best, ratio);
+			}
+		}
+		if (peer != null) {
+			System.out.printf("end-to-end-vs-peer: %.2f%n", best);
+		}
+	}
+
+	/**
+	 * Throughput is measured uploads over the time from the first upload starting to the
+	 * last item completing; latency is from each upload returning to its item's
+	 * {@code updatedAt}.
+	 */
+	record Result(int images, Duration elapsed, Duration p50, Duration p99, long peakRssMib, Duration cpu,
+			Duration localAwsCpu) {
+
+		double imagesPerSecond() {
+			return this.images / (this.elapsed.toMillis() / 1000.0);
+		}
+
+		String line(String contestant) {
+			return String.format(
+					"RESULT %s images=%d seconds=%.1f images_per_s=%.2f p50_s=%.1f p99_s=%.1f rss_mib=%d"
+							+ " cpu_ms_per_image=%d local_aws_cpu_ms_per_image=%d",
+					contestant, this.images, this.elapsed.toMillis() / 1000.0, imagesPerSecond(),
+					this.p50().toMillis() / 1000.0, this.p99().toMillis() / 1000.0, this.peakRssMib,
+					this.cpu.toMillis() / this.images, this.localAwsCpu.toMillis() / this.images);
+		}
+
+	}
+
+	/** Resource names of one contestant, so no run sees another's queue or items. */
+	record Names(String queue, String deadLetterQueue, String uploads, String thumbnails, String table, String topic) {
+
+		static Names of(String contestant) {
+			String prefix = "e2e-" + contestant.replace(':', '-') + "-";
+			return new Names(prefix + "queue", prefix + "dlq", prefix + "uploads", prefix + "thumbnails",
+					prefix + "metadata", prefix + "events");
+		}
+
+	}
+
+	private Result run(String contestant, int warmUp, int rounds) throws Exception {
+		Names names = Names.of(contestant);
+		Files.createDirectories(LOGS);
+		Path log = LOGS.resolve(contestant + ".log");
+		Files.deleteIfExists(log);
+		if (contestant.equals("peer")) {
+			String queueUrl = provision(names);
+			Process peer = new ProcessBuilder("/usr/bin/python3", "bench/peer_worker.py",
+					this.aws.endpoint().toString(), queueUrl, names.thumbnails(), names.table(), "2")
+				.redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+			try {
+				return measure(names, warmUp, rounds, peer.pid(), () -> peakRssMib(peer.pid()));
+			}
+			finally {
+				peer.destroy();
+			}
+		}
+		Map<String, String> properties = new LinkedHashMap<>(this.aws.springProperties());
+		String[] engineAndConcurrency = contestant.split(":");
+		properties.put("image-worker.engine", engineAndConcurrency[0]);
+		if (engineAndConcurrency.length > 1) {
+			properties.put("image-worker.processing.concurrency", engineAndConcurrency[1]);
+		}
+		properties.put("image-worker.queue", names.queue());
+		properties.put("image-worker.dead-letter-queue", names.deadLetterQueue());
+		properties.put("image-worker.source-buckets", names.uploads());
+		properties.put("image-worker.output-bucket", names.thumbnails());
+		properties.put("image-worker.table", names.table());
+		properties.put("image-worker.topic", names.topic());
+		try (WorkerProcess worker = WorkerProcess.start(properties, log)) {
+			Result result = measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
+			// A clean stop, so a flight recording given through JAVA_TOOL_OPTIONS is
+			// written.
+			worker.terminate(Duration.ofSeconds(30));
+			return result;
+		}
+	}
+
+	/** What the worker's provisioning creates, minus the topic the peer does not use. */
+	private String provision(Names names) {
+		String queueUrl = this.sqs
+			.createQueue((request) -> request.queueName(names.queue())
+				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60",
+						QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20")))
+			.queueUrl();
+		String queueArn = this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+			.attributes()
+			.get(QueueAttributeName.QUEUE_ARN);
+		this.s3.createBucket((request) -> request.bucket(names.uploads()));
+		this.s3.createBucket((request) -> request.bucket(names.thumbnails()));
+		this.s3.putBucketNotificationConfiguration((request) -> request.bucket(names.uploads())
+			.notificationConfiguration((configuration) -> configuration
+				.queueConfigurations((queue) -> queue.queueArn(queueArn).events(Event.S3_OBJECT_CREATED))));
+		this.dynamo.createTable((request) -> request.tableName(names.table())
+			.billingMode(BillingMode.PAY_PER_REQUEST)
+			.attributeDefinitions(
+					(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
+			.keySchema((key) -> key.attributeName("imageId").keyType(KeyType.HASH)));
+		return queueUrl;
+	}
+
+	@FunctionalInterface
+	private interface PeakRss {
+
+		long mib();
+
+	}
+
+	private Result measure(Names names, int warmUp, int rounds, long pid, PeakRss rss) throws Exception {
+		if (warmUp > 0) {
+			awaitCompleted(names, upload(names, "warmup", warmUp));
+		}
+		Duration cpuBefore = cpu(pid);
+		Duration localAwsCpuBefore = localAwsCpu();
+		Instant started = Instant.now();
+		Map<String, Instant> uploaded = upload(names, "measured", rounds);
+		Map<String, Instant> completed = awaitCompleted(names, uploaded);
+		// Completion instants come from the contestant's clock, which is this host's.
+		Duration elapsed = Duration.between(started, completed.values().stream().max(Instant::compareTo).orElseThrow());
+		List<Duration> latencies = new ArrayList<>();
+		uploaded.forEach((imageId, at) -> latencies.add(Duration.between(at, completed.get(imageId))));
+		latencies.sort(Duration::compareTo);
+		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99), rss.mib(),
+				cpu(pid).minus(cpuBefore), localAwsCpu().minus(localAwsCpuBefore));
+	}
+
+	/** Nearest rank. */
+	static Duration percentile(List<Duration> sorted, int percent) {
+		int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+		return sorted.get(Math.max(rank, 1) - 1);
+	}
+
+	/**
+	 * Uploads every photo per round under {@code <phase>/bench/<imageId>.jpg}, so both
+	 * contestants derive the same imageId from the key.
+	 */
+	private Map<String, Instant> upload(Names names, String phase, int rounds) throws IOException {
+		Map<String, Instant> uploaded = new LinkedHashMap<>();
+		for (int round = 0; round < rounds; round++) {
+			for (Path photo : this.photos) {
+				String stem = photo.getFileName().toString().replaceFirst("\\.jpg$", "");
+				String imageId = phase + "-" + round + "-" + stem;
+				byte[] bytes = Files.readAllBytes(photo);
+				this.s3.putObject((request) -> request.bucket(names.uploads())
+					.key(phase + "/bench/" + imageId + ".jpg")
+					.contentType("image/jpeg"), RequestBody.fromBytes(bytes));
+				uploaded.put(imageId, Instant.now());
+			}
+		}
+		return uploaded;
+	}
+
+	/** Polls the table until every upload is COMPLETED; returns each updatedAt. */
+	private Map<String, Instant> awaitCompleted(Names names, Map<String, Instant> uploaded)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + PATIENCE.toNanos();
+		Map<String, Instant> completed = new HashMap<>();
+		while (System.nanoTime() < deadline) {
+			for (Map<String, AttributeValue> item : this.dynamo
+				.scanPaginator((request) -> request.tableName(names.table())
+					.projectionExpression("imageId, #status, updatedAt")
+					.expressionAttributeNames(Map.of("#status", "status")))
+				.items()) {
+				String imageId = item.get("imageId").s();
+				// The worker writes the status with its claim, an instant after the item.
+				String status = item.containsKey("status") ? item.get("status").s() : "";
+				if (uploaded.containsKey(imageId) && status.equals("COMPLETED")) {
+					completed.put(imageId, Instant.parse(item.get("updatedAt").s()));
+				}
+				else if (uploaded.containsKey(imageId) && status.equals("FAILED")) {
+					throw new IllegalStateException(imageId + " FAILED, see " + LOGS);
+				}
+			}
+			if (completed.size() == uploaded.size()) {
+				return completed;
+			}
+			Thread.sleep(500);
+		}
+		throw new IllegalStateException(
+				"only " + completed.size() + " of " + uploaded.size() + " completed within " + PATIENCE);
+	}
+
+	/** The CPU time of moto_server and whatever it started. */
+	private static Duration localAwsCpu() {
+		return ProcessHandle.current()
+			.descendants()
+			.filter((process) -> process.info().commandLine().orElse("").contains("moto"))
+			.map((process) -> cpu(process.pid()))
+			.reduce(Duration.ZERO, Duration::plus);
+	}
+
+	/** User and system CPU time of a process, including the threads that ended. */
+	private static Duration cpu(long pid) {
+		return ProcessHandle.of(pid)
+			.flatMap((process) -> process.info().totalCpuDuration())
+			.orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid));
+	}
+
+	private static long peakRssMib(long pid) {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+				if (line.startsWith("VmHWM:")) {
+					return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+				}
+			}
+		}
+		catch (IOException ex) {
+			// Gone already.
+		}
+		return -1;
+	}
+
+}
