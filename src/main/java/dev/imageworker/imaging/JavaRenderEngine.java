@@ -57,6 +57,11 @@ public class JavaRenderEngine implements RenderEngine {
 	}
 
 	@Override
+	public boolean decodesOnHeap() {
+		return true;
+	}
+
+	@Override
 	public Rendering render(byte[] source, RenderSpec spec) {
 		ImageFormat format = ImageFormat.require(source);
 		int orientation = ExifOrientation.read(format, source);
