@@ -46,6 +46,8 @@ class MemoryBudget {
 
 	private final long maxPixels;
 
+	private final long maxDecodeBytes;
+
 	private final int largestSide;
 
 	private final Duration patience;
@@ -53,16 +55,21 @@ class MemoryBudget {
 	@Autowired
 	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
 		this(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
-				properties.limits().maxPixels(), largestSide(properties), properties.processing().jobTimeout());
+				properties.limits().maxPixels(), memoryLimit(), largestSide(properties),
+				properties.processing().jobTimeout());
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.capacity / UNIT, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
 	}
 
-	MemoryBudget(long bytes, long maxPixels, int largestSide, Duration patience) {
+	/**
+	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
+	 */
+	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, int largestSide, Duration patience) {
 		this.capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / UNIT));
 		this.permits = new Semaphore(this.capacity, true);
 		this.maxPixels = maxPixels;
+		this.maxDecodeBytes = maxDecodeBytes;
 		this.largestSide = largestSide;
 		this.patience = patience;
 	}
@@ -100,9 +107,11 @@ class MemoryBudget {
 
 	/**
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
-	 * budget waits until it has the budget to itself. The pixel limit is enforced here,
-	 * from the header, before any engine sees the image: a native decoder may not read
-	 * the header of a file it could not decode.
+	 * budget waits until it has the budget to itself; one whose decoded raster is larger
+	 * than the whole memory limit (a 100 MP 16-bit RGBA PNG in 512 MiB) is refused, as
+	 * either engine may have to hold most of it: libvips cannot shrink a PNG on load.
+	 * Both limits are enforced here, from the header, before any engine sees the image: a
+	 * native decoder may not read the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
 	Lease admit(byte[] source) {
@@ -110,6 +119,10 @@ class MemoryBudget {
 		if (estimate.pixels() > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
 					"header declares " + estimate.pixels() + " pixels, more than the limit of " + this.maxPixels);
+		}
+		if (estimate.bytes() > this.maxDecodeBytes) {
+			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, "decoding takes about " + estimate.bytes() / MIB
+					+ " MiB, more than the memory limit of " + this.maxDecodeBytes / MIB + " MiB");
 		}
 		int cost = cost(estimate.bytes());
 		try {

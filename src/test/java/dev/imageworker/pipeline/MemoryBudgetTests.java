@@ -21,7 +21,8 @@ class MemoryBudgetTests {
 	private static final long MIB = 1024 * 1024;
 
 	/** Half of a 512 MiB heap, the default share. */
-	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 1024, Duration.ofMillis(200));
+	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, 1024,
+			Duration.ofMillis(200));
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
@@ -49,7 +50,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
-		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 1024, Duration.ofMillis(200));
+		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
 		try (MemoryBudget.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(small.available()).isZero();
 		}
@@ -58,7 +59,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
-		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 1024, Duration.ZERO);
+		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, 1024, Duration.ZERO);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -73,14 +74,26 @@ class MemoryBudgetTests {
 	}
 
 	@Test
-	void twoSixteenBitRgbaPngsOfAHundredMegapixelsDecodeOneAfterTheOther() {
-		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 1024, Duration.ofMillis(200));
-		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 16, 6);
+	void twoLargeRgbaPngsDecodeOneAfterTheOther() {
+		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
+		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 8, 6);
 		try (MemoryBudget.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
 		}
 		nativeBudget.admit(png).close();
 		assertThat(nativeBudget.available()).isEqualTo(96 * 1024);
+	}
+
+	@Test
+	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
+		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ZERO);
+		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, 1024, Duration.ZERO);
+		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 16, 6);
+
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
+		assertThat(small.available()).isEqualTo(96 * 1024);
+		large.admit(png).close();
 	}
 
 	@Test
