@@ -39,12 +39,12 @@ USER 10001:10001
 # freed native memory lingers; two keep libvips' and the JVM's allocations from spreading.
 ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     MALLOC_ARENA_MAX=2
-# Sized for a 512 MiB container (docs/operations.md, "Memory sizing"): half for the heap,
+# Sized for a 512 MiB container (docs/operations.md, "Memory sizing"): 40% for the heap,
 # the JVM's own memory capped beside it (Serial GC has no G1 remembered sets; metaspace,
 # code cache, direct buffers and thread stacks bounded), the rest for libvips' native
 # decoding, which the memory budget admits against. The native engine calls libvips
 # through FFM, which Java 25 permits only with native access enabled.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", \
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", \
     "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", \
     "-Djava.io.tmpdir=/tmp", "--enable-native-access=ALL-UNNAMED", \
     "org.springframework.boot.loader.launch.JarLauncher"]

@@ -111,8 +111,9 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * derived budget: {@code memoryShare} of the heap for the Java engine; for a native
 	 * engine (libvips), the process's memory limit (the container's, or
 	 * {@code -XX:MaxRAM}) minus the maximum heap and {@code memoryReserve}
-	 * @param memoryReserve what the JVM takes besides the heap (metaspace, code cache,
-	 * threads, GC, malloc), held back when the native budget is derived from the memory
+	 * @param memoryReserve what the process takes besides the heap and the decodes
+	 * (metaspace, code cache, threads, GC, malloc, mapped libraries: about 220 MB idle
+	 * with libvips loaded), held back when the native budget is derived from the memory
 	 * limit
 	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
 	 * before they are released to other workers; fits within
@@ -122,7 +123,7 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 			@DefaultValue("3") @Min(1) int maxReceiveCount, @DefaultValue("30s") Duration retryBackoff,
 			@DefaultValue("5m") Duration maxRetryBackoff, @DefaultValue("60s") Duration visibilityTimeout,
 			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
-			@DefaultValue("160MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
+			@DefaultValue("224MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

@@ -16,10 +16,12 @@ import dev.imageworker.imaging.Dimensions;
  * it declares (checked against the pixel limit) and the bytes its decoded raster takes.
  * <p>
  * Four bytes a pixel (RGB or ARGB in an int, as the Java engine holds it) unless the PNG
- * header declares more: 16-bit RGB takes six, 16-bit RGBA eight. JPEGs are decoded scaled
- * down: libvips at a DCT scale that still covers the largest variant, the Java engine
- * subsampled to twice it, so the estimate takes the largest DCT scale (1/2, 1/4, 1/8)
- * that keeps twice the largest variant, the larger of the two decodes.
+ * header declares more: 16-bit RGB takes six, and a PNG with an alpha channel sixteen, as
+ * libvips premultiplies alpha in float (four 4-byte samples) before it shrinks, which is
+ * why a 100 MP RGBA PNG costs it four times what an RGB one does. JPEGs are decoded
+ * scaled down: libvips at a DCT scale that still covers the largest variant, the Java
+ * engine subsampled to twice it, so the estimate takes the largest DCT scale (1/2, 1/4,
+ * 1/8) that keeps twice the largest variant, the larger of the two decodes.
  *
  * @param pixels width times height as declared, 0 when the header cannot be read
  * @param bytes estimated size of the decoded raster
@@ -29,6 +31,8 @@ record DecodeEstimate(long pixels, long bytes) {
 	static final DecodeEstimate UNKNOWN = new DecodeEstimate(0, 0);
 
 	private static final int BYTES_PER_PIXEL = 4;
+
+	private static final int PREMULTIPLIED_BYTES_PER_PIXEL = 16;
 
 	private static final byte[] PNG = { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
 
@@ -65,21 +69,20 @@ record DecodeEstimate(long pixels, long bytes) {
 	}
 
 	/**
-	 * From the IHDR chunk, which the PNG format puts first: channels from the colour type
-	 * (a palette expands to RGBA at most), two bytes a sample at a bit depth of 16.
+	 * From the IHDR chunk, which the PNG format puts first: the colour type says whether
+	 * there is an alpha channel (4 grey and alpha, 6 RGBA) and how many samples, the bit
+	 * depth whether they take two bytes.
 	 */
 	static int pngBytesPerPixel(byte[] png) {
 		if (png.length < 26) {
 			return BYTES_PER_PIXEL;
 		}
 		int bitDepth = png[24] & 0xFF;
-		int channels = switch (png[25]) {
-			case 0 -> 1;
-			case 2 -> 3;
-			case 4 -> 2;
-			default -> 4;
+		return switch (png[25]) {
+			case 4, 6 -> PREMULTIPLIED_BYTES_PER_PIXEL;
+			case 2 -> Math.max(BYTES_PER_PIXEL, 3 * ((bitDepth == 16) ? 2 : 1));
+			default -> BYTES_PER_PIXEL;
 		};
-		return Math.max(BYTES_PER_PIXEL, channels * ((bitDepth == 16) ? 2 : 1));
 	}
 
 	private static boolean isPng(byte[] source) {

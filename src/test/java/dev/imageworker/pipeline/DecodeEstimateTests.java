@@ -13,20 +13,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DecodeEstimateTests {
 
 	@Test
-	void eightBitPngsCostFourBytesAPixel() {
+	void opaquePngsCostFourBytesAPixelSixteenBitRgbSix() {
 		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 2), 1024))
 			.isEqualTo(new DecodeEstimate(12_000_000, 48_000_000));
-		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 6), 1024).bytes()).isEqualTo(48_000_000);
 		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 3), 1024).bytes()).isEqualTo(48_000_000);
-		assertThat(DecodeEstimate.of(SampleImages.png(400, 300, true), 1024).bytes()).isEqualTo(480_000);
+		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 0), 1024).bytes()).isEqualTo(48_000_000);
+		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 2), 1024).bytes()).isEqualTo(600_000_000);
+		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 0), 1024).bytes()).isEqualTo(400_000_000);
 	}
 
 	@Test
-	void sixteenBitPngsCostTheirSamples() {
+	void pngsWithAlphaCostPremultipliedFloatSamples() {
 		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 6), 1024))
-			.isEqualTo(new DecodeEstimate(100_000_000, 800_000_000));
-		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 2), 1024).bytes()).isEqualTo(600_000_000);
-		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 0), 1024).bytes()).isEqualTo(400_000_000);
+			.isEqualTo(new DecodeEstimate(100_000_000, 1_600_000_000));
+		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 6), 1024).bytes()).isEqualTo(192_000_000);
+		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 4), 1024).bytes()).isEqualTo(192_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.png(400, 300, true), 1024).bytes()).isEqualTo(1_920_000);
 	}
 
 	@Test

@@ -74,9 +74,9 @@ class MemoryBudgetTests {
 	}
 
 	@Test
-	void twoLargeRgbaPngsDecodeOneAfterTheOther() {
+	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
 		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
-		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 8, 6);
+		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 8, 2);
 		try (MemoryBudget.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
 		}
@@ -88,7 +88,7 @@ class MemoryBudgetTests {
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
 		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ZERO);
 		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, 1024, Duration.ZERO);
-		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 16, 6);
+		byte[] png = DecodeEstimateTests.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -107,8 +107,8 @@ class MemoryBudgetTests {
 	void aNativeEngineDecodesInWhatTheMemoryLimitLeavesBesideTheHeapAndTheReserve() {
 		ImageWorkerProperties.Processing processing = TestProperties.bind(Map.of()).processing();
 
-		assertThat(MemoryBudget.budget(processing, false, 256 * MIB, 512 * MIB)).isEqualTo(96 * MIB);
-		assertThat(MemoryBudget.budget(processing, false, 1536 * MIB, 2048 * MIB)).isEqualTo(352 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 198 * MIB, 512 * MIB)).isEqualTo(90 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 820 * MIB, 2048 * MIB)).isEqualTo(1004 * MIB);
 		assertThat(MemoryBudget.budget(processing, false, 400 * MIB, 512 * MIB)).as("heap too large").isZero();
 	}
 
