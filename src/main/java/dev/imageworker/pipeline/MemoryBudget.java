@@ -107,10 +107,10 @@ class MemoryBudget {
 
 	/**
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
-	 * budget waits until it has the budget to itself; one whose decoded raster is larger
-	 * than the whole memory limit (a 100 MP 16-bit RGBA PNG in 512 MiB) is refused, as
-	 * either engine may have to hold most of it: libvips cannot shrink a PNG on load.
-	 * Both limits are enforced here, from the header, before any engine sees the image: a
+	 * budget waits until it has the budget to itself; one whose estimated decode is
+	 * larger than the whole memory limit (in 512 MiB a PNG with alpha above 33 MP, which
+	 * libvips cannot shrink on load) could not fit even alone, and is refused. Both
+	 * limits are enforced here, from the header, before any engine sees the image: a
 	 * native decoder may not read the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
@@ -143,10 +143,6 @@ class MemoryBudget {
 			return 0;
 		}
 		return (int) Math.min(this.capacity, Math.max(1, bytes / UNIT));
-	}
-
-	int capacity() {
-		return this.capacity;
 	}
 
 	int available() {
