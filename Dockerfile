@@ -35,9 +35,16 @@ COPY --from=extract /workspace/extracted/application/ ./
 # Numeric so Kubernetes can verify runAsNonRoot without looking the name up.
 USER 10001:10001
 # The root filesystem may be read-only: the JVM and the app write only to /tmp.
-ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs
-# The heap takes 60% of the container: libvips decodes in native memory beside it. The native
-# engine calls libvips through FFM, which Java 25 permits only with native access enabled.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=60.0", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
-    "--enable-native-access=ALL-UNNAMED", \
+# glibc gives threads that malloc their own arenas (up to 8 per core, 64 MiB each) where
+# freed native memory lingers; two keep libvips' and the JVM's allocations from spreading.
+ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
+    MALLOC_ARENA_MAX=2
+# Sized for a 512 MiB container (docs/operations.md, "Memory sizing"): 40% for the heap,
+# the JVM's own memory capped beside it (Serial GC has no G1 remembered sets; metaspace,
+# code cache, direct buffers and thread stacks bounded), the rest for libvips' native
+# decoding, which the memory budget admits against. The native engine calls libvips
+# through FFM, which Java 25 permits only with native access enabled.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", \
+    "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", \
+    "-Djava.io.tmpdir=/tmp", "--enable-native-access=ALL-UNNAMED", \
     "org.springframework.boot.loader.launch.JarLauncher"]

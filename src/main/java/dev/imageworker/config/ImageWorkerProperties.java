@@ -104,8 +104,17 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * @param visibilityTimeout the queue's visibility timeout (provisioned locally with
 	 * it); a message in flight is extended by this much every half of it, so a long
 	 * render is never taken by a second worker
-	 * @param memoryShare share of the maximum heap that decoded images in flight may
-	 * take; an image that does not fit waits before decoding until others finish
+	 * @param memoryShare share of the maximum heap that decoded images in flight may take
+	 * when the engine decodes on the heap (the Java engine); an image that does not fit
+	 * waits before decoding until others finish
+	 * @param memoryBudget memory that decoded images in flight may take, overriding the
+	 * derived budget: {@code memoryShare} of the heap for the Java engine; for a native
+	 * engine (libvips), the process's memory limit (the container's, or
+	 * {@code -XX:MaxRAM}) minus the maximum heap and {@code memoryReserve}
+	 * @param memoryReserve what the process takes besides the heap and the decodes
+	 * (metaspace, code cache, threads, GC, malloc, mapped libraries: about 220 MB idle
+	 * with libvips loaded), held back when the native budget is derived from the memory
+	 * limit
 	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
 	 * before they are released to other workers; fits within
 	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}
@@ -113,8 +122,8 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("2m") Duration jobTimeout,
 			@DefaultValue("3") @Min(1) int maxReceiveCount, @DefaultValue("30s") Duration retryBackoff,
 			@DefaultValue("5m") Duration maxRetryBackoff, @DefaultValue("60s") Duration visibilityTimeout,
-			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare,
-			@DefaultValue("100s") Duration drainTimeout) {
+			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
+			@DefaultValue("224MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

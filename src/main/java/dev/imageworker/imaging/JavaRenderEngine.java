@@ -58,6 +58,11 @@ public class JavaRenderEngine implements RenderEngine {
 	}
 
 	@Override
+	public boolean decodesOnHeap() {
+		return true;
+	}
+
+	@Override
 	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 		ImageFormat format = ImageFormat.require(source);
 		int orientation = ExifOrientation.read(format, source);

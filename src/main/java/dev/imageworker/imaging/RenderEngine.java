@@ -15,4 +15,13 @@ public interface RenderEngine {
 
 	Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation);
 
+	/**
+	 * Whether decoded pixels live on the Java heap rather than in native memory; decoding
+	 * is admitted against a budget in the same place. Native unless an engine says
+	 * otherwise, the smaller budget in a container.
+	 */
+	default boolean decodesOnHeap() {
+		return false;
+	}
+
 }

@@ -1,28 +1,29 @@
 package dev.imageworker.pipeline;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.OperatingSystemMXBean;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
+import dev.imageworker.imaging.RenderEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Admits images to decoding by the memory their pixels take, besides the message count
- * the listener already bounds: forty thumbnails-to-be may decode at once where four 20 MP
- * photos may not. The budget is a share of the maximum heap.
+ * Admits images to decoding by the memory their decoded pixels take, besides the message
+ * count the listener already bounds: forty thumbnails-to-be may decode at once where four
+ * 20 MP photos may not. The budget sits where the engine decodes: a share of the maximum
+ * heap for the Java engine; for libvips, which decodes in native memory the heap does not
+ * see, what the memory limit leaves beside the heap and the JVM's own reserve.
  * <p>
  * Pixels are known only once the header is read, so the permit is taken right before
  * decoding. Waiting here grows no local queue: only messages the listener received wait,
@@ -32,11 +33,12 @@ import org.springframework.stereotype.Component;
 @Component
 class MemoryBudget {
 
-	/** Decoded rasters are four bytes per pixel (ARGB or RGB in an int). */
-	private static final long BYTES_PER_PIXEL = 4;
+	private static final Logger log = LoggerFactory.getLogger(MemoryBudget.class);
 
-	/** Permits count KiB, so a heap of any size fits in an int. */
+	/** Permits count KiB, so a budget of any size fits in an int. */
 	private static final int UNIT = 1024;
+
+	private static final long MIB = 1024 * 1024;
 
 	private final Semaphore permits;
 
@@ -44,35 +46,85 @@ class MemoryBudget {
 
 	private final long maxPixels;
 
+	private final long maxDecodeBytes;
+
+	private final int largestSide;
+
 	private final Duration patience;
 
 	@Autowired
-	MemoryBudget(ImageWorkerProperties properties) {
-		this((long) (Runtime.getRuntime().maxMemory() * properties.processing().memoryShare()),
-				properties.limits().maxPixels(), properties.processing().jobTimeout());
+	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
+		this(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
+				properties.limits().maxPixels(), memoryLimit(), largestSide(properties),
+				properties.processing().jobTimeout());
+		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
+				this.capacity / UNIT, engine.decodesOnHeap() ? "heap" : "native",
+				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
 	}
 
-	MemoryBudget(long bytes, long maxPixels, Duration patience) {
+	/**
+	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
+	 */
+	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, int largestSide, Duration patience) {
 		this.capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / UNIT));
 		this.permits = new Semaphore(this.capacity, true);
 		this.maxPixels = maxPixels;
+		this.maxDecodeBytes = maxDecodeBytes;
+		this.largestSide = largestSide;
 		this.patience = patience;
 	}
 
 	/**
+	 * The bytes decoded images in flight may take: the configured budget, else a share of
+	 * the heap for an engine that decodes there, else what the memory limit leaves beside
+	 * the heap and the reserve (at least nothing: every image then decodes alone).
+	 */
+	static long budget(ImageWorkerProperties.Processing processing, boolean onHeap, long maxHeap, long memoryLimit) {
+		if (processing.memoryBudget() != null) {
+			return processing.memoryBudget().toBytes();
+		}
+		if (onHeap) {
+			return (long) (maxHeap * processing.memoryShare());
+		}
+		return Math.max(0, memoryLimit - maxHeap - processing.memoryReserve().toBytes());
+	}
+
+	/**
+	 * The memory the JVM sizes itself from: the container's limit (the JVM reads
+	 * cgroups), lowered by {@code -XX:MaxRAM} when that is smaller.
+	 */
+	static long memoryLimit() {
+		long total = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getTotalMemorySize();
+		String maxRam = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+			.getVMOption("MaxRAM")
+			.getValue();
+		return Math.min(total, Long.parseLong(maxRam));
+	}
+
+	private static int largestSide(ImageWorkerProperties properties) {
+		return properties.variants().values().stream().mapToInt(Integer::intValue).max().orElseThrow();
+	}
+
+	/**
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
-	 * budget waits until it has the budget to itself. The pixel limit is enforced here,
-	 * from the header, before any engine sees the image: a native decoder may not read
-	 * the header of a file it could not decode.
+	 * budget waits until it has the budget to itself; one whose estimated decode is
+	 * larger than the whole memory limit (in 512 MiB a PNG with alpha above 33 MP, which
+	 * libvips cannot shrink on load) could not fit even alone, and is refused. Both
+	 * limits are enforced here, from the header, before any engine sees the image: a
+	 * native decoder may not read the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
 	Lease admit(byte[] source) {
-		long pixels = pixels(source);
-		if (pixels > this.maxPixels) {
+		DecodeEstimate estimate = DecodeEstimate.of(source, this.largestSide);
+		if (estimate.pixels() > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
-					"header declares " + pixels + " pixels, more than the limit of " + this.maxPixels);
+					"header declares " + estimate.pixels() + " pixels, more than the limit of " + this.maxPixels);
 		}
-		int cost = cost(pixels);
+		if (estimate.bytes() > this.maxDecodeBytes) {
+			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, "decoding takes about " + estimate.bytes() / MIB
+					+ " MiB, more than the memory limit of " + this.maxDecodeBytes / MIB + " MiB");
+		}
+		int cost = cost(estimate.bytes());
 		try {
 			if (!this.permits.tryAcquire(cost, this.patience.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new TransientFailure("no memory to decode within " + this.patience.toSeconds() + " s", null);
@@ -85,37 +137,16 @@ class MemoryBudget {
 		return new Lease(cost);
 	}
 
-	int cost(long pixels) {
-		if (pixels <= 0) {
+	/** Permits for a decode of this many bytes, capped at the whole budget. */
+	int cost(long bytes) {
+		if (bytes <= 0) {
 			return 0;
 		}
-		return (int) Math.min(this.capacity, pixels * BYTES_PER_PIXEL / UNIT);
+		return (int) Math.min(this.capacity, Math.max(1, bytes / UNIT));
 	}
 
 	int available() {
 		return this.permits.availablePermits();
-	}
-
-	/** Width times height from the header, or 0 when it cannot be read. */
-	static long pixels(byte[] source) {
-		try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
-			Iterator<ImageReader> readers = (input != null) ? ImageIO.getImageReaders(input) : null;
-			if (readers == null || !readers.hasNext()) {
-				return 0;
-			}
-			ImageReader reader = readers.next();
-			try {
-				reader.setInput(input, true, true);
-				return (long) reader.getWidth(0) * reader.getHeight(0);
-			}
-			finally {
-				reader.dispose();
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Unreadable headers are the engine's to classify.
-			return 0;
-		}
 	}
 
 	/** Memory held by one decoding image. */

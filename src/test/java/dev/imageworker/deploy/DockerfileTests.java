@@ -71,10 +71,29 @@ class DockerfileTests {
 			.reduce((first, second) -> second)
 			.orElseThrow();
 
-		assertThat(entrypoint).contains("-XX:MaxRAMPercentage=")
+		assertThat(entrypoint).contains("-XX:MaxRAMPercentage=40.0")
 			.contains("-XX:+ExitOnOutOfMemoryError")
 			.contains("-Djava.io.tmpdir=/tmp")
-			.contains("org.springframework.boot.loader.launch.JarLauncher");
+			.contains("org.springframework.boot.loader.launch.JarLauncher")
+			.doesNotContain("-Xmx");
+	}
+
+	@Test
+	void jvmMemoryBesideTheHeapIsBoundedForA512MibContainer() {
+		String entrypoint = this.instructions.stream()
+			.filter((line) -> line.startsWith("ENTRYPOINT "))
+			.reduce((first, second) -> second)
+			.orElseThrow();
+
+		assertThat(entrypoint).contains("\"-XX:+UseSerialGC\"")
+			.contains("\"-XX:MaxMetaspaceSize=128m\"")
+			.contains("\"-XX:ReservedCodeCacheSize=64m\"")
+			.contains("\"-XX:MaxDirectMemorySize=32m\"")
+			.contains("\"-Xss512k\"")
+			.contains("\"--enable-native-access=ALL-UNNAMED\"");
+		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
+			.as("glibc malloc arenas bounded")
+			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"));
 	}
 
 	@Test

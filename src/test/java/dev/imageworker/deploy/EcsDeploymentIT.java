@@ -87,7 +87,10 @@ class EcsDeploymentIT {
 		assertThat(registered.requiresCompatibilities()).contains(Compatibility.FARGATE);
 		assertThat(registered.networkMode()).isEqualTo(NetworkMode.AWSVPC);
 		assertThat(registered.cpu()).isEqualTo("1024");
+		// Fargate's smallest memory for one vCPU; the image's JVM flags size from it.
 		assertThat(registered.memory()).isEqualTo("2048");
+		assertThat(container.entryPoint()).as("the image's JVM flags apply").isEmpty();
+		assertThat(container.command()).isEmpty();
 		assertThat(registered.taskRoleArn()).endsWith(":role/image-worker-task")
 			.isNotEqualTo(registered.executionRoleArn());
 		assertThat(registered.executionRoleArn()).endsWith(":role/image-worker-execution");
@@ -105,7 +108,8 @@ class EcsDeploymentIT {
 		assertThat(container.healthCheck().command()).first().isEqualTo("CMD");
 		assertThat(environment(container))
 			.containsEntry("MANAGEMENT_CLOUDWATCH_METRICS_EXPORT_NAMESPACE", "ImageWorker")
-			.containsEntry("IMAGE_WORKER_QUEUE", "image-processing-queue");
+			.containsEntry("IMAGE_WORKER_QUEUE", "image-processing-queue")
+			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
 	}
 
 	@Test

@@ -46,7 +46,14 @@ class HelmChartTests {
 		assertThat(at(deployment, "spec.template.spec.securityContext.runAsNonRoot")).isEqualTo(true);
 		assertThat(at(deployment, "spec.template.spec.securityContext.seccompProfile.type"))
 			.isEqualTo("RuntimeDefault");
-		assertThat(at(deployment, CONTAINER + ".resources.limits.memory")).isNotNull();
+		assertThat(at(deployment, CONTAINER + ".resources.limits.memory")).isEqualTo("512Mi");
+		assertThat(at(deployment, CONTAINER + ".resources.requests.memory")).isEqualTo("512Mi");
+		assertThat(at(deployment, CONTAINER + ".env")).as("the image's JVM flags size the heap from the limit")
+			.isNull();
+		assertThat(at(manifests.one("ConfigMap"), "data")).asInstanceOf(map())
+			.as("concurrency the memory limit is sized for")
+			.containsEntry("IMAGE_WORKER_PROCESSING_CONCURRENCY", "2")
+			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
 		assertThat((Integer) at(deployment, "spec.template.spec.terminationGracePeriodSeconds")).isGreaterThan(110);
 		assertThat(at(deployment, CONTAINER + ".volumeMounts")).asInstanceOf(list())
 			.contains(Map.of("name", "tmp", "mountPath", "/tmp"));

@@ -14,12 +14,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The packaged worker jar running as a separate process, as in a container: 384 MiB heap,
- * exit on OOM, its output in a log file. Killing it is as real as it gets. The drills and
- * the end-to-end benchmark use it.
+ * The packaged worker jar running as a separate process, as in a 512 MiB container: the
+ * Dockerfile's JVM flags and environment, its output in a log file. Killing it is as real
+ * as it gets. The drills and the end-to-end benchmark use it.
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -28,10 +30,20 @@ public final class WorkerProcess implements AutoCloseable {
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
 	/**
-	 * The maximum heap, as a 512 MiB container would set it; {@code -Ddrill.xmx} tries
-	 * another.
+	 * The container's memory limit. There is no cgroup limit here, so {@code -XX:MaxRAM}
+	 * makes the JVM (and the worker's memory budget) size itself from it as it would in
+	 * the container; {@code -Ddrill.memory} tries another.
 	 */
-	private static final String HEAP = System.getProperty("drill.xmx", "384m");
+	static final String CONTAINER_MEMORY = System.getProperty("drill.memory", "512m");
+
+	/**
+	 * The JVM flags of the Dockerfile's ENTRYPOINT, read from it so the drills run the
+	 * jar as the image does; {@code -Ddrill.jvm-options} replaces them to try others.
+	 */
+	static final List<String> JVM_OPTIONS = jvmOptions();
+
+	/** The Dockerfile's environment that shapes native memory. */
+	static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", dockerfileEnv("MALLOC_ARENA_MAX"));
 
 	private final Process process;
 
@@ -57,15 +69,17 @@ public final class WorkerProcess implements AutoCloseable {
 			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
 		}
 		int port = Drill.freePort();
-		List<String> command = new ArrayList<>(List.of(java(), "-Xmx" + HEAP, "-XX:+ExitOnOutOfMemoryError", "-jar",
-				JAR.toString(), "--server.port=" + port, "--image-worker.provision=true",
-				"--management.cloudwatch.metrics.export.enabled=false"));
+		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + CONTAINER_MEMORY));
+		command.addAll(JVM_OPTIONS);
+		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "--server.port=" + port,
+				"--image-worker.provision=true", "--management.cloudwatch.metrics.export.enabled=false"));
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
 		try {
 			Files.createDirectories(log.getParent());
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-				.start();
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			builder.environment().putAll(ENVIRONMENT);
+			Process process = builder.start();
 			// A failed drill must not leave a worker running.
 			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "drill-worker-stop"));
 			WorkerProcess worker = new WorkerProcess(process, port, log);
@@ -172,6 +186,42 @@ public final class WorkerProcess implements AutoCloseable {
 	@Override
 	public void close() {
 		this.process.destroyForcibly();
+	}
+
+	private static List<String> jvmOptions() {
+		String override = System.getProperty("drill.jvm-options");
+		if (override != null) {
+			return List.of(override.trim().split("\\s+"));
+		}
+		Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*?)]$", Pattern.DOTALL)
+			.matcher(dockerfile().replaceAll("\\\\\n\\s*", " "));
+		if (!entrypoint.find()) {
+			throw new IllegalStateException("no ENTRYPOINT in the Dockerfile");
+		}
+		return Pattern.compile("\"([^\"]*)\"")
+			.matcher(entrypoint.group(1))
+			.results()
+			.map((argument) -> argument.group(1))
+			// The container's memory flags; its launcher and paths are not the jar's.
+			.filter((argument) -> argument.startsWith("-X"))
+			.toList();
+	}
+
+	private static String dockerfileEnv(String name) {
+		Matcher value = Pattern.compile("\\b" + name + "=(\\S+)").matcher(dockerfile());
+		if (!value.find()) {
+			throw new IllegalStateException(name + " is not set in the Dockerfile");
+		}
+		return value.group(1);
+	}
+
+	private static String dockerfile() {
+		try {
+			return Files.readString(Path.of("Dockerfile"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**

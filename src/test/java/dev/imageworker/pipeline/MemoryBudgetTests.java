@@ -3,11 +3,14 @@ package dev.imageworker.pipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
 import dev.imageworker.support.SampleImages;
+import dev.imageworker.support.TestProperties;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +21,8 @@ class MemoryBudgetTests {
 	private static final long MIB = 1024 * 1024;
 
 	/** Half of a 512 MiB heap, the default share. */
-	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, Duration.ofMillis(200));
+	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, 1024,
+			Duration.ofMillis(200));
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
@@ -46,7 +50,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
-		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, Duration.ofMillis(200));
+		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
 		try (MemoryBudget.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(small.available()).isZero();
 		}
@@ -55,7 +59,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
-		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, Duration.ZERO);
+		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, 1024, Duration.ZERO);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -64,7 +68,63 @@ class MemoryBudgetTests {
 
 	@Test
 	void unreadableHeadersCostNothingAndAreLeftToTheEngine() {
-		assertThat(this.budget.cost(MemoryBudget.pixels("not an image".getBytes()))).isZero();
+		try (MemoryBudget.Lease _ = this.budget.admit("not an image".getBytes())) {
+			assertThat(this.budget.available()).isEqualTo(256 * 1024);
+		}
+	}
+
+	@Test
+	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
+		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
+		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 8, 2);
+		try (MemoryBudget.Lease _ = nativeBudget.admit(png)) {
+			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
+		}
+		nativeBudget.admit(png).close();
+		assertThat(nativeBudget.available()).isEqualTo(96 * 1024);
+	}
+
+	@Test
+	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
+		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ZERO);
+		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, 1024, Duration.ZERO);
+		byte[] png = DecodeEstimateTests.pngHeader(8000, 8000, 8, 6);
+
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
+		assertThat(small.available()).isEqualTo(96 * 1024);
+		large.admit(png).close();
+	}
+
+	@Test
+	void theJavaEngineDecodesWithinAShareOfTheHeap() {
+		ImageWorkerProperties.Processing processing = TestProperties.bind(Map.of()).processing();
+
+		assertThat(MemoryBudget.budget(processing, true, 256 * MIB, 512 * MIB)).isEqualTo(128 * MIB);
+	}
+
+	@Test
+	void aNativeEngineDecodesInWhatTheMemoryLimitLeavesBesideTheHeapAndTheReserve() {
+		ImageWorkerProperties.Processing processing = TestProperties.bind(Map.of()).processing();
+
+		assertThat(MemoryBudget.budget(processing, false, 198 * MIB, 512 * MIB)).isEqualTo(90 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 820 * MIB, 2048 * MIB)).isEqualTo(1004 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 400 * MIB, 512 * MIB)).as("heap too large").isZero();
+	}
+
+	@Test
+	void aConfiguredBudgetWins() {
+		ImageWorkerProperties.Processing processing = TestProperties
+			.bind(Map.of("processing.memory-budget", "200MB", "processing.memory-reserve", "100MB"))
+			.processing();
+
+		assertThat(MemoryBudget.budget(processing, false, 256 * MIB, 512 * MIB)).isEqualTo(200 * MIB);
+		assertThat(MemoryBudget.budget(processing, true, 256 * MIB, 512 * MIB)).isEqualTo(200 * MIB);
+	}
+
+	@Test
+	void theMemoryLimitIsNoMoreThanTheJvmSizesItselfFrom() {
+		assertThat(MemoryBudget.memoryLimit()).isPositive().isGreaterThanOrEqualTo(Runtime.getRuntime().maxMemory());
 	}
 
 	/**

@@ -1,0 +1,123 @@
+package dev.imageworker.pipeline;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+import dev.imageworker.imaging.Dimensions;
+
+/**
+ * What decoding an image costs, from its header alone and for either engine: the pixels
+ * it declares (checked against the pixel limit) and the bytes its decoded raster takes.
+ * <p>
+ * Four bytes a pixel (RGB or ARGB in an int, as the Java engine holds it) unless the PNG
+ * header declares more: 16-bit RGB takes six, and a PNG with an alpha channel sixteen, as
+ * libvips premultiplies alpha in float (four 4-byte samples) before it shrinks, which is
+ * why a 100 MP RGBA PNG costs it four times what an RGB one does. JPEGs are decoded
+ * scaled down: libvips at a DCT scale that still covers the largest variant, the Java
+ * engine subsampled to twice it, so the estimate takes the largest DCT scale (1/2, 1/4,
+ * 1/8) that keeps twice the largest variant, the larger of the two decodes.
+ *
+ * @param pixels width times height as declared, 0 when the header cannot be read
+ * @param bytes estimated size of the decoded raster
+ */
+record DecodeEstimate(long pixels, long bytes) {
+
+	static final DecodeEstimate UNKNOWN = new DecodeEstimate(0, 0);
+
+	private static final int BYTES_PER_PIXEL = 4;
+
+	private static final int PREMULTIPLIED_BYTES_PER_PIXEL = 16;
+
+	private static final byte[] PNG = { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
+
+	/**
+	 * @param largestSide longest side of the largest variant
+	 */
+	static DecodeEstimate of(byte[] source, int largestSide) {
+		Dimensions size = dimensions(source);
+		if (size == null) {
+			return UNKNOWN;
+		}
+		long pixels = size.pixels();
+		if (isPng(source)) {
+			return new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source));
+		}
+		if (isJpeg(source)) {
+			int scale = jpegScale(size.longestSide(), largestSide);
+			long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
+			return new DecodeEstimate(pixels, decoded * BYTES_PER_PIXEL);
+		}
+		return new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+	}
+
+	/**
+	 * The largest JPEG DCT scale denominator (1, 2, 4 or 8) that keeps the longest side
+	 * at or above twice the largest variant.
+	 */
+	static int jpegScale(long longestSide, int largestSide) {
+		int scale = 1;
+		while (scale < 8 && longestSide / (scale * 2) >= 2L * largestSide) {
+			scale *= 2;
+		}
+		return scale;
+	}
+
+	/**
+	 * From the IHDR chunk, which the PNG format puts first: the colour type says whether
+	 * there is an alpha channel (4 grey and alpha, 6 RGBA) and how many samples, the bit
+	 * depth whether they take two bytes.
+	 */
+	static int pngBytesPerPixel(byte[] png) {
+		if (png.length < 26) {
+			return BYTES_PER_PIXEL;
+		}
+		int bitDepth = png[24] & 0xFF;
+		return switch (png[25]) {
+			case 4, 6 -> PREMULTIPLIED_BYTES_PER_PIXEL;
+			case 2 -> Math.max(BYTES_PER_PIXEL, 3 * ((bitDepth == 16) ? 2 : 1));
+			default -> BYTES_PER_PIXEL;
+		};
+	}
+
+	private static boolean isPng(byte[] source) {
+		return source.length >= PNG.length && ByteBuffer.wrap(source, 0, PNG.length).equals(ByteBuffer.wrap(PNG));
+	}
+
+	private static boolean isJpeg(byte[] source) {
+		return source.length >= 3 && (source[0] & 0xFF) == 0xFF && (source[1] & 0xFF) == 0xD8
+				&& (source[2] & 0xFF) == 0xFF;
+	}
+
+	private static long ceilDiv(long value, int divisor) {
+		return (value + divisor - 1) / divisor;
+	}
+
+	/** Width and height from the header, or null when it cannot be read. */
+	private static Dimensions dimensions(byte[] source) {
+		try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
+			Iterator<ImageReader> readers = (input != null) ? ImageIO.getImageReaders(input) : null;
+			if (readers == null || !readers.hasNext()) {
+				return null;
+			}
+			ImageReader reader = readers.next();
+			try {
+				reader.setInput(input, true, true);
+				return new Dimensions(reader.getWidth(0), reader.getHeight(0));
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// Unreadable headers are the engine's to classify.
+			return null;
+		}
+	}
+
+}
