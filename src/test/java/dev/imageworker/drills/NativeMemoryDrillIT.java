@@ -1,15 +1,13 @@
 package dev.imageworker.drills;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 import dev.imageworker.imaging.vips.VipsRenderEngine;
+import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,29 +83,7 @@ class NativeMemoryDrillIT {
 		catch (java.io.IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
-		ByteArrayOutputStream png = new ByteArrayOutputStream();
-		png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
-		chunk(png, "IHDR",
-				ByteBuffer.allocate(13)
-					.putInt(width)
-					.putInt(height)
-					.put((byte) bitDepth)
-					.put((byte) (alpha ? 6 : 2))
-					.array());
-		chunk(png, "IDAT", idat.toByteArray());
-		chunk(png, "IEND", new byte[0]);
-		return png.toByteArray();
-	}
-
-	private static void chunk(ByteArrayOutputStream png, String type, byte[] data) {
-		byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-		CRC32 crc = new CRC32();
-		crc.update(name);
-		crc.update(data);
-		png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-		png.writeBytes(name);
-		png.writeBytes(data);
-		png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+		return SampleImages.png(width, height, bitDepth, alpha ? 6 : 2, idat.toByteArray());
 	}
 
 }

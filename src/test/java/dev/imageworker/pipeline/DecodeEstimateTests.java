@@ -1,10 +1,5 @@
 package dev.imageworker.pipeline;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
 
@@ -14,20 +9,22 @@ class DecodeEstimateTests {
 
 	@Test
 	void opaquePngsCostFourBytesAPixelSixteenBitRgbSix() {
-		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 2), 1024))
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 2), 1024))
 			.isEqualTo(new DecodeEstimate(12_000_000, 48_000_000));
-		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 3), 1024).bytes()).isEqualTo(48_000_000);
-		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 0), 1024).bytes()).isEqualTo(48_000_000);
-		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 2), 1024).bytes()).isEqualTo(600_000_000);
-		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 0), 1024).bytes()).isEqualTo(400_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 3), 1024).bytes()).isEqualTo(48_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 0), 1024).bytes()).isEqualTo(48_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 2), 1024).bytes())
+			.isEqualTo(600_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 0), 1024).bytes())
+			.isEqualTo(400_000_000);
 	}
 
 	@Test
 	void pngsWithAlphaCostPremultipliedFloatSamples() {
-		assertThat(DecodeEstimate.of(pngHeader(10_000, 10_000, 16, 6), 1024))
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 6), 1024))
 			.isEqualTo(new DecodeEstimate(100_000_000, 1_600_000_000));
-		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 6), 1024).bytes()).isEqualTo(192_000_000);
-		assertThat(DecodeEstimate.of(pngHeader(4000, 3000, 8, 4), 1024).bytes()).isEqualTo(192_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 6), 1024).bytes()).isEqualTo(192_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 4), 1024).bytes()).isEqualTo(192_000_000);
 		assertThat(DecodeEstimate.of(SampleImages.png(400, 300, true), 1024).bytes()).isEqualTo(1_920_000);
 	}
 
@@ -56,33 +53,6 @@ class DecodeEstimateTests {
 		assertThat(DecodeEstimate.of(SampleImages.encode(SampleImages.picture(300, 200, false), "gif"), 1024).bytes())
 			.isEqualTo(240_000);
 		assertThat(DecodeEstimate.of("not an image".getBytes(), 1024)).isEqualTo(DecodeEstimate.UNKNOWN);
-	}
-
-	/**
-	 * A PNG signature and IHDR chunk only: all that admission reads.
-	 * @param colourType 0 grey, 2 RGB, 3 palette, 4 grey and alpha, 6 RGBA
-	 */
-	static byte[] pngHeader(int width, int height, int bitDepth, int colourType) {
-		byte[] ihdr = ByteBuffer.allocate(13)
-			.putInt(width)
-			.putInt(height)
-			.put((byte) bitDepth)
-			.put((byte) colourType)
-			.put((byte) 0)
-			.put((byte) 0)
-			.put((byte) 0)
-			.array();
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
-		byte[] type = "IHDR".getBytes(StandardCharsets.US_ASCII);
-		CRC32 crc = new CRC32();
-		crc.update(type);
-		crc.update(ihdr);
-		out.writeBytes(ByteBuffer.allocate(4).putInt(ihdr.length).array());
-		out.writeBytes(type);
-		out.writeBytes(ihdr);
-		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-		return out.toByteArray();
 	}
 
 }

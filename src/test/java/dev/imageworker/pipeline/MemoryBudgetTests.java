@@ -76,7 +76,7 @@ class MemoryBudgetTests {
 	@Test
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
 		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
-		byte[] png = DecodeEstimateTests.pngHeader(10_000, 10_000, 8, 2);
+		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
 		try (MemoryBudget.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
 		}
@@ -88,7 +88,7 @@ class MemoryBudgetTests {
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
 		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ZERO);
 		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, 1024, Duration.ZERO);
-		byte[] png = DecodeEstimateTests.pngHeader(8000, 8000, 8, 6);
+		byte[] png = SampleImages.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));

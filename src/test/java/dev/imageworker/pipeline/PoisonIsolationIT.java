@@ -1,11 +1,7 @@
 package dev.imageworker.pipeline;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.zip.CRC32;
 
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.support.LocalAws;
@@ -48,7 +44,7 @@ class PoisonIsolationIT {
 	@Test
 	void aBombInABatchFailsAloneAndQuickly() {
 		try (S3Client s3 = aws.s3()) {
-			put(s3, "uploads/poison/bomb.png", pngDeclaring(60_000, 60_000));
+			put(s3, "uploads/poison/bomb.png", SampleImages.pngHeader(60_000, 60_000, 8, 2));
 			for (int i = 0; i < 9; i++) {
 				put(s3, "uploads/poison/good-" + i + ".jpg", SampleImages.jpeg(800, 600));
 			}
@@ -108,20 +104,5 @@ class PoisonIsolationIT {
 	}
 
 	/** A PNG whose header declares a huge image and whose data never follows. */
-	private static byte[] pngDeclaring(int width, int height) {
-		ByteBuffer header = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) 2);
-		byte[] data = header.array();
-		ByteArrayOutputStream png = new ByteArrayOutputStream();
-		png.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' });
-		png.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());
-		byte[] type = "IHDR".getBytes(StandardCharsets.US_ASCII);
-		png.writeBytes(type);
-		png.writeBytes(data);
-		CRC32 crc = new CRC32();
-		crc.update(type);
-		crc.update(data);
-		png.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-		return png.toByteArray();
-	}
 
 }

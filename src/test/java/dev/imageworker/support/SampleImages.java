@@ -250,21 +250,7 @@ public final class SampleImages {
 		byte[] idat = new byte[1 << 16];
 		int length = deflater.deflate(idat);
 		deflater.end();
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
-		pngChunk(out, "IHDR",
-				ByteBuffer.allocate(13)
-					.putInt(width)
-					.putInt(height)
-					.put((byte) 8)
-					.put((byte) 0)
-					.put((byte) 0)
-					.put((byte) 0)
-					.put((byte) 0)
-					.array());
-		pngChunk(out, "IDAT", Arrays.copyOf(idat, length));
-		pngChunk(out, "IEND", new byte[0]);
-		return out.toByteArray();
+		return png(width, height, 8, 0, Arrays.copyOf(idat, length));
 	}
 
 	/**
@@ -289,19 +275,34 @@ public final class SampleImages {
 			idat.write(buffer, 0, deflater.deflate(buffer));
 		}
 		deflater.end();
+		return png(width, height, 8, 2, idat.toByteArray());
+	}
+
+	/**
+	 * A PNG signature and IHDR chunk only: all that a header check reads.
+	 * @param colourType 0 grey, 2 RGB, 3 palette, 4 grey and alpha, 6 RGBA
+	 */
+	public static byte[] pngHeader(int width, int height, int bitDepth, int colourType) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		out.writeBytes(new byte[] { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A });
 		pngChunk(out, "IHDR",
 				ByteBuffer.allocate(13)
 					.putInt(width)
 					.putInt(height)
-					.put((byte) 8)
-					.put((byte) 2)
+					.put((byte) bitDepth)
+					.put((byte) colourType)
 					.put((byte) 0)
 					.put((byte) 0)
 					.put((byte) 0)
 					.array());
-		pngChunk(out, "IDAT", idat.toByteArray());
+		return out.toByteArray();
+	}
+
+	/** A PNG of the given header around rows already filtered and deflated. */
+	public static byte[] png(int width, int height, int bitDepth, int colourType, byte[] deflatedRows) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(pngHeader(width, height, bitDepth, colourType));
+		pngChunk(out, "IDAT", deflatedRows);
 		pngChunk(out, "IEND", new byte[0]);
 		return out.toByteArray();
 	}
