@@ -8,25 +8,17 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-PHOTOS="${1:-${PHOTOS:-/work/photos}}"
+source bench/common.sh
+PHOTOS="${1:-${PHOTOS:-photos}}"
 ROUNDS="${ROUNDS:-3}"
 WARMUP="${WARMUP:-1}"
 CONTESTANTS="${CONTESTANTS:-vips peer}"
-JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+JAVA="$(bench_java)"
 
-if ! compgen -G "$PHOTOS/*.jpg" > /dev/null; then
-  /work/shared/photos/fetch-photos.sh "$PHOTOS" >&2
-fi
-
+bench_photos "$PHOTOS"
 # The peer needs Pillow and boto3 in one interpreter: the distribution's python3.
-if ! /usr/bin/python3 -c 'import PIL, boto3' 2> /dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
-  $sudo apt-get install -y -q python3-pil python3-boto3 >&2
-fi
-
-./mvnw -q -DskipTests -DskipITs -Djacoco.skip=true package >&2
-./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-CLASSPATH_BENCH="target/test-classes:target/classes:$(cat target/bench.classpath)"
+bench_python "PIL, boto3" python3-pil python3-boto3
+CLASSPATH_BENCH="$(bench_classpath package)"
 
 # shellcheck disable=SC2086
 "$JAVA" -cp "$CLASSPATH_BENCH" dev.imageworker.bench.EndToEndBenchmark "$PHOTOS" "$ROUNDS" "$WARMUP" $CONTESTANTS

@@ -6,25 +6,17 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
-PHOTOS="${1:-${PHOTOS:-/work/photos}}"
+source bench/common.sh
+PHOTOS="${1:-${PHOTOS:-photos}}"
 WARMUP="${WARMUP:-1}"
 ROUNDS="${ROUNDS:-3}"
 ENGINES="${ENGINES:-vips java naive}"
-JAVA="${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}"
+JAVA="$(bench_java)"
 CORE="${CORE:-0}"
 
-if ! compgen -G "$PHOTOS/*.jpg" > /dev/null; then
-  /work/shared/photos/fetch-photos.sh "$PHOTOS" >&2
-fi
-
-# Pillow comes from the distribution's python3 (a pyenv python3 on PATH may lack it).
-if ! /usr/bin/python3 -c 'import PIL' 2> /dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -q python3-pil >&2; else sudo apt-get install -y -q python3-pil >&2; fi
-fi
-
-./mvnw -q -DskipTests -DskipITs -Djacoco.skip=true test-compile >&2
-./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
-CLASSPATH_BENCH="target/test-classes:target/classes:$(cat target/bench.classpath)"
+bench_photos "$PHOTOS"
+bench_python PIL python3-pil
+CLASSPATH_BENCH="$(bench_classpath test-compile)"
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
