@@ -2,7 +2,6 @@ package dev.imageworker.pipeline;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Iterator;
 
 import javax.imageio.ImageIO;
@@ -10,6 +9,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 import dev.imageworker.imaging.Dimensions;
+import dev.imageworker.imaging.ImageFormat;
 
 /**
  * What decoding an image costs, from its header alone and for either engine: the pixels
@@ -34,8 +34,6 @@ record DecodeEstimate(long pixels, long bytes) {
 
 	private static final int PREMULTIPLIED_BYTES_PER_PIXEL = 16;
 
-	private static final byte[] PNG = { (byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A };
-
 	/**
 	 * @param largestSide longest side of the largest variant
 	 */
@@ -45,15 +43,15 @@ record DecodeEstimate(long pixels, long bytes) {
 			return UNKNOWN;
 		}
 		long pixels = size.pixels();
-		if (isPng(source)) {
-			return new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source));
-		}
-		if (isJpeg(source)) {
-			int scale = jpegScale(size.longestSide(), largestSide);
-			long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
-			return new DecodeEstimate(pixels, decoded * BYTES_PER_PIXEL);
-		}
-		return new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+		return switch (ImageFormat.sniff(source).orElse(null)) {
+			case PNG -> new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source));
+			case JPEG -> {
+				int scale = jpegScale(size.longestSide(), largestSide);
+				long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
+				yield new DecodeEstimate(pixels, decoded * BYTES_PER_PIXEL);
+			}
+			case null, default -> new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+		};
 	}
 
 	/**
@@ -83,15 +81,6 @@ record DecodeEstimate(long pixels, long bytes) {
 			case 2 -> Math.max(BYTES_PER_PIXEL, 3 * ((bitDepth == 16) ? 2 : 1));
 			default -> BYTES_PER_PIXEL;
 		};
-	}
-
-	private static boolean isPng(byte[] source) {
-		return source.length >= PNG.length && ByteBuffer.wrap(source, 0, PNG.length).equals(ByteBuffer.wrap(PNG));
-	}
-
-	private static boolean isJpeg(byte[] source) {
-		return source.length >= 3 && (source[0] & 0xFF) == 0xFF && (source[1] & 0xFF) == 0xD8
-				&& (source[2] & 0xFF) == 0xFF;
 	}
 
 	private static long ceilDiv(long value, int divisor) {
