@@ -30,6 +30,17 @@ final class Vips {
 	/** {@code VIPS_SIZE_DOWN}: never upscale. */
 	static final int SIZE_DOWN = 2;
 
+	/**
+	 * {@code VIPS_FAIL_ON_WARNING}: fail on truncated or damaged data, not only errors.
+	 */
+	static final int FAIL_ON_WARNING = 3;
+
+	/** {@code VIPS_ACCESS_SEQUENTIAL}: decode top to bottom, keeping only a few lines. */
+	static final int ACCESS_SEQUENTIAL = 1;
+
+	/** {@code VIPS_KERNEL_CUBIC}: Catmull-Rom, the kernel of Pillow's BICUBIC. */
+	static final int KERNEL_CUBIC = 2;
+
 	/** {@code VIPS_INTERPRETATION_sRGB}. */
 	static final int INTERPRETATION_SRGB = 22;
 
@@ -60,7 +71,13 @@ final class Vips {
 
 	private final MethodHandle thumbnailBuffer;
 
-	private final MethodHandle thumbnailImage;
+	private final MethodHandle jpegloadBuffer;
+
+	private final MethodHandle resize;
+
+	private final MethodHandle iccTransform;
+
+	private final MethodHandle autorot;
 
 	private final MethodHandle colourspace;
 
@@ -75,6 +92,8 @@ final class Vips {
 	private final MethodHandle errorBuffer;
 
 	private final MethodHandle errorClear;
+
+	private final MethodHandle objectRef;
 
 	private final MethodHandle objectUnref;
 
@@ -99,9 +118,17 @@ final class Vips {
 				FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
 						JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
 				4);
-		// (in, &out, width, "height", h, "size", s, "export_profile", p, NULL)
-		this.thumbnailImage = variadic(lib, "vips_thumbnail_image", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-				JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 3);
+		// (buf, len, &out, "shrink", n, "fail_on", f, "access", a, NULL)
+		this.jpegloadBuffer = variadic(lib, "vips_jpegload_buffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG,
+				ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
+		// (in, &out, hscale, "vscale", v, "kernel", k, "gap", g, NULL)
+		this.resize = variadic(lib, "vips_resize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE,
+				ADDRESS, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_DOUBLE, ADDRESS), 3);
+		// (in, &out, output_profile, "embedded", b, NULL)
+		this.iccTransform = variadic(lib, "vips_icc_transform",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
+		// (in, &out, NULL)
+		this.autorot = variadic(lib, "vips_autorot", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
 		// (in, &out, space, NULL)
 		this.colourspace = variadic(lib, "vips_colourspace",
 				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
@@ -115,6 +142,7 @@ final class Vips {
 				ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
 		this.errorBuffer = handle(lib, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
 		this.errorClear = handle(lib, "vips_error_clear", FunctionDescriptor.ofVoid());
+		this.objectRef = handle(lib, "g_object_ref", FunctionDescriptor.of(ADDRESS, ADDRESS));
 		this.objectUnref = handle(lib, "g_object_unref", FunctionDescriptor.ofVoid(ADDRESS));
 		this.free = handle(lib, "g_free", FunctionDescriptor.ofVoid(ADDRESS));
 	}
@@ -264,11 +292,30 @@ final class Vips {
 				arena.allocateFrom("option_string"), arena.allocateFrom(loadOptions), MemorySegment.NULL));
 	}
 
-	int thumbnailImage(Arena arena, MemorySegment in, MemorySegment out, int side, String exportProfile) {
-		MemorySegment profile = (exportProfile != null) ? arena.allocateFrom(exportProfile) : MemorySegment.NULL;
-		return (int) call(() -> (int) this.thumbnailImage.invokeExact(in, out, side, arena.allocateFrom("height"), side,
-				arena.allocateFrom("size"), SIZE_DOWN, arena.allocateFrom("export_profile"), profile,
-				MemorySegment.NULL));
+	/**
+	 * Loads a JPEG with the JPEG loader itself, never another one libvips would sniff;
+	 * lazy, so with a shrink of 1 only the header is read.
+	 */
+	int jpegloadBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int shrink, int failOn, int access) {
+		return (int) call(() -> (int) this.jpegloadBuffer.invokeExact(buffer, buffer.byteSize(), out,
+				arena.allocateFrom("shrink"), shrink, arena.allocateFrom("fail_on"), failOn,
+				arena.allocateFrom("access"), access, MemorySegment.NULL));
+	}
+
+	int resize(Arena arena, MemorySegment in, MemorySegment out, double hscale, double vscale, int kernel, double gap) {
+		return (int) call(() -> (int) this.resize.invokeExact(in, out, hscale, arena.allocateFrom("vscale"), vscale,
+				arena.allocateFrom("kernel"), kernel, arena.allocateFrom("gap"), gap, MemorySegment.NULL));
+	}
+
+	/** Converts from the embedded profile to the named one. */
+	int iccTransform(Arena arena, MemorySegment in, MemorySegment out, String profile) {
+		return (int) call(() -> (int) this.iccTransform.invokeExact(in, out, arena.allocateFrom(profile),
+				arena.allocateFrom("embedded"), 1, MemorySegment.NULL));
+	}
+
+	/** Applies the orientation tag and removes it. */
+	int autorot(MemorySegment in, MemorySegment out) {
+		return (int) call(() -> (int) this.autorot.invokeExact(in, out, MemorySegment.NULL));
 	}
 
 	int colourspace(MemorySegment in, MemorySegment out, int space) {
@@ -305,6 +352,10 @@ final class Vips {
 			return null;
 		});
 		return errors;
+	}
+
+	void ref(MemorySegment object) {
+		call(() -> (MemorySegment) this.objectRef.invokeExact(object));
 	}
 
 	void unref(MemorySegment object) {

@@ -41,6 +41,8 @@ public class VipsRenderEngine implements RenderEngine {
 	 */
 	private static final String LOAD_OPTIONS = "fail_on=warning";
 
+	private static final double REDUCING_GAP = 2.0;
+
 	private final Vips vips;
 
 	/**
@@ -62,8 +64,7 @@ public class VipsRenderEngine implements RenderEngine {
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment buffer = arena.allocate(source.length);
 			MemorySegment.copy(source, 0, buffer, ValueLayout.JAVA_BYTE, 0, source.length);
-			checkLoader(format, buffer);
-			Header header = header(format, buffer);
+			Header header = header(arena, format, buffer);
 			Dimensions original = header.size();
 			spec.checkPixels(original);
 			Dimensions upright = ExifOrientation.swapsAxes(orientation) ? original.transposed() : original;
@@ -74,7 +75,7 @@ public class VipsRenderEngine implements RenderEngine {
 				for (Variant variant : spec.variants()) {
 					cancellation.check();
 					MemorySegment image = previous.equals(MemorySegment.NULL)
-							? largest(arena, buffer, format, header, variant, cancellation)
+							? largest(arena, buffer, format, header, orientation, variant, cancellation)
 							: smaller(arena, previous, variant, cancellation);
 					this.vips.unref(previous);
 					previous = image;
@@ -104,51 +105,65 @@ public class VipsRenderEngine implements RenderEngine {
 	private record Header(Dimensions size, boolean iccProfile) {
 	}
 
-	/** Reads the header only: the image is lazy, no pixel is decoded here. */
-	private Header header(ImageFormat format, MemorySegment buffer) {
-		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment image = this.vips.newFromBuffer(buffer, arena.allocateFrom(""));
+	/**
+	 * Reads the header only: the image is lazy, no pixel is decoded here. JPEGs go to the
+	 * JPEG loader directly; other formats are sniffed by libvips, so the loader it picks
+	 * is checked first.
+	 */
+	private Header header(Arena arena, ImageFormat format, MemorySegment buffer) {
+		MemorySegment image;
+		if (format == ImageFormat.JPEG) {
+			image = load(arena, buffer, 1, "cannot read the JPEG header");
+		}
+		else {
+			checkLoader(format, buffer);
+			image = this.vips.newFromBuffer(buffer, arena.allocateFrom(""));
 			if (image.equals(MemorySegment.NULL)) {
 				throw corrupt("cannot read the " + format + " header");
 			}
-			try {
-				return new Header(new Dimensions(this.vips.width(image), this.vips.height(image)),
-						this.vips.has(arena, image, "icc-profile-data"));
-			}
-			finally {
-				this.vips.unref(image);
-			}
+		}
+		try {
+			return new Header(new Dimensions(this.vips.width(image), this.vips.height(image)),
+					this.vips.has(arena, image, "icc-profile-data"));
+		}
+		finally {
+			this.vips.unref(image);
 		}
 	}
 
+	private MemorySegment load(Arena arena, MemorySegment buffer, int shrink, String failure) {
+		return run(failure, (out) -> this.vips.jpegloadBuffer(arena, buffer, out, shrink, Vips.FAIL_ON_WARNING,
+				Vips.ACCESS_SEQUENTIAL), arena);
+	}
+
 	/**
-	 * Decodes once, shrinking on load where the format allows it, then makes the result
-	 * upright, sRGB and opaque, in memory so that smaller variants scale from it instead
-	 * of decoding again. Only an embedded profile is converted to sRGB: libvips 8.14
-	 * shifts the colours of untagged RGB when asked to export sRGB, and converts untagged
-	 * CMYK with its generic profile anyway.
+	 * Decodes once, then makes the result upright, sRGB and opaque, in memory so that
+	 * smaller variants scale from it instead of decoding again.
+	 * <p>
+	 * JPEGs are decoded at the DCT scale that still covers the variant, as Pillow's draft
+	 * mode does (libvips' own shrink-on-load keeps a factor of two more), then resized
+	 * with Pillow's bicubic kernel rather than libvips' default Lanczos, which costs half
+	 * as much again; colour conversion and rotation run on the smaller image. Other
+	 * formats go through libvips' thumbnail, which shrinks on load where the format
+	 * allows it.
+	 * <p>
+	 * Only an embedded profile is converted to sRGB: libvips 8.14 shifts the colours of
+	 * untagged RGB when asked to export sRGB, and converts untagged CMYK with its generic
+	 * profile anyway.
 	 */
-	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header, Variant variant,
-			Cancellation cancellation) {
-		String exportProfile = header.iccProfile() ? "srgb" : null;
+	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header, int orientation,
+			Variant variant, Cancellation cancellation) {
 		MemorySegment image;
 		if (format == ImageFormat.JPEG) {
-			// libvips' own shrink-on-load keeps a factor of two for its final resize.
-			// DCT scaling to the smallest size at or above the target, as Pillow's
-			// draft mode does, decodes up to four times fewer pixels.
-			int shrink = jpegShrink(header.size(), variant.longestSide());
-			MemorySegment decoded = this.vips.newFromBuffer(buffer,
-					arena.allocateFrom("shrink=" + shrink + "," + LOAD_OPTIONS + ",access=sequential"));
-			if (decoded.equals(MemorySegment.NULL)) {
-				throw corrupt("cannot decode");
-			}
-			image = then(decoded, "cannot decode",
-					(out) -> this.vips.thumbnailImage(arena, decoded, out, variant.longestSide(), exportProfile),
-					arena);
+			MemorySegment decoded = load(arena, buffer, jpegShrink(header.size(), variant.longestSide()),
+					"cannot decode");
+			MemorySegment sized = scaleDown(arena, decoded, variant.longestSide());
+			image = header.iccProfile() ? then(sized, "cannot convert to sRGB",
+					(out) -> this.vips.iccTransform(arena, sized, out, "srgb"), arena) : sized;
 		}
 		else {
 			image = run("cannot decode", (out) -> this.vips.thumbnailBuffer(arena, buffer, out, variant.longestSide(),
-					exportProfile, LOAD_OPTIONS), arena);
+					header.iccProfile() ? "srgb" : null, LOAD_OPTIONS), arena);
 		}
 		MemorySegment decoded = image;
 		MemorySegment srgb = then(decoded, "cannot convert to sRGB",
@@ -158,7 +173,13 @@ public class VipsRenderEngine implements RenderEngine {
 			opaque = then(srgb, "cannot flatten", (out) -> this.vips.flattenOnto(arena, srgb, out, 255.0, 255.0, 255.0),
 					arena);
 		}
-		return inMemory(opaque, cancellation);
+		MemorySegment memory = inMemory(opaque, cancellation);
+		if (format != ImageFormat.JPEG || orientation == 1) {
+			// libvips' thumbnail rotates on its own.
+			return memory;
+		}
+		// Rotating needs the whole image, which a sequential decode does not keep.
+		return inMemory(then(memory, "cannot rotate", (out) -> this.vips.autorot(memory, out), arena), cancellation);
 	}
 
 	/**
@@ -174,9 +195,27 @@ public class VipsRenderEngine implements RenderEngine {
 	}
 
 	private MemorySegment smaller(Arena arena, MemorySegment previous, Variant variant, Cancellation cancellation) {
-		MemorySegment image = run("cannot scale",
-				(out) -> this.vips.thumbnailImage(arena, previous, out, variant.longestSide(), null), arena);
-		return inMemory(image, cancellation);
+		this.vips.ref(previous);
+		return inMemory(scaleDown(arena, previous, variant.longestSide()), cancellation);
+	}
+
+	/**
+	 * Resizes so that the longest side is the given one, unless it is already no longer;
+	 * takes over the caller's reference to the image.
+	 * <p>
+	 * Each side is rounded on its own, and a gap of {@value #REDUCING_GAP} makes libvips
+	 * box-shrink by whole factors while more than that remains, as Pillow's
+	 * {@code thumbnail} does, before the bicubic kernel does the rest.
+	 */
+	private MemorySegment scaleDown(Arena arena, MemorySegment image, int longestSide) {
+		int width = this.vips.width(image);
+		int height = this.vips.height(image);
+		Dimensions target = new Dimensions(width, height).fitWithin(longestSide);
+		if (target.width() == width && target.height() == height) {
+			return image;
+		}
+		return then(image, "cannot scale", (out) -> this.vips.resize(arena, image, out, (double) target.width() / width,
+				(double) target.height() / height, Vips.KERNEL_CUBIC, REDUCING_GAP), arena);
 	}
 
 	/**
