@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.imageworker.support.FaultProxy;
@@ -53,7 +54,8 @@ import static org.awaitility.Awaitility.await;
 				"image-worker.dead-letter-queue=e2e-dlq", "image-worker.source-buckets=e2e-uploads,e2e-quiet",
 				"image-worker.output-bucket=e2e-thumbnails", "image-worker.table=e2e-images",
 				"image-worker.topic=e2e-events", "image-worker.processing.concurrency=2",
-				"image-worker.processing.retry-backoff=1s", "image-worker.processing.max-retry-backoff=2s" })
+				"image-worker.limits.max-bytes=4MB", "image-worker.processing.retry-backoff=1s",
+				"image-worker.processing.max-retry-backoff=2s" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageWorkerIT {
@@ -208,6 +210,19 @@ class ImageWorkerIT {
 	}
 
 	@Test
+	void refusesAnObjectOverTheByteLimitFromItsSizeAlone() {
+		// Not an image either: refused for its size, its bytes were never looked at.
+		byte[] noise = new byte[5 * 1024 * 1024];
+		new Random(7).nextBytes(noise);
+		upload(UPLOADS, "uploads/erin/huge.jpg", noise);
+
+		Map<String, AttributeValue> item = assertFailed("huge", "IMAGE_TOO_LARGE", "uploads/erin/huge.jpg");
+		assertThat(item.get("error").m().get("message").s())
+			.isEqualTo(noise.length + " bytes is more than the limit of " + 4 * 1024 * 1024);
+		assertThat(item.get("sourceBytes").n()).isEqualTo(Integer.toString(noise.length));
+	}
+
+	@Test
 	void deadLettersATruncatedImage() {
 		upload(UPLOADS, "uploads/erin/cut.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
 
@@ -272,8 +287,9 @@ class ImageWorkerIT {
 
 	@Test
 	void retriesATransientFaultAndSucceeds() {
-		// More 503s than the SDK retries by itself, fewer than two receives' worth.
-		AtomicInteger served = faults.failNext("GET", "/uploads/ivan/flaky.jpg", 4);
+		// More 503s than the SDK retries by itself, fewer than two receives' worth; on
+		// the write of a variant, after the claim, so that attempts count.
+		AtomicInteger served = faults.failNext("PUT", "/" + THUMBNAILS + "/flaky/medium.jpg", 4);
 		upload(UPLOADS, "uploads/ivan/flaky.jpg", SampleImages.jpeg(1200, 800));
 
 		Map<String, AttributeValue> item = awaitFinal("flaky");
@@ -285,7 +301,7 @@ class ImageWorkerIT {
 
 	@Test
 	void deadLettersATransientFaultThatOutlastsEveryReceive() {
-		AtomicInteger served = faults.failNext("GET", "/uploads/judy/doomed.jpg", Integer.MAX_VALUE);
+		AtomicInteger served = faults.failNext("PUT", "/" + THUMBNAILS + "/doomed/medium.jpg", Integer.MAX_VALUE);
 		upload(UPLOADS, "uploads/judy/doomed.jpg", SampleImages.jpeg(1200, 800));
 
 		Map<String, AttributeValue> item = assertFailed("doomed", "RETRIES_EXHAUSTED", "uploads/judy/doomed.jpg");

@@ -7,8 +7,13 @@ import dev.imageworker.storage.StoredVariant;
 /** The outcome of claiming an image for rendering. */
 public sealed interface Claim {
 
-	/** The image is PROCESSING for this delivery: render it. */
-	record Claimed() implements Claim {
+	/**
+	 * The image is PROCESSING for this delivery: render it.
+	 *
+	 * @param createdAt when the item was first written
+	 * @param attempts deliveries that claimed it so far, this one included
+	 */
+	record Claimed(String createdAt, long attempts) implements Claim {
 	}
 
 	/** This source version is COMPLETED and its event went out: nothing left to do. */

@@ -15,12 +15,18 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ListenerConfiguration {
 
-	/** SQS returns at most ten messages per receive. */
+	/** SQS receives and deletes at most ten messages per call. */
 	private static final int SQS_MAX_BATCH = 10;
 
 	private static final Duration LONG_POLL = Duration.ofSeconds(20);
 
-	/** Deletions are immediate, so only the last few can still be pending at shutdown. */
+	/**
+	 * Deletions are batched for at most this long: a crash loses at most this much of
+	 * them, and what it loses comes back as a duplicate that the claim turns away.
+	 */
+	private static final Duration ACKNOWLEDGEMENT_INTERVAL = Duration.ofSeconds(1);
+
+	/** Pending deletions are flushed at shutdown for up to this long. */
 	private static final Duration ACKNOWLEDGEMENT_FLUSH = Duration.ofSeconds(5);
 
 	@Bean
@@ -35,11 +41,10 @@ class ListenerConfiguration {
 				.maxMessagesPerPoll(Math.min(inFlight, SQS_MAX_BATCH))
 				.pollTimeout(LONG_POLL)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
-				// Delete at once rather than in batches: a crash after rendering would
-				// otherwise
-				// redeliver work that is already done.
-				.acknowledgementInterval(Duration.ZERO)
-				.acknowledgementThreshold(0)
+				// One DeleteMessageBatch per interval or per full batch instead of a
+				// DeleteMessage per image.
+				.acknowledgementInterval(ACKNOWLEDGEMENT_INTERVAL)
+				.acknowledgementThreshold(SQS_MAX_BATCH)
 				// Creating a missing queue would create it without its redrive policy.
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
 				// On stop, polling ends at once and messages in flight get this long to

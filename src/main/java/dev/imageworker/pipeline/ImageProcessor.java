@@ -14,6 +14,7 @@ import dev.imageworker.ingest.ImageJob;
 import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
 import dev.imageworker.storage.ImageStore;
+import dev.imageworker.storage.SourceDownload;
 import dev.imageworker.storage.SourceObject;
 import dev.imageworker.storage.StoredVariant;
 import org.slf4j.Logger;
@@ -70,28 +71,32 @@ class ImageProcessor {
 			throw new PermanentFailure(FailureCode.INVALID_MESSAGE,
 					"bucket " + job.bucket() + " is not a configured source bucket");
 		}
-		SourceObject source = this.store.head(job.bucket(), job.key());
-		switch (this.catalog.claim(job, source)) {
-			case Claim.Announced announced -> {
-				log.info("Already completed for ETag {}, not rendering again", source.eTag());
-				return false;
+		SourceObject source;
+		Claim.Claimed claimed;
+		byte[] original;
+		try (SourceDownload download = this.store.open(job.bucket(), job.key())) {
+			source = download.source();
+			switch (this.catalog.claim(job, source)) {
+				case Claim.Announced announced -> {
+					log.info("Already completed for ETag {}, not rendering again", source.eTag());
+					return false;
+				}
+				case Claim.Unannounced unannounced -> {
+					log.info("Already completed for ETag {}, announcing what an earlier delivery did not",
+							source.eTag());
+					announce(job, source, unannounced.variants());
+					return false;
+				}
+				case Claim.Claimed claim -> claimed = claim;
 			}
-			case Claim.Unannounced unannounced -> {
-				log.info("Already completed for ETag {}, announcing what an earlier delivery did not", source.eTag());
-				announce(job, source, unannounced.variants());
-				return false;
+			// Checked after the claim, so the failure of a new version replaces an older
+			// completion.
+			if (source.bytes() > this.maxBytes) {
+				throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
+						source.bytes() + " bytes is more than the limit of " + this.maxBytes);
 			}
-			case Claim.Claimed claimed -> {
-				// Rendered below.
-			}
+			original = download.readAll();
 		}
-		// Checked after the claim, so the failure of a new version replaces an older
-		// completion.
-		if (source.bytes() > this.maxBytes) {
-			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
-					source.bytes() + " bytes is more than the limit of " + this.maxBytes);
-		}
-		byte[] original = this.store.download(job.bucket(), job.key(), source);
 		Rendering rendering;
 		try (MemoryBudget.Lease _ = this.memory.admit(original)) {
 			rendering = this.renderer.render(original);
@@ -104,7 +109,7 @@ class ImageProcessor {
 					variant.jpeg().length, JPEG));
 		}
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		if (!this.catalog.complete(job, source, rendering, stored, millis)) {
+		if (!this.catalog.complete(job, source, claimed, rendering, stored, millis)) {
 			log.info("Completed meanwhile by another delivery, not announcing again");
 			return false;
 		}

@@ -23,10 +23,13 @@ public class ImageStore {
 		this.s3 = s3;
 	}
 
-	public SourceObject head(String bucket, String key) {
+	/**
+	 * Starts downloading a source object: the returned download knows the object's
+	 * version and size, and reads its bytes only when asked.
+	 */
+	public SourceDownload open(String bucket, String key) {
 		try {
-			var head = this.s3.headObject((request) -> request.bucket(bucket).key(key));
-			return new SourceObject(unquote(head.eTag()), head.contentLength());
+			return new SourceDownload(this.s3.getObject((request) -> request.bucket(bucket).key(key)));
 		}
 		catch (NoSuchKeyException ex) {
 			throw sourceNotFound(bucket, key, ex);
@@ -36,21 +39,6 @@ public class ImageStore {
 				throw sourceNotFound(bucket, key, ex);
 			}
 			throw ex;
-		}
-	}
-
-	/**
-	 * Downloads the version that was checked, so the recorded ETag describes what was
-	 * rendered.
-	 */
-	public byte[] download(String bucket, String key, SourceObject source) {
-		try {
-			return this.s3
-				.getObjectAsBytes((request) -> request.bucket(bucket).key(key).ifMatch('"' + source.eTag() + '"'))
-				.asByteArrayUnsafe();
-		}
-		catch (NoSuchKeyException ex) {
-			throw sourceNotFound(bucket, key, ex);
 		}
 	}
 
@@ -66,7 +54,7 @@ public class ImageStore {
 				cause);
 	}
 
-	private static String unquote(String eTag) {
+	static String unquote(String eTag) {
 		return (eTag != null && eTag.length() >= 2 && eTag.startsWith("\"")) ? eTag.substring(1, eTag.length() - 1)
 				: eTag;
 	}

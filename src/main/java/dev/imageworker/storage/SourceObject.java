@@ -1,7 +1,7 @@
 package dev.imageworker.storage;
 
 /**
- * What a HEAD of the source object tells before anything is downloaded.
+ * What the source object's response headers tell before its bytes are read.
  *
  * @param eTag the object's ETag, without quotes
  * @param bytes its size
