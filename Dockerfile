@@ -37,8 +37,12 @@ USER 10001:10001
 # The root filesystem may be read-only: the JVM and the app write only to /tmp.
 # glibc gives threads that malloc their own arenas (up to 8 per core, 64 MiB each) where
 # freed native memory lingers; two keep libvips' and the JVM's allocations from spreading.
+# A fixed mmap threshold returns every buffer of 1 MiB or more (sources, decoded images)
+# to the system when freed: glibc's default raises the threshold after the first large
+# free, so later buffers come from the arenas and stay resident.
 ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=1048576
 # Sized for a 512 MiB container (docs/operations.md, "Memory sizing"): 40% for the heap,
 # the JVM's own memory capped beside it (Serial GC has no G1 remembered sets; metaspace,
 # code cache, direct buffers and thread stacks bounded), the rest for libvips' native

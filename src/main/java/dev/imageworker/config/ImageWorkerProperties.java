@@ -92,8 +92,9 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	/**
 	 * Processing behaviour.
 	 *
-	 * @param concurrency images rendered at once, and so messages in flight; 0 means one
-	 * per available processor
+	 * @param concurrency images rendered at once; 0 means one per available processor
+	 * @param prefetch messages held beyond those rendering, so that their downloads and
+	 * uploads overlap the renders instead of leaving a core idle
 	 * @param jobTimeout longest a single image may take before it fails as
 	 * {@code PROCESSING_TIMEOUT}
 	 * @param maxReceiveCount receives after which a transient failure is final; matches
@@ -119,14 +120,23 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * before they are released to other workers; fits within
 	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}
 	 */
-	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("2m") Duration jobTimeout,
-			@DefaultValue("3") @Min(1) int maxReceiveCount, @DefaultValue("30s") Duration retryBackoff,
-			@DefaultValue("5m") Duration maxRetryBackoff, @DefaultValue("60s") Duration visibilityTimeout,
+	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("1") @Min(0) int prefetch,
+			@DefaultValue("2m") Duration jobTimeout, @DefaultValue("3") @Min(1) int maxReceiveCount,
+			@DefaultValue("30s") Duration retryBackoff, @DefaultValue("5m") Duration maxRetryBackoff,
+			@DefaultValue("60s") Duration visibilityTimeout,
 			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
 			@DefaultValue("224MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();
+		}
+
+		/**
+		 * The messages the listener holds at most: one per render thread and the
+		 * prefetched ones.
+		 */
+		public int messagesInFlight() {
+			return effectiveConcurrency() + this.prefetch;
 		}
 
 		/**

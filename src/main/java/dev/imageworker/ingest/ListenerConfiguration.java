@@ -32,11 +32,12 @@ class ListenerConfiguration {
 	@Bean
 	SqsMessageListenerContainerFactory<Object> defaultSqsListenerContainerFactory(SqsAsyncClient sqs,
 			ImageWorkerProperties properties) {
-		int inFlight = properties.processing().effectiveConcurrency();
+		int inFlight = properties.processing().messagesInFlight();
 		return SqsMessageListenerContainerFactory.builder()
 			.sqsAsyncClient(sqs)
 			.configure((options) -> options
-				// No message is received that cannot start rendering at once.
+				// No message is received that cannot start rendering at once, or
+				// right after the render ahead of it.
 				.maxConcurrentMessages(inFlight)
 				.maxMessagesPerPoll(Math.min(inFlight, SQS_MAX_BATCH))
 				.pollTimeout(LONG_POLL)

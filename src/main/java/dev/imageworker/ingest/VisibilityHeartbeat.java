@@ -28,9 +28,10 @@ import org.springframework.stereotype.Component;
  * visibility timeout would be started a second time by another worker.
  * <p>
  * Every half visibility timeout each message in flight is hidden for another full
- * timeout, until it is settled or has been in flight for twice the job time limit (the
- * longest admission wait plus the longest render); past that the worker is presumed stuck
- * on it and the queue may hand it to someone else.
+ * timeout, until it is settled or has been in flight for four times the job time limit
+ * (the longest waits for heap room to download, for memory to decode and for a render
+ * thread, plus the longest render); past that the worker is presumed stuck on it and the
+ * queue may hand it to someone else.
  * <p>
  * Shutdown: the listener container (highest lifecycle phase) stops polling first and
  * waits up to the drain timeout for messages in flight; this bean stops after it and
@@ -66,9 +67,8 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	@Autowired
 	VisibilityHeartbeat(ImageWorkerProperties properties) {
-		// Waiting for memory to decode and rendering are each bounded by the job time
-		// limit.
-		this(properties.processing().visibilityTimeout(), properties.processing().jobTimeout().multipliedBy(2));
+		// The three waits and the render are each bounded by the job time limit.
+		this(properties.processing().visibilityTimeout(), properties.processing().jobTimeout().multipliedBy(4));
 	}
 
 	VisibilityHeartbeat(Duration visibilityTimeout, Duration jobTimeout) {

@@ -40,6 +40,8 @@ class ImageProcessor {
 
 	private final RenderPool renderer;
 
+	private final SourceBudget sources;
+
 	private final MemoryBudget memory;
 
 	private final EventPublisher events;
@@ -50,11 +52,12 @@ class ImageProcessor {
 
 	private final long maxBytes;
 
-	ImageProcessor(ImageStore store, ImageCatalog catalog, RenderPool renderer, MemoryBudget memory,
-			EventPublisher events, ImageWorkerProperties properties) {
+	ImageProcessor(ImageStore store, ImageCatalog catalog, RenderPool renderer, SourceBudget sources,
+			MemoryBudget memory, EventPublisher events, ImageWorkerProperties properties) {
 		this.store = store;
 		this.catalog = catalog;
 		this.renderer = renderer;
+		this.sources = sources;
 		this.memory = memory;
 		this.events = events;
 		this.sourceBuckets = Set.copyOf(properties.sourceBuckets());
@@ -73,7 +76,7 @@ class ImageProcessor {
 		}
 		SourceObject source;
 		Claim.Claimed claimed;
-		byte[] original;
+		Rendering rendering;
 		try (SourceDownload download = this.store.open(job.bucket(), job.key())) {
 			source = download.source();
 			switch (this.catalog.claim(job, source)) {
@@ -95,11 +98,7 @@ class ImageProcessor {
 				throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
 						source.bytes() + " bytes is more than the limit of " + this.maxBytes);
 			}
-			original = download.readAll();
-		}
-		Rendering rendering;
-		try (MemoryBudget.Lease _ = this.memory.admit(original)) {
-			rendering = this.renderer.render(original);
+			rendering = render(download, source);
 		}
 		List<StoredVariant> stored = new ArrayList<>();
 		for (Rendering.RenderedVariant variant : rendering.variants()) {
@@ -117,6 +116,15 @@ class ImageProcessor {
 		log.info("Completed {} {}x{} into {} variants in {} ms", rendering.format(), rendering.width(),
 				rendering.height(), stored.size(), millis);
 		return true;
+	}
+
+	private Rendering render(SourceDownload download, SourceObject source) {
+		try (SourceBudget.Lease _ = this.sources.hold(source.bytes())) {
+			byte[] original = download.readAll();
+			try (MemoryBudget.Lease _ = this.memory.admit(original)) {
+				return this.renderer.render(original);
+			}
+		}
 	}
 
 	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants) {

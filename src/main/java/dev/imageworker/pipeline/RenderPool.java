@@ -1,6 +1,7 @@
 package dev.imageworker.pipeline;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -52,10 +53,21 @@ class RenderPool implements DisposableBean {
 	}
 
 	Rendering render(byte[] source) {
-		long start = System.nanoTime();
 		Cancellation cancellation = new Cancellation();
-		Future<Rendering> rendering = this.executor.submit(() -> this.engine.render(source, this.spec, cancellation));
+		CountDownLatch started = new CountDownLatch(1);
+		Future<Rendering> rendering = this.executor.submit(() -> {
+			started.countDown();
+			return this.engine.render(source, this.spec, cancellation);
+		});
+		long start = 0;
 		try {
+			// A prefetched message may wait for a thread, at most for the render ahead
+			// of it, which the time limit bounds; its own limit starts with it.
+			if (!started.await(this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				rendering.cancel(true);
+				throw new TransientFailure("no render thread free within " + this.timeout.toSeconds() + " s", null);
+			}
+			start = System.nanoTime();
 			return rendering.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
@@ -80,7 +92,9 @@ class RenderPool implements DisposableBean {
 			throw new TransientFailure("rendering failed unexpectedly: " + ex.getCause(), ex.getCause());
 		}
 		finally {
-			this.metrics.render(this.engine.name(), Duration.ofNanos(System.nanoTime() - start));
+			if (start != 0) {
+				this.metrics.render(this.engine.name(), Duration.ofNanos(System.nanoTime() - start));
+			}
 		}
 	}
 

@@ -93,7 +93,9 @@ class DockerfileTests {
 			.contains("\"--enable-native-access=ALL-UNNAMED\"");
 		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
 			.as("glibc malloc arenas bounded")
-			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"));
+			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"))
+			.as("large native buffers returned to the system when freed")
+			.anyMatch((line) -> line.matches(".*\\bMALLOC_MMAP_THRESHOLD_=1048576\\b.*"));
 	}
 
 	@Test

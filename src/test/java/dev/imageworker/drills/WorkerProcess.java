@@ -43,7 +43,8 @@ public final class WorkerProcess implements AutoCloseable {
 	static final List<String> JVM_OPTIONS = jvmOptions();
 
 	/** The Dockerfile's environment that shapes native memory. */
-	static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", dockerfileEnv("MALLOC_ARENA_MAX"));
+	static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", dockerfileEnv("MALLOC_ARENA_MAX"),
+			"MALLOC_MMAP_THRESHOLD_", dockerfileEnv("MALLOC_MMAP_THRESHOLD_"));
 
 	private final Process process;
 

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,6 +70,33 @@ class RenderPoolTests {
 			assertThat(pool.render(new byte[0])).isSameAs(DONE);
 		}
 		finally {
+			pool.destroy();
+		}
+	}
+
+	@Test
+	void timeLimitOfAWaitingRenderStartsWhenItStarts() throws Exception {
+		// Each render takes 60% of the limit: the second, waiting for the only thread,
+		// would exceed it if the wait counted.
+		RenderEngine slow = new TestEngine((cancellation) -> {
+			try {
+				Thread.sleep(300);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return DONE;
+		});
+		RenderPool pool = pool(slow, "500ms");
+		ExecutorService listeners = Executors.newFixedThreadPool(2);
+		try {
+			Future<Rendering> first = listeners.submit(() -> pool.render(new byte[0]));
+			Future<Rendering> second = listeners.submit(() -> pool.render(new byte[0]));
+			assertThat(first.get()).isSameAs(DONE);
+			assertThat(second.get()).isSameAs(DONE);
+		}
+		finally {
+			listeners.shutdownNow();
 			pool.destroy();
 		}
 	}
