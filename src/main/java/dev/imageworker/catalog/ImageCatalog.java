@@ -47,11 +47,37 @@ public class ImageCatalog {
 
 	/**
 	 * Marks the image PROCESSING unless this very source version is already COMPLETED.
+	 * The first delivery of an image, by far the most common, finds no item and claims it
+	 * with a plain conditional put; only a redelivery or a new source version pays for an
+	 * update expression.
 	 * @return how the claim went; a refused claim tells whether the completion was
 	 * announced
 	 */
 	public Claim claim(ImageJob job, SourceObject source) {
-		ItemUpdate update = describe(job, source).set("status", s(ImageStatus.PROCESSING.name()))
+		String now = this.clock.instant().toString();
+		Map<String, AttributeValue> item = new HashMap<>(key(job));
+		describe(job, source, now, item);
+		item.put("status", s(ImageStatus.PROCESSING.name()));
+		item.put("attempts", n(1));
+		item.put("createdAt", s(now));
+		Map<String, AttributeValue> existing;
+		try {
+			this.dynamo.putItem((request) -> request.tableName(this.table)
+				.item(item)
+				.conditionExpression("attribute_not_exists(#key)")
+				.expressionAttributeNames(Map.of("#key", KEY))
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+			return new Claim.Claimed(now, 1);
+		}
+		catch (ConditionalCheckFailedException ex) {
+			// Asked for with the write, so a refusal costs no second read.
+			existing = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
+		}
+		return isCompleted(existing, source) ? refused(existing) : reclaim(job, source, now);
+	}
+
+	private Claim reclaim(ImageJob job, SourceObject source, String now) {
+		ItemUpdate update = describe(job, source, now).set("status", s(ImageStatus.PROCESSING.name()))
 			.add("attempts", 1)
 			.remove("error");
 		try {
@@ -65,10 +91,23 @@ public class ImageCatalog {
 			return new Claim.Claimed(item.get("createdAt").s(), Long.parseLong(item.get("attempts").n()));
 		}
 		catch (ConditionalCheckFailedException ex) {
-			// Asked for with the write, so a refusal costs no second read.
-			Map<String, AttributeValue> item = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
-			return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced() : new Claim.Unannounced(variants(item));
+			// Completed by a racing delivery since the put was refused.
+			return refused(ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow());
 		}
+	}
+
+	private static boolean isCompleted(Map<String, AttributeValue> item, SourceObject source) {
+		return ImageStatus.COMPLETED.name().equals(text(item, "status"))
+				&& source.eTag().equals(text(item, "sourceETag"));
+	}
+
+	private static Claim refused(Map<String, AttributeValue> item) {
+		return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced() : new Claim.Unannounced(variants(item));
+	}
+
+	private static @Nullable String text(Map<String, AttributeValue> item, String attribute) {
+		AttributeValue value = item.get(attribute);
+		return (value != null) ? value.s() : null;
 	}
 
 	/**
@@ -89,13 +128,7 @@ public class ImageCatalog {
 	public boolean complete(ImageJob job, SourceObject source, Claim.Claimed claim, Rendering rendering,
 			List<StoredVariant> variants, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
-		item.put("sourceBucket", s(job.bucket()));
-		item.put("sourceKey", s(job.key()));
-		if (job.userId() != null) {
-			item.put("userId", s(job.userId()));
-		}
-		item.put("sourceETag", s(source.eTag()));
-		item.put("sourceBytes", n(source.bytes()));
+		describe(job, source, this.clock.instant().toString(), item);
 		item.put("status", s(ImageStatus.COMPLETED.name()));
 		item.put("format", s(rendering.format().name()));
 		item.put("width", n(rendering.width()));
@@ -104,7 +137,6 @@ public class ImageCatalog {
 		item.put("processingMillis", n(processingMillis));
 		item.put("attempts", n(claim.attempts()));
 		item.put("createdAt", s(claim.createdAt()));
-		item.put("updatedAt", s(this.clock.instant().toString()));
 		try {
 			this.dynamo.putItem((request) -> request.tableName(this.table)
 				.item(item)
@@ -126,7 +158,8 @@ public class ImageCatalog {
 	 * @return false when a completed rendering was kept
 	 */
 	public boolean fail(ImageJob job, FailureCode code, String message) {
-		ItemUpdate update = describe(job, null).set("status", s(ImageStatus.FAILED.name()))
+		ItemUpdate update = describe(job, null, this.clock.instant().toString())
+			.set("status", s(ImageStatus.FAILED.name()))
 			.set("error", AttributeValue.fromM(Map.of("code", s(code.name()), "message", s(message))));
 		String condition = "attribute_not_exists(" + update.name(KEY) + ") OR " + update.name("status") + " <> "
 				+ update.value(s(ImageStatus.COMPLETED.name()));
@@ -140,8 +173,20 @@ public class ImageCatalog {
 		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(item);
 	}
 
-	private ItemUpdate describe(ImageJob job, @Nullable SourceObject source) {
-		String now = this.clock.instant().toString();
+	/** The attributes every write of a job sets, for a put. */
+	private static void describe(ImageJob job, SourceObject source, String now, Map<String, AttributeValue> item) {
+		item.put("sourceBucket", s(job.bucket()));
+		item.put("sourceKey", s(job.key()));
+		if (job.userId() != null) {
+			item.put("userId", s(job.userId()));
+		}
+		item.put("sourceETag", s(source.eTag()));
+		item.put("sourceBytes", n(source.bytes()));
+		item.put("updatedAt", s(now));
+	}
+
+	/** The attributes every write of a job sets, for an update. */
+	private static ItemUpdate describe(ImageJob job, @Nullable SourceObject source, String now) {
 		ItemUpdate update = new ItemUpdate().set("sourceBucket", s(job.bucket()))
 			.set("sourceKey", s(job.key()))
 			.set("updatedAt", s(now))

@@ -217,6 +217,7 @@ public final class EndToEndBenchmark {
 			awaitCompleted(names, upload(names, "warmup", warmUp));
 		}
 		Duration cpuBefore = cpu(pid);
+		ThreadCpu threadsBefore = ThreadCpu.of(pid);
 		Duration localAwsCpuBefore = localAwsCpu();
 		Instant started = Instant.now();
 		Map<String, Instant> uploaded = upload(names, "measured", rounds);
@@ -226,6 +227,7 @@ public final class EndToEndBenchmark {
 		List<Duration> latencies = new ArrayList<>();
 		uploaded.forEach((imageId, at) -> latencies.add(Duration.between(at, completed.get(imageId))));
 		latencies.sort(Duration::compareTo);
+		System.out.println("CPU ms/image by thread: " + ThreadCpu.of(pid).since(threadsBefore, uploaded.size()));
 		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99), rss.mib(),
 				cpu(pid).minus(cpuBefore), localAwsCpu().minus(localAwsCpuBefore));
 	}
