@@ -2,15 +2,19 @@ package dev.imageworker;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.imageworker.support.FaultProxy;
@@ -46,8 +50,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The worker end to end against a real AWS-compatible server: objects are uploaded to the
  * upload bucket, S3 notifies the queue, and the test awaits the thumbnails, the DynamoDB
- * item, the SNS event and the dead-letter queue. The worker's S3 traffic passes a
- * {@link FaultProxy} so chosen requests can fail the way S3 fails under load.
+ * item, the SNS event and the dead-letter queue. The worker's AWS traffic passes a
+ * {@link FaultProxy} so chosen requests can fail the way S3 fails under load, and so its
+ * calls can be checked against the task role's IAM policy.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "image-worker.provision=true", "image-worker.queue=e2e-queue",
@@ -97,12 +102,15 @@ class ImageWorkerIT {
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
 		aws.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		registry.add("spring.cloud.aws.s3.endpoint", () -> faults.endpoint().toString());
-		registry.add("spring.cloud.aws.sns.endpoint", () -> faults.endpoint().toString());
+		for (String service : List.of("s3", "sns", "sqs", "dynamodb")) {
+			registry.add("spring.cloud.aws." + service + ".endpoint", () -> faults.endpoint().toString());
+		}
 	}
 
 	@BeforeAll
 	void subscribeToEventsAndDeadLetters() {
+		// Local provisioning makes calls that production leaves to the deployment.
+		faults.forgetActions();
 		this.s3.createBucket((request) -> request.bucket(QUIET));
 		this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName("e2e-queue")).queueUrl();
 		this.deadLetters = new QueueCollector(this.sqs,
@@ -348,6 +356,24 @@ class ImageWorkerIT {
 		assertThat(get("/actuator/metrics")).contains("imageworker.images", "imageworker.render", "imageworker.job");
 		assertThat(get("/actuator/prometheus")).contains("imageworker_images_total{", "outcome=\"completed\"",
 				"imageworker_render_seconds_count{", "engine=");
+	}
+
+	@Test
+	@Order(Integer.MAX_VALUE - 1)
+	void makesNoCallTheTaskRolePolicyDoesNotAllow() throws IOException {
+		Set<String> allowed = new TreeSet<>();
+		for (JsonNode statement : this.json.readTree(Path.of("deploy/ecs/task-role-policy.json").toFile())
+			.get("Statement")) {
+			if (statement.get("Effect").asString().equals("Allow")) {
+				JsonNode actions = statement.get("Action");
+				(actions.isArray() ? actions.values() : List.of(actions))
+					.forEach((action) -> allowed.add(action.asString()));
+			}
+		}
+		// Everything above ran, so every kind of call the worker makes has been seen.
+		assertThat(faults.actions()).contains("s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "dynamodb:UpdateItem",
+				"sqs:ReceiveMessage", "sqs:SendMessage", "sns:Publish");
+		assertThat(allowed).containsAll(faults.actions());
 	}
 
 	@Test

@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The IAM documents allow every call the worker makes, on its own resources only, and
  * nothing broader. The calls are listed from the code: a new AWS call needs a line here
- * and a statement in {@code task-role-policy.json}.
+ * and a statement in {@code task-role-policy.json}; {@code ImageWorkerIT} checks the
+ * actions against the calls the running worker really makes.
  */
 class IamPoliciesTests {
 
@@ -41,7 +42,7 @@ class IamPoliciesTests {
 
 	@Test
 	void taskRoleAllowsEveryCallTheWorkerMakes() {
-		// ImageStore: HeadObject is authorised as GetObject.
+		// ImageStore.
 		assertAllowed(this.task, "s3:GetObject", "arn:aws:s3:::uploads/u/1/a.jpg");
 		assertAllowed(this.task, "s3:PutObject", "arn:aws:s3:::thumbs/thumb/a.jpg");
 		// Listener container, QueueBacklog.
@@ -55,6 +56,7 @@ class IamPoliciesTests {
 		}
 		// ImageCatalog.
 		assertAllowed(this.task, "dynamodb:GetItem", TABLE);
+		assertAllowed(this.task, "dynamodb:PutItem", TABLE);
 		assertAllowed(this.task, "dynamodb:UpdateItem", TABLE);
 		// EventPublisher resolves a topic name with the idempotent CreateTopic.
 		assertAllowed(this.task, "sns:Publish", TOPIC);

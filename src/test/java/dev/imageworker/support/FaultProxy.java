@@ -13,10 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -24,7 +28,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * An HTTP proxy in front of the local AWS that answers chosen requests with a real 503,
  * as S3 and SNS do under load, and forwards everything else untouched. The AWS SDK sees a
- * genuine server error on the wire, its retries included.
+ * genuine server error on the wire, its retries included. It also notes the IAM action of
+ * every request it sees, so a test can check them against the deployed policy.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -42,7 +47,14 @@ public final class FaultProxy implements AutoCloseable {
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+	/** The service a request is signed for, from its SigV4 credential scope. */
+	private static final Pattern SIGNED_SERVICE = Pattern.compile("Credential=[^/]+/\\d{8}/[^/]+/([^/]+)/aws4_request");
+
+	private static final Pattern QUERY_ACTION = Pattern.compile("(?:^|&)Action=(\\w+)");
+
 	private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+	private final Set<String> actions = ConcurrentHashMap.newKeySet();
 
 	public FaultProxy(URI target) {
 		this.target = target;
@@ -80,6 +92,15 @@ public final class FaultProxy implements AutoCloseable {
 		return fault.served();
 	}
 
+	/** The IAM actions of the requests seen since the last {@link #forgetActions()}. */
+	public Set<String> actions() {
+		return new TreeSet<>(this.actions);
+	}
+
+	public void forgetActions() {
+		this.actions.clear();
+	}
+
 	private void handle(HttpExchange exchange) throws IOException {
 		try (exchange) {
 			byte[] body;
@@ -88,6 +109,8 @@ public final class FaultProxy implements AutoCloseable {
 			}
 			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
 					new String(body, StandardCharsets.UTF_8));
+			this.actions.add(iamAction(request, exchange.getRequestHeaders().getFirst("Authorization"),
+					exchange.getRequestHeaders().getFirst("X-Amz-Target")));
 			for (Fault fault : this.faults) {
 				if (fault.matching().test(request) && fault.remaining().getAndDecrement() > 0) {
 					fault.served().incrementAndGet();
@@ -136,6 +159,32 @@ public final class FaultProxy implements AutoCloseable {
 				out.write(payload);
 			}
 		}
+	}
+
+	/**
+	 * The action IAM authorises a request as: the JSON protocols name it in
+	 * {@code X-Amz-Target}, the query protocol in its {@code Action} parameter, and S3 in
+	 * its method on an object (a HEAD needs {@code s3:GetObject}).
+	 */
+	static String iamAction(Request request, String authorization, String target) {
+		Matcher signed = SIGNED_SERVICE.matcher((authorization != null) ? authorization : "");
+		String service = signed.find() ? signed.group(1) : "unsigned";
+		if (target != null) {
+			String operation = target.substring(target.lastIndexOf('.') + 1);
+			// SQS authorises a batch as the action it batches.
+			return service + ":" + (service.equals("sqs") ? operation.replaceFirst("Batch$", "") : operation);
+		}
+		Matcher query = QUERY_ACTION.matcher(request.body());
+		if (!service.equals("s3") && query.find()) {
+			return service + ":" + query.group(1);
+		}
+		boolean object = request.path().indexOf('/', 1) > 0;
+		return switch (object ? request.method() : "bucket") {
+			case "GET", "HEAD" -> "s3:GetObject";
+			case "PUT" -> "s3:PutObject";
+			case "DELETE" -> "s3:DeleteObject";
+			default -> service + ":" + request.method() + " " + request.path();
+		};
 	}
 
 	@Override
