@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 source bench/common.sh
 PHOTOS="${1:-${PHOTOS:-photos}}"
 ROUNDS="${ROUNDS:-3}"
-WARMUP="${WARMUP:-1}"
+WARMUP="${WARMUP:-3}"
 CONTESTANTS="${CONTESTANTS:-vips peer}"
 JAVA="$(bench_java)"
 
