@@ -119,9 +119,9 @@ class ImageProcessor {
 	}
 
 	private Rendering render(SourceDownload download, SourceObject source) {
-		try (SourceBudget.Lease _ = this.sources.hold(source.bytes())) {
+		try (KibPermits.Lease _ = this.sources.hold(source.bytes())) {
 			byte[] original = download.readAll();
-			try (MemoryBudget.Lease _ = this.memory.admit(original)) {
+			try (KibPermits.Lease _ = this.memory.admit(original)) {
 				return this.renderer.render(original);
 			}
 		}

@@ -2,15 +2,12 @@ package dev.imageworker.pipeline;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
-import dev.imageworker.failure.TransientFailure;
 import dev.imageworker.imaging.RenderEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,14 +32,9 @@ class MemoryBudget {
 
 	private static final Logger log = LoggerFactory.getLogger(MemoryBudget.class);
 
-	/** Permits count KiB, so a budget of any size fits in an int. */
-	private static final int UNIT = 1024;
-
 	private static final long MIB = 1024 * 1024;
 
-	private final Semaphore permits;
-
-	private final int capacity;
+	private final KibPermits permits;
 
 	private final long maxPixels;
 
@@ -50,15 +42,13 @@ class MemoryBudget {
 
 	private final int largestSide;
 
-	private final Duration patience;
-
 	@Autowired
 	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
 		this(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
 				properties.limits().maxPixels(), memoryLimit(), largestSide(properties),
 				properties.processing().jobTimeout());
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
-				this.capacity / UNIT, engine.decodesOnHeap() ? "heap" : "native",
+				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
 	}
 
@@ -66,12 +56,10 @@ class MemoryBudget {
 	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
 	 */
 	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, int largestSide, Duration patience) {
-		this.capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / UNIT));
-		this.permits = new Semaphore(this.capacity, true);
+		this.permits = new KibPermits(bytes, patience);
 		this.maxPixels = maxPixels;
 		this.maxDecodeBytes = maxDecodeBytes;
 		this.largestSide = largestSide;
-		this.patience = patience;
 	}
 
 	/**
@@ -114,7 +102,7 @@ class MemoryBudget {
 	 * native decoder may not read the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
-	Lease admit(byte[] source) {
+	KibPermits.Lease admit(byte[] source) {
 		DecodeEstimate estimate = DecodeEstimate.of(source, this.largestSide);
 		if (estimate.pixels() > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
@@ -124,45 +112,11 @@ class MemoryBudget {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, "decoding takes about " + estimate.bytes() / MIB
 					+ " MiB, more than the memory limit of " + this.maxDecodeBytes / MIB + " MiB");
 		}
-		int cost = cost(estimate.bytes());
-		try {
-			if (!this.permits.tryAcquire(cost, this.patience.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new TransientFailure("no memory to decode within " + this.patience.toSeconds() + " s", null);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new TransientFailure("interrupted while waiting for memory to decode", ex);
-		}
-		return new Lease(cost);
-	}
-
-	/** Permits for a decode of this many bytes, capped at the whole budget. */
-	int cost(long bytes) {
-		if (bytes <= 0) {
-			return 0;
-		}
-		return (int) Math.min(this.capacity, Math.max(1, bytes / UNIT));
+		return this.permits.acquire(estimate.bytes(), "memory to decode");
 	}
 
 	int available() {
-		return this.permits.availablePermits();
-	}
-
-	/** Memory held by one decoding image. */
-	final class Lease implements AutoCloseable {
-
-		private final int cost;
-
-		private Lease(int cost) {
-			this.cost = cost;
-		}
-
-		@Override
-		public void close() {
-			MemoryBudget.this.permits.release(this.cost);
-		}
-
+		return this.permits.available();
 	}
 
 }

@@ -1,11 +1,8 @@
 package dev.imageworker.pipeline;
 
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 import dev.imageworker.config.ImageWorkerProperties;
-import dev.imageworker.failure.TransientFailure;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -19,14 +16,7 @@ import org.springframework.stereotype.Component;
 @Component
 class SourceBudget {
 
-	/** Permits count KiB, so a budget of any size fits in an int. */
-	private static final int UNIT = 1024;
-
-	private final Semaphore permits;
-
-	private final int capacity;
-
-	private final Duration patience;
+	private final KibPermits permits;
 
 	@Autowired
 	SourceBudget(ImageWorkerProperties properties) {
@@ -35,47 +25,19 @@ class SourceBudget {
 	}
 
 	SourceBudget(long bytes, Duration patience) {
-		this.capacity = (int) Math.max(1, Math.min(Integer.MAX_VALUE, bytes / UNIT));
-		this.permits = new Semaphore(this.capacity, true);
-		this.patience = patience;
+		this.permits = new KibPermits(bytes, patience);
 	}
 
 	/**
 	 * Waits until a source of this size fits.
 	 * @return the lease to close once the source bytes are no longer needed
 	 */
-	Lease hold(long bytes) {
-		int cost = (int) Math.min(this.capacity, Math.max(1, bytes / UNIT));
-		try {
-			if (!this.permits.tryAcquire(cost, this.patience.toMillis(), TimeUnit.MILLISECONDS)) {
-				throw new TransientFailure("no heap room to download within " + this.patience.toSeconds() + " s", null);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new TransientFailure("interrupted while waiting for heap room to download", ex);
-		}
-		return new Lease(cost);
+	KibPermits.Lease hold(long bytes) {
+		return this.permits.acquire(bytes, "heap room to download");
 	}
 
 	int available() {
-		return this.permits.availablePermits();
-	}
-
-	/** Heap held by one source. */
-	final class Lease implements AutoCloseable {
-
-		private final int cost;
-
-		private Lease(int cost) {
-			this.cost = cost;
-		}
-
-		@Override
-		public void close() {
-			SourceBudget.this.permits.release(this.cost);
-		}
-
+		return this.permits.available();
 	}
 
 }

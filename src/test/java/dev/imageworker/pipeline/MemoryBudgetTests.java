@@ -26,32 +26,32 @@ class MemoryBudgetTests {
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
-		List<MemoryBudget.Lease> leases = new ArrayList<>();
+		List<KibPermits.Lease> leases = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			leases.add(this.budget.admit(header(5472, 3648)));
 		}
 		assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> this.budget.admit(header(5472, 3648)));
 		leases.removeFirst().close();
 		leases.add(this.budget.admit(header(5472, 3648)));
-		leases.forEach(MemoryBudget.Lease::close);
+		leases.forEach(KibPermits.Lease::close);
 		assertThat(this.budget.available()).isEqualTo(256 * 1024);
 	}
 
 	@Test
 	void fortySmallImagesDecodeAtOnce() {
 		byte[] small = SampleImages.jpeg(1000, 750);
-		List<MemoryBudget.Lease> leases = new ArrayList<>();
+		List<KibPermits.Lease> leases = new ArrayList<>();
 		for (int i = 0; i < 40; i++) {
 			leases.add(this.budget.admit(small));
 		}
 		assertThat(this.budget.available()).isLessThan(256 * 1024 - 40 * 2 * 1024);
-		leases.forEach(MemoryBudget.Lease::close);
+		leases.forEach(KibPermits.Lease::close);
 	}
 
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
 		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
-		try (MemoryBudget.Lease _ = small.admit(header(5472, 3648))) {
+		try (KibPermits.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(small.available()).isZero();
 		}
 		assertThat(small.available()).isEqualTo(16 * 1024);
@@ -68,7 +68,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void unreadableHeadersCostNothingAndAreLeftToTheEngine() {
-		try (MemoryBudget.Lease _ = this.budget.admit("not an image".getBytes())) {
+		try (KibPermits.Lease _ = this.budget.admit("not an image".getBytes())) {
 			assertThat(this.budget.available()).isEqualTo(256 * 1024);
 		}
 	}
@@ -77,7 +77,7 @@ class MemoryBudgetTests {
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
 		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
 		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
-		try (MemoryBudget.Lease _ = nativeBudget.admit(png)) {
+		try (KibPermits.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
 		}
 		nativeBudget.admit(png).close();

@@ -26,9 +26,9 @@ class SourceBudgetTests {
 	void prefetchedEverydayPhotosDownloadTogether() {
 		SourceBudget budget = new SourceBudget(100 * MB, Duration.ofMillis(50));
 
-		try (SourceBudget.Lease a = budget.hold(5 * MB);
-				SourceBudget.Lease b = budget.hold(5 * MB);
-				SourceBudget.Lease c = budget.hold(5 * MB)) {
+		try (KibPermits.Lease a = budget.hold(5 * MB);
+				KibPermits.Lease b = budget.hold(5 * MB);
+				KibPermits.Lease c = budget.hold(5 * MB)) {
 			assertThat(budget.available()).isEqualTo(85 * 1024);
 		}
 		assertThat(budget.available()).isEqualTo(100 * 1024);
@@ -38,11 +38,11 @@ class SourceBudgetTests {
 	void aThirdSourceAtTheLimitWaitsAndThenFailsTransiently() {
 		SourceBudget budget = new SourceBudget(100 * MB, Duration.ofMillis(50));
 
-		try (SourceBudget.Lease a = budget.hold(50 * MB); SourceBudget.Lease b = budget.hold(50 * MB)) {
+		try (KibPermits.Lease a = budget.hold(50 * MB); KibPermits.Lease b = budget.hold(50 * MB)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> budget.hold(50 * MB))
 				.withMessageContaining("no heap room");
 		}
-		try (SourceBudget.Lease c = budget.hold(50 * MB)) {
+		try (KibPermits.Lease c = budget.hold(50 * MB)) {
 			assertThat(budget.available()).isEqualTo(50 * 1024);
 		}
 	}
@@ -51,7 +51,7 @@ class SourceBudgetTests {
 	void aSourceLargerThanTheWholeBudgetTakesAllOfIt() {
 		SourceBudget budget = new SourceBudget(10 * MB, Duration.ofMillis(50));
 
-		try (SourceBudget.Lease a = budget.hold(30 * MB)) {
+		try (KibPermits.Lease a = budget.hold(30 * MB)) {
 			assertThat(budget.available()).isZero();
 		}
 	}
