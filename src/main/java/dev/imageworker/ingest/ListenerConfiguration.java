@@ -15,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class ListenerConfiguration {
 
-	/** SQS receives and deletes at most ten messages per call. */
+	/** SQS deletes at most ten messages per call. */
 	private static final int SQS_MAX_BATCH = 10;
 
 	private static final Duration LONG_POLL = Duration.ofSeconds(20);
@@ -39,7 +39,10 @@ class ListenerConfiguration {
 				// No message is received that cannot start rendering at once, or
 				// right after the render ahead of it.
 				.maxConcurrentMessages(inFlight)
-				.maxMessagesPerPoll(Math.min(inFlight, SQS_MAX_BATCH))
+				// The container polls only once a whole batch of slots is free (or
+				// after maxDelayBetweenPolls), so a batch of several would leave
+				// finished slots idle until the slowest image of the batch is done.
+				.maxMessagesPerPoll(1)
 				.pollTimeout(LONG_POLL)
 				.acknowledgementMode(AcknowledgementMode.MANUAL)
 				// One DeleteMessageBatch per interval or per full batch instead of a

@@ -1,5 +1,6 @@
 package dev.imageworker.operations;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +48,13 @@ class DeadLettersEndpoint {
 
 	private final ImageWorkerProperties properties;
 
-	DeadLettersEndpoint(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties) {
+	private final Clock clock;
+
+	DeadLettersEndpoint(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties, Clock clock) {
 		this.sqs = sqs;
 		this.queues = queues;
 		this.properties = properties;
+		this.clock = clock;
 	}
 
 	@ReadOperation
@@ -71,11 +75,18 @@ class DeadLettersEndpoint {
 	Redriven redrive() {
 		String from = this.queues.of(this.properties.deadLetterQueue());
 		String to = this.queues.of(this.properties.queue());
+		long started = this.clock.millis();
 		int moved = 0;
 		List<Message> batch;
 		do {
 			batch = receive(from);
 			for (Message message : batch) {
+				if (sentAt(message) >= started) {
+					// Dead-lettered again since the redrive began: moving it too would
+					// loop for as long as its cause lasts. It stays hidden for the peek
+					// time, so this redrive ends, then lists again.
+					continue;
+				}
 				// Sent before deleting: a crash in between duplicates, which is harmless,
 				// rather than loses.
 				this.sqs.sendMessage((request) -> request.queueUrl(to).messageBody(message.body())).join();
@@ -111,6 +122,11 @@ class DeadLettersEndpoint {
 						MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT))
 			.join()
 			.messages();
+	}
+
+	private static long sentAt(Message message) {
+		String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+		return (sent != null) ? Long.parseLong(sent) : 0;
 	}
 
 	private static DeadLetter describe(Message message) {
