@@ -48,7 +48,7 @@ ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
 # code cache, direct buffers and thread stacks bounded), the rest for libvips' native
 # decoding, which the memory budget admits against. The native engine calls libvips
 # through FFM, which Java 25 permits only with native access enabled.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=40.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", \
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=35.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", \
     "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:+ExitOnOutOfMemoryError", \
     "-Djava.io.tmpdir=/tmp", "--enable-native-access=ALL-UNNAMED", \
     "org.springframework.boot.loader.launch.JarLauncher"]

@@ -94,7 +94,7 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 *
 	 * @param concurrency images rendered at once; 0 means one per available processor
 	 * @param prefetch messages held beyond those rendering, so that their downloads and
-	 * uploads overlap the renders instead of leaving a core idle
+	 * uploads overlap the renders; each holds a source and its variants in memory
 	 * @param jobTimeout longest a single image may take before it fails as
 	 * {@code PROCESSING_TIMEOUT}
 	 * @param maxReceiveCount receives after which a transient failure is final; matches
@@ -114,18 +114,18 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * {@code -XX:MaxRAM}) minus the maximum heap and {@code memoryReserve}
 	 * @param memoryReserve what the process takes besides the heap and the decodes
 	 * (metaspace, code cache, threads, GC, malloc, mapped libraries: about 220 MB idle
-	 * with libvips loaded), held back when the native budget is derived from the memory
-	 * limit
+	 * with libvips loaded, more once busy), held back when the native budget is derived
+	 * from the memory limit
 	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
 	 * before they are released to other workers; fits within
 	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}
 	 */
-	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("1") @Min(0) int prefetch,
+	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("0") @Min(0) int prefetch,
 			@DefaultValue("2m") Duration jobTimeout, @DefaultValue("3") @Min(1) int maxReceiveCount,
 			@DefaultValue("30s") Duration retryBackoff, @DefaultValue("5m") Duration maxRetryBackoff,
 			@DefaultValue("60s") Duration visibilityTimeout,
 			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
-			@DefaultValue("224MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
+			@DefaultValue("250MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

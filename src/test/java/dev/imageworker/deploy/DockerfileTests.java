@@ -71,7 +71,7 @@ class DockerfileTests {
 			.reduce((first, second) -> second)
 			.orElseThrow();
 
-		assertThat(entrypoint).contains("-XX:MaxRAMPercentage=40.0")
+		assertThat(entrypoint).contains("-XX:MaxRAMPercentage=35.0")
 			.contains("-XX:+ExitOnOutOfMemoryError")
 			.contains("-Djava.io.tmpdir=/tmp")
 			.contains("org.springframework.boot.loader.launch.JarLauncher")

@@ -107,8 +107,8 @@ class MemoryBudgetTests {
 	void aNativeEngineDecodesInWhatTheMemoryLimitLeavesBesideTheHeapAndTheReserve() {
 		ImageWorkerProperties.Processing processing = TestProperties.bind(Map.of()).processing();
 
-		assertThat(MemoryBudget.budget(processing, false, 198 * MIB, 512 * MIB)).isEqualTo(90 * MIB);
-		assertThat(MemoryBudget.budget(processing, false, 820 * MIB, 2048 * MIB)).isEqualTo(1004 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 174 * MIB, 512 * MIB)).isEqualTo(88 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 716 * MIB, 2048 * MIB)).isEqualTo(1082 * MIB);
 		assertThat(MemoryBudget.budget(processing, false, 400 * MIB, 512 * MIB)).as("heap too large").isZero();
 	}
 
