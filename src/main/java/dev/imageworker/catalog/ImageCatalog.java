@@ -56,7 +56,7 @@ public class ImageCatalog {
 	public Claim claim(ImageJob job, SourceObject source) {
 		String now = this.clock.instant().toString();
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
-		describe(job, source, now, item);
+		item.putAll(describe(job, source, now));
 		item.put("status", s(ImageStatus.PROCESSING.name()));
 		item.put("attempts", n(1));
 		item.put("createdAt", s(now));
@@ -77,7 +77,7 @@ public class ImageCatalog {
 	}
 
 	private Claim reclaim(ImageJob job, SourceObject source, String now) {
-		ItemUpdate update = describe(job, source, now).set("status", s(ImageStatus.PROCESSING.name()))
+		ItemUpdate update = update(job, source, now).set("status", s(ImageStatus.PROCESSING.name()))
 			.add("attempts", 1)
 			.remove("error");
 		try {
@@ -128,7 +128,7 @@ public class ImageCatalog {
 	public boolean complete(ImageJob job, SourceObject source, Claim.Claimed claim, Rendering rendering,
 			List<StoredVariant> variants, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
-		describe(job, source, this.clock.instant().toString(), item);
+		item.putAll(describe(job, source, this.clock.instant().toString()));
 		item.put("status", s(ImageStatus.COMPLETED.name()));
 		item.put("format", s(rendering.format().name()));
 		item.put("width", n(rendering.width()));
@@ -158,7 +158,7 @@ public class ImageCatalog {
 	 * @return false when a completed rendering was kept
 	 */
 	public boolean fail(ImageJob job, FailureCode code, String message) {
-		ItemUpdate update = describe(job, null, this.clock.instant().toString())
+		ItemUpdate update = update(job, null, this.clock.instant().toString())
 			.set("status", s(ImageStatus.FAILED.name()))
 			.set("error", AttributeValue.fromM(Map.of("code", s(code.name()), "message", s(message))));
 		String condition = "attribute_not_exists(" + update.name(KEY) + ") OR " + update.name("status") + " <> "
@@ -173,30 +173,26 @@ public class ImageCatalog {
 		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(item);
 	}
 
-	/** The attributes every write of a job sets, for a put. */
-	private static void describe(ImageJob job, SourceObject source, String now, Map<String, AttributeValue> item) {
-		item.put("sourceBucket", s(job.bucket()));
-		item.put("sourceKey", s(job.key()));
+	/** The attributes every write of a job sets. */
+	private static Map<String, AttributeValue> describe(ImageJob job, @Nullable SourceObject source, String now) {
+		Map<String, AttributeValue> attributes = new HashMap<>();
+		attributes.put("sourceBucket", s(job.bucket()));
+		attributes.put("sourceKey", s(job.key()));
 		if (job.userId() != null) {
-			item.put("userId", s(job.userId()));
-		}
-		item.put("sourceETag", s(source.eTag()));
-		item.put("sourceBytes", n(source.bytes()));
-		item.put("updatedAt", s(now));
-	}
-
-	/** The attributes every write of a job sets, for an update. */
-	private static ItemUpdate describe(ImageJob job, @Nullable SourceObject source, String now) {
-		ItemUpdate update = new ItemUpdate().set("sourceBucket", s(job.bucket()))
-			.set("sourceKey", s(job.key()))
-			.set("updatedAt", s(now))
-			.setIfAbsent("createdAt", s(now));
-		if (job.userId() != null) {
-			update.set("userId", s(job.userId()));
+			attributes.put("userId", s(job.userId()));
 		}
 		if (source != null) {
-			update.set("sourceETag", s(source.eTag())).set("sourceBytes", n(source.bytes()));
+			attributes.put("sourceETag", s(source.eTag()));
+			attributes.put("sourceBytes", n(source.bytes()));
 		}
+		attributes.put("updatedAt", s(now));
+		return attributes;
+	}
+
+	/** An update of those attributes that keeps the item's first {@code createdAt}. */
+	private static ItemUpdate update(ImageJob job, @Nullable SourceObject source, String now) {
+		ItemUpdate update = new ItemUpdate().setIfAbsent("createdAt", s(now));
+		describe(job, source, now).forEach(update::set);
 		return update;
 	}
 

@@ -81,7 +81,8 @@ class DeadLettersEndpoint {
 		do {
 			batch = receive(from);
 			for (Message message : batch) {
-				if (sentAt(message) >= started) {
+				Long sent = sentAt(message);
+				if (sent != null && sent >= started) {
 					// Dead-lettered again since the redrive began: moving it too would
 					// loop for as long as its cause lasts. It stays hidden for the peek
 					// time, so this redrive ends, then lists again.
@@ -124,18 +125,16 @@ class DeadLettersEndpoint {
 			.messages();
 	}
 
-	private static long sentAt(Message message) {
+	private static @Nullable Long sentAt(Message message) {
 		String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
-		return (sent != null) ? Long.parseLong(sent) : 0;
+		return (sent != null) ? Long.parseLong(sent) : null;
 	}
 
 	private static DeadLetter describe(Message message) {
 		Map<String, MessageAttributeValue> attributes = message.messageAttributes();
-		String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
 		return new DeadLetter(message.messageId(), attribute(attributes, "image-id"),
 				attribute(attributes, "failure-code"), attribute(attributes, "failure-message"),
-				attribute(attributes, "source-message-id"), (sent != null) ? Long.parseLong(sent) : null,
-				message.body());
+				attribute(attributes, "source-message-id"), sentAt(message), message.body());
 	}
 
 	private static @Nullable String attribute(Map<String, MessageAttributeValue> attributes, String name) {
