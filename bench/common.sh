@@ -42,3 +42,9 @@ bench_classpath() {
   ./mvnw -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath >&2
   echo "target/test-classes:target/classes:$(cat target/bench.classpath)"
 }
+
+# The image's glibc malloc settings (Dockerfile ENV), so the engines render under the
+# allocator the worker has in production.
+bench_malloc_env() {
+  grep -oE '\b(MALLOC_[A-Z_]+|GLIBC_TUNABLES)=[^ \\]+' Dockerfile
+}

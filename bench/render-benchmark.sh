@@ -23,8 +23,10 @@ trap 'rm -f "$results"' EXIT
 
 echo "photos: $(ls "$PHOTOS"/*.jpg | wc -l) JPEGs in $PHOTOS; warm-up $WARMUP, rounds $ROUNDS, pinned to core $CORE" >&2
 taskset -c "$CORE" /usr/bin/python3 bench/pillow_thumbnail.py "$PHOTOS" "$WARMUP" "$ROUNDS" | tee -a "$results" >&2
+mapfile -t MALLOC_ENV < <(bench_malloc_env)
+echo "engines run with the image's malloc settings: ${MALLOC_ENV[*]}" >&2
 for engine in $ENGINES; do
-  taskset -c "$CORE" "$JAVA" -Xmx1g -XX:ActiveProcessorCount=1 --enable-native-access=ALL-UNNAMED \
+  env "${MALLOC_ENV[@]}" taskset -c "$CORE" "$JAVA" -Xmx1g -XX:ActiveProcessorCount=1 --enable-native-access=ALL-UNNAMED \
     -cp "$CLASSPATH_BENCH" dev.imageworker.bench.RenderBenchmark "$engine" "$PHOTOS" "$WARMUP" "$ROUNDS" \
     | grep '^RESULT' | tee -a "$results" >&2
 done

@@ -95,7 +95,9 @@ class DockerfileTests {
 			.as("glibc malloc arenas bounded")
 			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"))
 			.as("large native buffers returned to the system when freed")
-			.anyMatch((line) -> line.matches(".*\\bMALLOC_MMAP_THRESHOLD_=1048576\\b.*"));
+			.anyMatch((line) -> line.matches(".*\\bMALLOC_MMAP_THRESHOLD_=1048576\\b.*"))
+			.as("those buffers mapped with transparent huge pages")
+			.anyMatch((line) -> line.matches(".*\\bGLIBC_TUNABLES=glibc\\.malloc\\.hugetlb=1\\b.*"));
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -42,9 +43,10 @@ public final class WorkerProcess implements AutoCloseable {
 	 */
 	static final List<String> JVM_OPTIONS = jvmOptions();
 
-	/** The Dockerfile's environment that shapes native memory. */
-	static final Map<String, String> ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", dockerfileEnv("MALLOC_ARENA_MAX"),
-			"MALLOC_MMAP_THRESHOLD_", dockerfileEnv("MALLOC_MMAP_THRESHOLD_"));
+	/**
+	 * The Dockerfile's environment that shapes native memory: glibc's malloc settings.
+	 */
+	static final Map<String, String> ENVIRONMENT = dockerfileMallocEnvironment();
 
 	private final Process process;
 
@@ -208,12 +210,16 @@ public final class WorkerProcess implements AutoCloseable {
 			.toList();
 	}
 
-	private static String dockerfileEnv(String name) {
-		Matcher value = Pattern.compile("\\b" + name + "=(\\S+)").matcher(dockerfile());
-		if (!value.find()) {
-			throw new IllegalStateException(name + " is not set in the Dockerfile");
+	private static Map<String, String> dockerfileMallocEnvironment() {
+		Map<String, String> environment = new LinkedHashMap<>();
+		Matcher setting = Pattern.compile("\\b(MALLOC_\\w+|GLIBC_TUNABLES)=(\\S+)").matcher(dockerfile());
+		while (setting.find()) {
+			environment.put(setting.group(1), setting.group(2));
 		}
-		return value.group(1);
+		if (environment.isEmpty()) {
+			throw new IllegalStateException("no malloc setting in the Dockerfile");
+		}
+		return Map.copyOf(environment);
 	}
 
 	private static String dockerfile() {
