@@ -39,27 +39,11 @@ public final class ExifOrientation {
 	}
 
 	private static int fromJpeg(byte[] data) {
-		int pos = 2;
-		while (pos + 4 <= data.length) {
-			if ((data[pos] & 0xFF) != 0xFF) {
-				return UPRIGHT;
-			}
-			int marker = data[pos + 1] & 0xFF;
-			if (marker == 0xFF) {
-				pos++;
-				continue;
-			}
-			if (marker == 0xDA || marker == 0xD9) {
-				return UPRIGHT;
-			}
-			int length = ((data[pos + 2] & 0xFF) << 8) | (data[pos + 3] & 0xFF);
-			int payload = pos + 4;
-			if (marker == 0xE1 && length >= 8 && startsWith(data, payload, "Exif\0\0")) {
-				return fromTiff(data, payload + 6, Math.min(data.length, pos + 2 + length));
-			}
-			pos += 2 + length;
-		}
-		return UPRIGHT;
+		Integer orientation = JpegSegments.find(data,
+				(marker, payload,
+						end) -> (marker == 0xE1 && end - payload >= 6 && startsWith(data, payload, "Exif\0\0"))
+								? fromTiff(data, payload + 6, end) : null);
+		return (orientation != null) ? orientation : UPRIGHT;
 	}
 
 	private static int fromPng(byte[] data) {

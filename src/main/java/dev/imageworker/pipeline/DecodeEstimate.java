@@ -21,14 +21,22 @@ import dev.imageworker.imaging.ImageFormat;
  * why a 100 MP RGBA PNG costs it four times what an RGB one does. JPEGs are decoded
  * scaled down: libvips at a DCT scale that still covers the largest variant, the Java
  * engine subsampled to twice it, so the estimate takes the largest DCT scale (1/2, 1/4,
- * 1/8) that keeps twice the largest variant, the larger of the two decodes.
+ * 1/8) that keeps twice the largest variant, the larger of the two decodes. A progressive
+ * JPEG adds the coefficients of the whole image, which the decoder holds at full
+ * resolution whatever the scale ({@link JpegFrame}).
  *
  * @param pixels width times height as declared, 0 when the header cannot be read
- * @param bytes estimated size of the decoded raster
+ * @param bytes estimated size of the decoded raster, coefficients included
+ * @param coefficientBytes of those, the coefficients of a progressive JPEG: native memory
+ * held at once, which no streaming decode avoids
  */
-record DecodeEstimate(long pixels, long bytes) {
+record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 
 	static final DecodeEstimate UNKNOWN = new DecodeEstimate(0, 0);
+
+	DecodeEstimate(long pixels, long bytes) {
+		this(pixels, bytes, 0);
+	}
 
 	private static final int BYTES_PER_PIXEL = 4;
 
@@ -48,7 +56,8 @@ record DecodeEstimate(long pixels, long bytes) {
 			case JPEG -> {
 				int scale = jpegScale(size.longestSide(), largestSide);
 				long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
-				yield new DecodeEstimate(pixels, decoded * BYTES_PER_PIXEL);
+				long coefficients = JpegFrame.read(source).map(JpegFrame::coefficientBytes).orElse(0L);
+				yield new DecodeEstimate(pixels, decoded * BYTES_PER_PIXEL + coefficients, coefficients);
 			}
 			case null, default -> new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
 		};

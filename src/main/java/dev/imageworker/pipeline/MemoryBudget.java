@@ -42,11 +42,14 @@ class MemoryBudget {
 
 	private final int largestSide;
 
+	private final long maxCoefficientBytes;
+
 	@Autowired
 	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
 		this(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
-				properties.limits().maxPixels(), memoryLimit(), largestSide(properties),
-				properties.processing().jobTimeout());
+				properties.limits().maxPixels(), memoryLimit(), nativeMemory(properties.processing(),
+						engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
+				largestSide(properties), properties.processing().jobTimeout());
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
@@ -54,11 +57,15 @@ class MemoryBudget {
 
 	/**
 	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
+	 * @param maxCoefficientBytes the most a progressive JPEG's coefficients may take: the
+	 * native memory set aside for decoding
 	 */
-	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, int largestSide, Duration patience) {
+	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, int largestSide,
+			Duration patience) {
 		this.permits = new KibPermits(bytes, patience);
 		this.maxPixels = maxPixels;
 		this.maxDecodeBytes = maxDecodeBytes;
+		this.maxCoefficientBytes = maxCoefficientBytes;
 		this.largestSide = largestSide;
 	}
 
@@ -73,6 +80,19 @@ class MemoryBudget {
 		}
 		if (onHeap) {
 			return (long) (maxHeap * processing.memoryShare());
+		}
+		return nativeMemory(processing, false, maxHeap, memoryLimit);
+	}
+
+	/**
+	 * The native memory set aside for decoding: the budget of an engine that decodes
+	 * there, else what the memory limit leaves beside the heap and the reserve, where
+	 * even the Java engine's JPEG reader keeps a progressive JPEG's coefficients.
+	 */
+	static long nativeMemory(ImageWorkerProperties.Processing processing, boolean onHeap, long maxHeap,
+			long memoryLimit) {
+		if (!onHeap && processing.memoryBudget() != null) {
+			return processing.memoryBudget().toBytes();
 		}
 		return Math.max(0, memoryLimit - maxHeap - processing.memoryReserve().toBytes());
 	}
@@ -97,7 +117,9 @@ class MemoryBudget {
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
 	 * budget waits until it has the budget to itself; one whose estimated decode is
 	 * larger than the whole memory limit (in 512 MiB a PNG with alpha above 33 MP, which
-	 * libvips cannot shrink on load) could not fit even alone, and is refused. Both
+	 * libvips cannot shrink on load) could not fit even alone, and is refused. So is a
+	 * progressive JPEG whose coefficients alone exceed the native memory set aside (in
+	 * 512 MiB about 30 MP): unlike a streamed decode they are all held at once. These
 	 * limits are enforced here, from the header, before any engine sees the image: a
 	 * native decoder may not read the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
@@ -107,6 +129,13 @@ class MemoryBudget {
 		if (estimate.pixels() > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
 					"header declares " + estimate.pixels() + " pixels, more than the limit of " + this.maxPixels);
+		}
+		if (estimate.coefficientBytes() > this.maxCoefficientBytes) {
+			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
+					"a progressive JPEG of " + estimate.pixels() + " pixels holds about "
+							+ estimate.coefficientBytes() / MIB
+							+ " MiB of coefficients while it decodes, more than the " + this.maxCoefficientBytes / MIB
+							+ " MiB of native memory set aside for decoding");
 		}
 		if (estimate.bytes() > this.maxDecodeBytes) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, "decoding takes about " + estimate.bytes() / MIB

@@ -9,15 +9,17 @@ import java.util.zip.DeflaterOutputStream;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Two 100 MP 16-bit RGBA PNGs uploaded at once into a worker sized like a 512 MiB
- * container, rendering with libvips: each costs libvips about 300 MB of native memory the
- * heap never sees, so only the native memory budget keeps the two from decoding together.
- * Peak RSS stays under the container limit. Skipped without libvips.
+ * Images that cost native memory the heap never sees, uploaded at once into a worker
+ * sized like a 512 MiB container: only the native memory budget keeps them from decoding
+ * together, and refuses those that could not decode even alone. Peak RSS stays under the
+ * container limit. The libvips runs are skipped without libvips.
  */
 class NativeMemoryDrillIT {
 
@@ -38,6 +40,36 @@ class NativeMemoryDrillIT {
 			drill.report(tally, String.format(
 					"2 x 100 MP 8-bit RGB and 2 x 16-bit RGBA PNGs at once, vips engine: peak RSS %d MiB (limit 512)",
 					peakKib / 1024));
+			assertThat(alive).as("no OutOfMemoryError exit").isTrue();
+			assertThat(peakKib).as("peak RSS in KiB").isLessThan(CONTAINER_LIMIT_KIB);
+			assertThat(tally.completed()).isEqualTo(2);
+			assertThat(tally.failedAsExpected()).isEqualTo(2);
+		}
+	}
+
+	/**
+	 * Two 20 MP and two 48 MP progressive JPEGs at once: the decoder holds a progressive
+	 * JPEG's coefficients for the whole image, about 60 and 144 MB, however small the
+	 * thumbnail, so the 20 MP ones decode one after the other and the 48 MP ones, more
+	 * than a 512 MiB container sets aside for decoding, are refused from their header.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "vips", "java" })
+	void largeProgressiveJpegsStayWithinTheContainer(String engine) throws InterruptedException {
+		assumeThat(engine.equals("java") || vipsProblem() == null).as("libvips42 is not installed").isTrue();
+		Drill.Upload twenty = new Drill.Upload(SampleImages.progressiveJpeg(5472, 3648), "COMPLETED");
+		Drill.Upload fortyEight = new Drill.Upload(SampleImages.progressiveJpeg(8000, 6000), "IMAGE_TOO_LARGE");
+		try (Drill drill = new Drill("progressive-" + engine)) {
+			WorkerProcess worker = drill.startWorker(drill.endpoint(), "image-worker.engine", engine);
+			Map<String, String> expected = drill.upload(4, (n) -> (n % 2 == 0) ? twenty : fortyEight);
+			Drill.Tally tally = drill.await(expected, Duration.ofMinutes(5));
+			boolean alive = worker.isAlive();
+			long peakKib = worker.peakRssKib();
+			worker.terminate(Duration.ofSeconds(60));
+			drill.report(tally,
+					String.format(
+							"2 x 20 MP and 2 x 48 MP progressive JPEGs at once, %s engine: peak RSS %d MiB (limit 512)",
+							engine, peakKib / 1024));
 			assertThat(alive).as("no OutOfMemoryError exit").isTrue();
 			assertThat(peakKib).as("peak RSS in KiB").isLessThan(CONTAINER_LIMIT_KIB);
 			assertThat(tally.completed()).isEqualTo(2);

@@ -39,6 +39,16 @@ class DecodeEstimateTests {
 	}
 
 	@Test
+	void progressiveJpegsAddTheCoefficientsOfTheWholeImage() {
+		DecodeEstimate progressive = DecodeEstimate
+			.of(SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6144, 4096), 1024);
+
+		assertThat(progressive)
+			.isEqualTo(new DecodeEstimate(6144L * 4096, 3072L * 2048 * 4 + 6144L * 4096 * 3, 6144L * 4096 * 3));
+		assertThat(DecodeEstimate.of(SampleImages.jpeg(800, 600), 1024).coefficientBytes()).isZero();
+	}
+
+	@Test
 	void theJpegScaleKeepsTwiceTheLargestVariant() {
 		assertThat(DecodeEstimate.jpegScale(5472, 1024)).isEqualTo(2);
 		assertThat(DecodeEstimate.jpegScale(4096, 1024)).isEqualTo(2);

@@ -20,8 +20,11 @@ class MemoryBudgetTests {
 
 	private static final long MIB = 1024 * 1024;
 
+	/** What a 512 MiB container sets aside for native decoding. */
+	private static final long NATIVE = 88 * MIB;
+
 	/** Half of a 512 MiB heap, the default share. */
-	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, 1024,
+	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
 			Duration.ofMillis(200));
 
 	@Test
@@ -50,7 +53,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
-		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
+		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ofMillis(200));
 		try (KibPermits.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(small.available()).isZero();
 		}
@@ -59,7 +62,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
-		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, 1024, Duration.ZERO);
+		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -75,7 +78,8 @@ class MemoryBudgetTests {
 
 	@Test
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
-		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ofMillis(200));
+		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
+				Duration.ofMillis(200));
 		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
 		try (KibPermits.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
@@ -86,14 +90,58 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
-		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, 1024, Duration.ZERO);
-		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, 1024, Duration.ZERO);
+		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO);
+		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, NATIVE, 1024, Duration.ZERO);
 		byte[] png = SampleImages.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
 		assertThat(small.available()).isEqualTo(96 * 1024);
 		large.admit(png).close();
+	}
+
+	@Test
+	void aProgressiveJpegCostsItsCoefficientsBesideItsScaledDecode() {
+		byte[] baseline = SampleImages.withDeclaredSize(SampleImages.jpeg(64, 48), 6144, 4096);
+		byte[] progressive = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6144, 4096);
+		int scaledDecodeKib = 3072 * 2048 * 4 / 1024;
+
+		try (KibPermits.Lease _ = this.budget.admit(baseline)) {
+			assertThat(this.budget.available()).isEqualTo(256 * 1024 - scaledDecodeKib);
+		}
+		try (KibPermits.Lease _ = this.budget.admit(progressive)) {
+			// 4:2:0: two bytes a pixel of luma coefficients, one of chroma.
+			assertThat(this.budget.available()).isEqualTo(256 * 1024 - scaledDecodeKib - 6144 * 4096 * 3 / 1024);
+		}
+	}
+
+	@Test
+	void refusesAProgressiveJpegWhoseCoefficientsExceedTheNativeMemoryForDecoding() {
+		byte[] twentyEightMegapixels = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6400, 4400);
+		byte[] thirtyTwoMegapixels = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6400, 5000);
+		byte[] baseline = SampleImages.withDeclaredSize(SampleImages.jpeg(64, 48), 10_000, 10_000);
+
+		this.budget.admit(twentyEightMegapixels).close();
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> this.budget.admit(thirtyTwoMegapixels))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE))
+			.withMessageContaining("progressive JPEG")
+			.withMessageContaining("91 MiB of coefficients")
+			.withMessageContaining("88 MiB of native memory");
+		this.budget.admit(baseline).close();
+		assertThat(this.budget.available()).isEqualTo(256 * 1024);
+	}
+
+	@Test
+	void progressiveJpegsDecodeInTheNativeMemoryBesideTheHeapWhicheverTheEngine() {
+		ImageWorkerProperties.Processing processing = TestProperties.bind(Map.of()).processing();
+		ImageWorkerProperties.Processing configured = TestProperties.bind(Map.of("processing.memory-budget", "200MB"))
+			.processing();
+
+		assertThat(MemoryBudget.nativeMemory(processing, true, 174 * MIB, 512 * MIB)).isEqualTo(88 * MIB);
+		assertThat(MemoryBudget.nativeMemory(processing, false, 174 * MIB, 512 * MIB)).isEqualTo(88 * MIB);
+		assertThat(MemoryBudget.nativeMemory(configured, false, 174 * MIB, 512 * MIB)).isEqualTo(200 * MIB);
+		assertThat(MemoryBudget.nativeMemory(configured, true, 174 * MIB, 512 * MIB)).as("a heap budget")
+			.isEqualTo(88 * MIB);
 	}
 
 	@Test

@@ -1,0 +1,61 @@
+package dev.imageworker.imaging;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Walks the marker segments of a JPEG's header, from SOI up to the first scan, without
+ * decoding anything.
+ */
+public final class JpegSegments {
+
+	private static final int START_OF_SCAN = 0xDA;
+
+	private static final int END_OF_IMAGE = 0xD9;
+
+	private JpegSegments() {
+	}
+
+	/** Looks at one segment: its marker and its payload, data[payload, end). */
+	@FunctionalInterface
+	public interface Visitor<T> {
+
+		/**
+		 * @return what was looked for, or null to go on to the next segment
+		 */
+		@Nullable T visit(int marker, int payload, int end);
+
+	}
+
+	/**
+	 * @return the first non-null answer of the visitor, or null when the header ends, is
+	 * damaged or no segment answers
+	 */
+	public static <T> @Nullable T find(byte[] data, Visitor<T> visitor) {
+		int pos = 2;
+		while (pos + 4 <= data.length) {
+			if ((data[pos] & 0xFF) != 0xFF) {
+				return null;
+			}
+			int marker = data[pos + 1] & 0xFF;
+			if (marker == 0xFF) {
+				// Fill byte before a marker.
+				pos++;
+				continue;
+			}
+			if (marker == START_OF_SCAN || marker == END_OF_IMAGE) {
+				return null;
+			}
+			int length = ((data[pos + 2] & 0xFF) << 8) | (data[pos + 3] & 0xFF);
+			if (length < 2) {
+				return null;
+			}
+			T found = visitor.visit(marker, pos + 4, Math.min(data.length, pos + 2 + length));
+			if (found != null) {
+				return found;
+			}
+			pos += 2 + length;
+		}
+		return null;
+	}
+
+}
