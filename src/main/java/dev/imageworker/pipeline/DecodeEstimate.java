@@ -46,21 +46,26 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	 * @param largestSide longest side of the largest variant
 	 */
 	static DecodeEstimate of(byte[] source, int largestSide) {
+		ImageFormat format = ImageFormat.sniff(source).orElse(null);
+		if (format == ImageFormat.JPEG) {
+			// The frame header gives the size and the coefficients in one read.
+			return JpegFrame.read(source).map((frame) -> jpeg(frame, largestSide)).orElse(UNKNOWN);
+		}
 		Dimensions size = dimensions(source);
 		if (size == null) {
 			return UNKNOWN;
 		}
 		long pixels = size.pixels();
-		return switch (ImageFormat.sniff(source).orElse(null)) {
-			case PNG -> new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source));
-			case JPEG -> {
-				int scale = jpegScale(size.longestSide(), largestSide);
-				long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
-				long coefficients = JpegFrame.read(source).map(JpegFrame::coefficientBytes).orElse(0L);
-				yield new DecodeEstimate(pixels, decoded * BYTES_PER_PIXEL + coefficients, coefficients);
-			}
-			case null, default -> new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
-		};
+		return (format == ImageFormat.PNG) ? new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source))
+				: new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+	}
+
+	private static DecodeEstimate jpeg(JpegFrame frame, int largestSide) {
+		int scale = jpegScale(Math.max(frame.width(), frame.height()), largestSide);
+		long decoded = ceilDiv(frame.width(), scale) * ceilDiv(frame.height(), scale);
+		long coefficients = frame.coefficientBytes();
+		return new DecodeEstimate((long) frame.width() * frame.height(), decoded * BYTES_PER_PIXEL + coefficients,
+				coefficients);
 	}
 
 	/**

@@ -36,18 +36,17 @@ record JpegFrame(int width, int height, boolean progressive, List<Sampling> comp
 	 * is damaged
 	 */
 	static Optional<JpegFrame> read(byte[] jpeg) {
-		return Optional
-			.ofNullable(
-					JpegSegments.find(jpeg,
-							(marker, payload, end) -> isFrame(marker)
-									? parse(jpeg, payload, end,
-											marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE)
-									: null));
+		return Optional.ofNullable(JpegSegments.find(jpeg,
+				(marker, payload, end) -> isFrame(marker) ? parse(jpeg, payload, end, isProgressive(marker)) : null));
 	}
 
 	/** SOF0 to SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range. */
 	private static boolean isFrame(int marker) {
 		return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+	}
+
+	private static boolean isProgressive(int marker) {
+		return marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
 	}
 
 	private static @Nullable JpegFrame parse(byte[] data, int payload, int end, boolean progressive) {
