@@ -353,9 +353,14 @@ class ImageWorkerIT {
 		assertThat(get("/actuator/info")).contains("\"java\"");
 		upload(UPLOADS, "uploads/kim/metrics.jpg", SampleImages.jpeg(300, 200));
 		awaitFinal("metrics");
-		assertThat(get("/actuator/metrics")).contains("imageworker.images", "imageworker.render", "imageworker.job");
-		assertThat(get("/actuator/prometheus")).contains("imageworker_images_total{", "outcome=\"completed\"",
-				"imageworker_render_seconds_count{", "engine=");
+		// The item turns COMPLETED before the event is published and the job's metrics
+		// are recorded.
+		await().atMost(PATIENCE).untilAsserted(() -> {
+			assertThat(get("/actuator/metrics")).contains("imageworker.images", "imageworker.render",
+					"imageworker.job");
+			assertThat(get("/actuator/prometheus")).contains("imageworker_images_total{", "outcome=\"completed\"",
+					"imageworker_render_seconds_count{", "engine=");
+		});
 	}
 
 	@Test
