@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -34,8 +35,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * {@code end-to-end-vs-peer: <ratio>} (the fastest engine's images/s over the peer's).
  * <p>
  * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
- * contestants: {@code peer}, or an engine ({@code vips}, {@code java}) optionally with
- * the worker's {@code processing.concurrency} after a colon, e.g. {@code vips:4}.
+ * contestants: {@code peer}, or an engine ({@code vips}, {@code java}) optionally
+ * followed by worker settings to try, each after a comma, e.g.
+ * {@code vips,processing.prefetch=0}.
  */
 public final class EndToEndBenchmark {
 
@@ -134,7 +136,9 @@ public final class EndToEndBenchmark {
 	record Names(String queue, String deadLetterQueue, String uploads, String thumbnails, String table, String topic) {
 
 		static Names of(String contestant) {
-			String prefix = "e2e-" + contestant.replace(':', '-') + "-";
+			// Bucket and queue names allow lower-case letters, digits and hyphens in
+			// common.
+			String prefix = "e2e-" + contestant.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-";
 			return new Names(prefix + "queue", prefix + "dlq", prefix + "uploads", prefix + "thumbnails",
 					prefix + "metadata", prefix + "events");
 		}
@@ -161,10 +165,11 @@ public final class EndToEndBenchmark {
 			}
 		}
 		Map<String, String> properties = new LinkedHashMap<>(this.aws.springProperties());
-		String[] engineAndConcurrency = contestant.split(":");
-		properties.put("image-worker.engine", engineAndConcurrency[0]);
-		if (engineAndConcurrency.length > 1) {
-			properties.put("image-worker.processing.concurrency", engineAndConcurrency[1]);
+		String[] engineAndSettings = contestant.split(",");
+		properties.put("image-worker.engine", engineAndSettings[0]);
+		for (String setting : List.of(engineAndSettings).subList(1, engineAndSettings.length)) {
+			String[] nameAndValue = setting.split("=", 2);
+			properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
 		}
 		properties.put("image-worker.queue", names.queue());
 		properties.put("image-worker.dead-letter-queue", names.deadLetterQueue());
