@@ -36,8 +36,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * <p>
  * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
  * contestants: {@code peer}, or an engine ({@code vips}, {@code java}) optionally
- * followed by worker settings to try, each after a comma, e.g.
- * {@code vips,processing.prefetch=0}.
+ * followed by worker settings or JVM options to try, each after a comma, e.g.
+ * {@code vips,processing.prefetch=0} or {@code vips,-XX:TieredStopAtLevel=1}.
  */
 public final class EndToEndBenchmark {
 
@@ -137,8 +137,12 @@ public final class EndToEndBenchmark {
 
 		static Names of(String contestant) {
 			// Bucket and queue names allow lower-case letters, digits and hyphens in
-			// common.
-			String prefix = "e2e-" + contestant.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-";
+			// common, and a bucket name at most 63 characters.
+			String name = contestant.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+			if (name.length() > 24) {
+				name = name.substring(0, 15) + "-" + Integer.toHexString(contestant.hashCode());
+			}
+			String prefix = "e2e-" + name + "-";
 			return new Names(prefix + "queue", prefix + "dlq", prefix + "uploads", prefix + "thumbnails",
 					prefix + "metadata", prefix + "events");
 		}
@@ -167,9 +171,15 @@ public final class EndToEndBenchmark {
 		Map<String, String> properties = new LinkedHashMap<>(this.aws.springProperties());
 		String[] engineAndSettings = contestant.split(",");
 		properties.put("image-worker.engine", engineAndSettings[0]);
+		List<String> jvmOptions = new ArrayList<>();
 		for (String setting : List.of(engineAndSettings).subList(1, engineAndSettings.length)) {
-			String[] nameAndValue = setting.split("=", 2);
-			properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
+			if (setting.startsWith("-")) {
+				jvmOptions.add(setting);
+			}
+			else {
+				String[] nameAndValue = setting.split("=", 2);
+				properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
+			}
 		}
 		properties.put("image-worker.queue", names.queue());
 		properties.put("image-worker.dead-letter-queue", names.deadLetterQueue());
@@ -177,7 +187,7 @@ public final class EndToEndBenchmark {
 		properties.put("image-worker.output-bucket", names.thumbnails());
 		properties.put("image-worker.table", names.table());
 		properties.put("image-worker.topic", names.topic());
-		try (WorkerProcess worker = WorkerProcess.start(properties, log)) {
+		try (WorkerProcess worker = WorkerProcess.start(properties, jvmOptions, log)) {
 			Result result = measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
 			// A clean stop, so a flight recording given through JAVA_TOOL_OPTIONS is
 			// written.

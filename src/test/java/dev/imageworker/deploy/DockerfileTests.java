@@ -90,6 +90,8 @@ class DockerfileTests {
 			.contains("\"-XX:ReservedCodeCacheSize=64m\"")
 			.contains("\"-XX:MaxDirectMemorySize=32m\"")
 			.contains("\"-Xss512k\"")
+			.as("C1 only: no C2 compiler arenas, a smaller code cache")
+			.contains("\"-XX:TieredStopAtLevel=1\"")
 			.contains("\"--enable-native-access=ALL-UNNAMED\"");
 		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
 			.as("glibc malloc arenas bounded")

@@ -68,12 +68,21 @@ public final class WorkerProcess implements AutoCloseable {
 	 * Starts the jar with the given Spring properties and waits until it is ready.
 	 */
 	public static WorkerProcess start(Map<String, String> properties, Path log) {
+		return start(properties, List.of(), log);
+	}
+
+	/**
+	 * Starts the jar with the given Spring properties and JVM options after the image's,
+	 * and waits until it is ready.
+	 */
+	public static WorkerProcess start(Map<String, String> properties, List<String> jvmOptions, Path log) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
 		}
 		int port = Drill.freePort();
 		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + CONTAINER_MEMORY));
 		command.addAll(JVM_OPTIONS);
+		command.addAll(jvmOptions);
 		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "--server.port=" + port,
 				"--image-worker.provision=true", "--management.cloudwatch.metrics.export.enabled=false"));
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
