@@ -90,9 +90,9 @@ class DockerfileTests {
 			.contains("\"-XX:ReservedCodeCacheSize=64m\"")
 			.contains("\"-XX:MaxDirectMemorySize=32m\"")
 			.contains("\"-Xss512k\"")
+			.contains("\"--enable-native-access=ALL-UNNAMED\"")
 			.as("C1 only: no C2 compiler arenas, a smaller code cache")
-			.contains("\"-XX:TieredStopAtLevel=1\"")
-			.contains("\"--enable-native-access=ALL-UNNAMED\"");
+			.contains("\"-XX:TieredStopAtLevel=1\"");
 		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
 			.as("glibc malloc arenas bounded")
 			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"))
