@@ -113,9 +113,9 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * engine (libvips), the process's memory limit (the container's, or
 	 * {@code -XX:MaxRAM}) minus the maximum heap and {@code memoryReserve}
 	 * @param memoryReserve what the process takes besides the heap and the decodes
-	 * (metaspace, code cache, threads, GC, malloc, mapped libraries: about 220 MB idle
-	 * with libvips loaded, more once busy), held back when the native budget is derived
-	 * from the memory limit
+	 * (metaspace, code cache, symbols, threads, malloc, mapped libraries: about 190 MB at
+	 * the peak of the end-to-end benchmark with libvips), held back when the native
+	 * budget is derived from the memory limit
 	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
 	 * before they are released to other workers; fits within
 	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}
@@ -125,7 +125,7 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 			@DefaultValue("30s") Duration retryBackoff, @DefaultValue("5m") Duration maxRetryBackoff,
 			@DefaultValue("60s") Duration visibilityTimeout,
 			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
-			@DefaultValue("250MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
+			@DefaultValue("210MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

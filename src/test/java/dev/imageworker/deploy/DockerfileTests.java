@@ -92,7 +92,9 @@ class DockerfileTests {
 			.contains("\"-Xss512k\"")
 			.contains("\"--enable-native-access=ALL-UNNAMED\"")
 			.as("C1 only: no C2 compiler arenas, a smaller code cache")
-			.contains("\"-XX:TieredStopAtLevel=1\"");
+			.contains("\"-XX:TieredStopAtLevel=1\"")
+			.as("methods called once per image compiled within the first images")
+			.contains("\"-XX:CompileThresholdScaling=0.1\"");
 		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
 			.as("glibc malloc arenas bounded")
 			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"))

@@ -21,7 +21,7 @@ class MemoryBudgetTests {
 	private static final long MIB = 1024 * 1024;
 
 	/** What a 512 MiB container sets aside for native decoding. */
-	private static final long NATIVE = 88 * MIB;
+	private static final long NATIVE = 128 * MIB;
 
 	/** Half of a 512 MiB heap, the default share. */
 	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
@@ -117,16 +117,16 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesAProgressiveJpegWhoseCoefficientsExceedTheNativeMemoryForDecoding() {
-		byte[] twentyEightMegapixels = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6400, 4400);
-		byte[] thirtyTwoMegapixels = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6400, 5000);
+		byte[] fortyFourMegapixels = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6400, 6800);
+		byte[] fortySixMegapixels = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6400, 7200);
 		byte[] baseline = SampleImages.withDeclaredSize(SampleImages.jpeg(64, 48), 10_000, 10_000);
 
-		this.budget.admit(twentyEightMegapixels).close();
-		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> this.budget.admit(thirtyTwoMegapixels))
+		this.budget.admit(fortyFourMegapixels).close();
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> this.budget.admit(fortySixMegapixels))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE))
 			.withMessageContaining("progressive JPEG")
-			.withMessageContaining("91 MiB of coefficients")
-			.withMessageContaining("88 MiB of native memory");
+			.withMessageContaining("131 MiB of coefficients")
+			.withMessageContaining("128 MiB of native memory");
 		this.budget.admit(baseline).close();
 		assertThat(this.budget.available()).isEqualTo(256 * 1024);
 	}
@@ -137,11 +137,11 @@ class MemoryBudgetTests {
 		ImageWorkerProperties.Processing configured = TestProperties.bind(Map.of("processing.memory-budget", "200MB"))
 			.processing();
 
-		assertThat(MemoryBudget.nativeMemory(processing, true, 174 * MIB, 512 * MIB)).isEqualTo(88 * MIB);
-		assertThat(MemoryBudget.nativeMemory(processing, false, 174 * MIB, 512 * MIB)).isEqualTo(88 * MIB);
+		assertThat(MemoryBudget.nativeMemory(processing, true, 174 * MIB, 512 * MIB)).isEqualTo(128 * MIB);
+		assertThat(MemoryBudget.nativeMemory(processing, false, 174 * MIB, 512 * MIB)).isEqualTo(128 * MIB);
 		assertThat(MemoryBudget.nativeMemory(configured, false, 174 * MIB, 512 * MIB)).isEqualTo(200 * MIB);
 		assertThat(MemoryBudget.nativeMemory(configured, true, 174 * MIB, 512 * MIB)).as("a heap budget")
-			.isEqualTo(88 * MIB);
+			.isEqualTo(128 * MIB);
 	}
 
 	@Test
@@ -155,8 +155,8 @@ class MemoryBudgetTests {
 	void aNativeEngineDecodesInWhatTheMemoryLimitLeavesBesideTheHeapAndTheReserve() {
 		ImageWorkerProperties.Processing processing = TestProperties.bind(Map.of()).processing();
 
-		assertThat(MemoryBudget.budget(processing, false, 174 * MIB, 512 * MIB)).isEqualTo(88 * MIB);
-		assertThat(MemoryBudget.budget(processing, false, 716 * MIB, 2048 * MIB)).isEqualTo(1082 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 174 * MIB, 512 * MIB)).isEqualTo(128 * MIB);
+		assertThat(MemoryBudget.budget(processing, false, 716 * MIB, 2048 * MIB)).isEqualTo(1122 * MIB);
 		assertThat(MemoryBudget.budget(processing, false, 400 * MIB, 512 * MIB)).as("heap too large").isZero();
 	}
 
