@@ -47,16 +47,17 @@ ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     MALLOC_MMAP_THRESHOLD_=1048576 \
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 # Sized for a 512 MiB container (docs/operations.md, "Memory sizing"): 35% for the heap,
-# the JVM's own memory capped beside it (Serial GC has no G1 remembered sets; metaspace,
-# code cache, direct buffers and thread stacks bounded), the rest for libvips' native
-# decoding, which the memory budget admits against. Only C1 compiles: the pixels are
+# from the start, as a busy worker's heap grows to its maximum anyway; the JVM's own memory
+# capped beside it (Serial GC has no G1 remembered sets; metaspace, code cache, direct
+# buffers and thread stacks bounded); the rest for libvips' native decoding, which the
+# memory budget admits against. Only C1 compiles: the pixels are
 # rendered in native code, and what runs in Java, mostly AWS SDK calls made once or twice
 # per image, kept C2 compiling for thousands of images at a cost in CPU and memory that it
 # never earned back. For the same reason methods compile after a tenth of the usual calls:
 # otherwise code that runs once per image stays interpreted for about the first 200. The
 # native engine calls libvips through FFM, which Java 25 permits only with native access
 # enabled.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=35.0", "-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", \
-    "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", "-XX:TieredStopAtLevel=1", \
-    "-XX:CompileThresholdScaling=0.1", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", \
-    "--enable-native-access=ALL-UNNAMED", "org.springframework.boot.loader.launch.JarLauncher"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=35.0", "-XX:InitialRAMPercentage=35.0", "-XX:+UseSerialGC", \
+    "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", \
+    "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:+ExitOnOutOfMemoryError", \
+    "-Djava.io.tmpdir=/tmp", "--enable-native-access=ALL-UNNAMED", "org.springframework.boot.loader.launch.JarLauncher"]

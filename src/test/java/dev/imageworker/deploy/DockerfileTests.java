@@ -75,7 +75,9 @@ class DockerfileTests {
 			.contains("-XX:+ExitOnOutOfMemoryError")
 			.contains("-Djava.io.tmpdir=/tmp")
 			.contains("org.springframework.boot.loader.launch.JarLauncher")
-			.doesNotContain("-Xmx");
+			.doesNotContain("-Xmx")
+			.as("the whole heap from the start, so the young generation does not start tiny")
+			.contains("-XX:InitialRAMPercentage=35.0");
 	}
 
 	@Test
