@@ -50,13 +50,12 @@ ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
 # from the start, as a busy worker's heap grows to its maximum anyway; the JVM's own memory
 # capped beside it (Serial GC has no G1 remembered sets; metaspace, code cache, direct
 # buffers and thread stacks bounded); the rest for libvips' native decoding, which the
-# memory budget admits against. Only C1 compiles: the pixels are
-# rendered in native code, and what runs in Java, mostly AWS SDK calls made once or twice
-# per image, kept C2 compiling for thousands of images at a cost in CPU and memory that it
-# never earned back. For the same reason methods compile after a tenth of the usual calls:
-# otherwise code that runs once per image stays interpreted for about the first 200. The
-# native engine calls libvips through FFM, which Java 25 permits only with native access
-# enabled.
+# memory budget admits against. Only C1 compiles: the pixels are rendered in native code,
+# and what runs in Java, mostly AWS SDK calls made once or twice per image, kept C2
+# compiling for thousands of images at a cost in CPU and memory that it never earned back.
+# For the same reason methods compile after a tenth of the usual calls: otherwise code that
+# runs once per image stays interpreted for about the first 200. The native engine calls
+# libvips through FFM, which Java 25 permits only with native access enabled.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=35.0", "-XX:InitialRAMPercentage=35.0", "-XX:+UseSerialGC", \
     "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", \
     "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:+ExitOnOutOfMemoryError", \

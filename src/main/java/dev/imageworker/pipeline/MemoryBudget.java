@@ -119,7 +119,7 @@ class MemoryBudget {
 	 * larger than the whole memory limit (in 512 MiB a PNG with alpha above 33 MP, which
 	 * libvips cannot shrink on load) could not fit even alone, and is refused. So is a
 	 * progressive JPEG whose coefficients alone exceed the native memory set aside (in
-	 * 512 MiB about 30 MP): unlike a streamed decode they are all held at once. These
+	 * 512 MiB about 44 MP): unlike a streamed decode they are all held at once. These
 	 * limits are enforced here, from the header, before any engine sees the image: a
 	 * native decoder may not read the header of a file it could not decode.
 	 * @return the lease to close once the decoded pixels are no longer needed
