@@ -110,10 +110,11 @@ public final class EndToEndBenchmark {
 		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
 		for (Map.Entry<String, Result> entry : results.entrySet()) {
 			Result result = entry.getValue();
-			System.out.printf("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %.2fx |%n", entry.getKey(),
+			System.out.printf("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %s |%n", entry.getKey(),
 					result.imagesPerSecond(), result.p50().toMillis() / 1000.0, result.p99().toMillis() / 1000.0,
 					result.cpu().toMillis() / result.images(), result.localAwsCpu().toMillis() / result.images(),
-					result.peakRssMib(), result.imagesPerSecond() / peer);
+					result.peakRssMib(),
+					Double.isNaN(peer) ? "no peer" : String.format("%.2fx", result.imagesPerSecond() / peer));
 		}
 		double best = runs.entrySet()
 			.stream()
