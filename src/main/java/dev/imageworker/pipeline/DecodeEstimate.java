@@ -61,11 +61,11 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	}
 
 	private static DecodeEstimate jpeg(JpegFrame frame, int largestSide) {
-		int scale = jpegScale(Math.max(frame.width(), frame.height()), largestSide);
-		long decoded = ceilDiv(frame.width(), scale) * ceilDiv(frame.height(), scale);
+		Dimensions size = new Dimensions(frame.width(), frame.height());
+		int scale = jpegScale(size.longestSide(), largestSide);
+		long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
 		long coefficients = frame.coefficientBytes();
-		return new DecodeEstimate((long) frame.width() * frame.height(), decoded * BYTES_PER_PIXEL + coefficients,
-				coefficients);
+		return new DecodeEstimate(size.pixels(), decoded * BYTES_PER_PIXEL + coefficients, coefficients);
 	}
 
 	/**

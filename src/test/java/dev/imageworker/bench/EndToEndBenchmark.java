@@ -87,7 +87,7 @@ public final class EndToEndBenchmark {
 			for (int run = 2; results.containsKey(label); run++) {
 				label = contestant + "#" + run;
 			}
-			Result result = benchmark.run(label, contestant, warmUp, rounds);
+			Result result = benchmark.run(label, warmUp, rounds);
 			results.put(label, result);
 			System.out.println(result.line(label));
 		}
@@ -179,7 +179,8 @@ public final class EndToEndBenchmark {
 
 	}
 
-	private Result run(String label, String contestant, int warmUp, int rounds) throws Exception {
+	private Result run(String label, int warmUp, int rounds) throws Exception {
+		String contestant = contestantOf(label);
 		Names names = Names.of(label);
 		Files.createDirectories(LOGS);
 		Path log = LOGS.resolve(label + ".log");
