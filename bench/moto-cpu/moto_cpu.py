@@ -46,8 +46,8 @@ def write():
 
 def counted(app):
     def application(environ, start_response):
-        start = time.thread_time()
         name = kind(environ)
+        start = time.thread_time()
         try:
             return list(app(environ, start_response))
         finally:
@@ -61,9 +61,14 @@ def counted(app):
     return application
 
 
-run_simple = moto.server.run_simple
-moto.server.run_simple = lambda host, port, app, *args, **kwargs: run_simple(host, port, counted(app), *args,
-                                                                              **kwargs)
+serve = moto.server.run_simple
+
+
+def run_simple(host, port, app, *args, **kwargs):
+    return serve(host, port, counted(app), *args, **kwargs)
+
+
+moto.server.run_simple = run_simple
 signal.signal(signal.SIGTERM, lambda *_: (write(), sys.exit(0)))
 sys.argv[0] = "moto_server"
 sys.exit(moto.server.main())
