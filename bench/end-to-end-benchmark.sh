@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Uploads the shared camera photos to a local AWS (moto_server) and measures how fast each
 # contestant brings every upload to COMPLETED: the packaged worker (one run per engine)
-# and a plain boto3 + Pillow worker with two threads (bench/peer_worker.py). Everything
+# and a plain boto3 + Pillow worker with two threads (bench/peer_worker.py; as peer-full it
+# also makes the worker's claim, conditional completion, SNS event and mark). Everything
 # shares the machine's cores. A contestant named again runs again (alternating runs are
 # compared by their medians). The last line is
 #   end-to-end-vs-peer: <fastest engine's median images/s / peer's median images/s>
+# after end-to-end-vs-peer-full: <the same over peer-full's> when peer-full ran.
 # Usage: bench/end-to-end-benchmark.sh [photo-dir]   (ROUNDS, WARMUP, CONTESTANTS, JAVA override)
 set -euo pipefail
 

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Event;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -33,11 +34,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * yardstick. Each contestant gets fresh resources, a warm-up round that is not counted,
  * then the measured uploads. Prints one RESULT line per contestant, a table, and last
  * {@code end-to-end-vs-peer: <ratio>} (the fastest engine's median images/s over the
- * peer's).
+ * peer's), preceded by {@code end-to-end-vs-peer-full: <ratio>} when the peer also ran as
+ * {@code peer-full}: the same peer making the worker's other requests per image too
+ * (claim, conditional completion, SNS event and its mark), which compares the two for the
+ * same work.
  * <p>
  * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
- * contestants: {@code peer}, or an engine ({@code vips}, {@code java}) optionally
- * followed by worker settings or JVM options to try, each after a comma, e.g.
+ * contestants: {@code peer}, {@code peer-full}, or an engine ({@code vips}, {@code java})
+ * optionally followed by worker settings or JVM options to try, each after a comma, e.g.
  * {@code vips,processing.prefetch=0} or {@code vips,-XX:TieredStopAtLevel=1}. A
  * contestant named again runs again ({@code vips#2}), for alternating runs.
  */
@@ -49,6 +53,10 @@ public final class EndToEndBenchmark {
 
 	private static final Path LOGS = Path.of("target", "end-to-end");
 
+	private static final String PEER = "peer";
+
+	private static final String PEER_FULL = "peer-full";
+
 	private final LocalAws aws;
 
 	private final S3Client s3;
@@ -57,6 +65,8 @@ public final class EndToEndBenchmark {
 
 	private final DynamoDbClient dynamo;
 
+	private final SnsClient sns;
+
 	private final List<Path> photos;
 
 	private EndToEndBenchmark(LocalAws aws, List<Path> photos) {
@@ -64,6 +74,7 @@ public final class EndToEndBenchmark {
 		this.s3 = aws.s3();
 		this.sqs = aws.sqs();
 		this.dynamo = aws.dynamo();
+		this.sns = aws.sns();
 		this.photos = photos;
 	}
 
@@ -104,7 +115,7 @@ public final class EndToEndBenchmark {
 		Map<String, List<Double>> runs = new LinkedHashMap<>();
 		results.forEach((label, result) -> runs.computeIfAbsent(contestantOf(label), (name) -> new ArrayList<>())
 			.add(result.imagesPerSecond()));
-		double peer = runs.containsKey("peer") ? median(runs.get("peer")) : Double.NaN;
+		double peer = runs.containsKey(PEER) ? median(runs.get(PEER)) : Double.NaN;
 		System.out.println(
 				"| contestant | images/s | p50 latency s | p99 latency s | CPU ms/image | local AWS CPU ms/image | peak RSS MiB | vs peer |");
 		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -118,13 +129,23 @@ public final class EndToEndBenchmark {
 		}
 		double best = runs.entrySet()
 			.stream()
-			.filter((entry) -> !entry.getKey().equals("peer"))
+			.filter((entry) -> !isPeer(entry.getKey()))
 			.mapToDouble((entry) -> median(entry.getValue()))
 			.max()
 			.orElse(Double.NaN);
+		if (Double.isNaN(best)) {
+			return;
+		}
+		if (runs.containsKey(PEER_FULL)) {
+			System.out.printf("end-to-end-vs-peer-full: %.2f%n", best / median(runs.get(PEER_FULL)));
+		}
 		if (!Double.isNaN(peer)) {
 			System.out.printf("end-to-end-vs-peer: %.2f%n", best / peer);
 		}
+	}
+
+	private static boolean isPeer(String contestant) {
+		return contestant.equals(PEER) || contestant.equals(PEER_FULL);
 	}
 
 	/** The contestant a run's label names: {@code vips#2} is the second run of vips. */
@@ -185,13 +206,13 @@ public final class EndToEndBenchmark {
 		Files.createDirectories(LOGS);
 		Path log = LOGS.resolve(label + ".log");
 		Files.deleteIfExists(log);
-		if (contestant.equals("peer")) {
-			String queueUrl = provision(names);
-			Process peer = new ProcessBuilder("/usr/bin/python3", "bench/peer_worker.py",
-					this.aws.endpoint().toString(), queueUrl, names.thumbnails(), names.table(), "2")
-				.redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+		if (isPeer(contestant)) {
+			List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "bench/peer_worker.py",
+					this.aws.endpoint().toString(), provision(names), names.thumbnails(), names.table(), "2"));
+			if (contestant.equals(PEER_FULL)) {
+				command.add(this.sns.createTopic((request) -> request.name(names.topic())).topicArn());
+			}
+			Process peer = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 			try {
 				return measure(names, warmUp, rounds, peer.pid(), () -> peakRssMib(peer.pid()));
 			}
@@ -227,7 +248,10 @@ public final class EndToEndBenchmark {
 		}
 	}
 
-	/** What the worker's provisioning creates, minus the topic the peer does not use. */
+	/**
+	 * What the worker's provisioning creates, minus the topic the plain peer does not
+	 * use; returns the queue's URL.
+	 */
 	private String provision(Names names) {
 		String queueUrl = this.sqs
 			.createQueue((request) -> request.queueName(names.queue())
@@ -260,14 +284,14 @@ public final class EndToEndBenchmark {
 
 	private Result measure(Names names, int warmUp, int rounds, long pid, PeakRss rss) throws Exception {
 		if (warmUp > 0) {
-			awaitCompleted(names, upload(names, "warmup", warmUp));
+			awaitCompleted(names, upload(names, "warmup", warmUp), pid);
 		}
 		Duration cpuBefore = cpu(pid);
 		ThreadCpu threadsBefore = ThreadCpu.of(pid);
 		Duration localAwsCpuBefore = localAwsCpu();
 		Instant started = Instant.now();
 		Map<String, Instant> uploaded = upload(names, "measured", rounds);
-		Map<String, Instant> completed = awaitCompleted(names, uploaded);
+		Map<String, Instant> completed = awaitCompleted(names, uploaded, pid);
 		// Completion instants come from the contestant's clock, which is this host's.
 		Duration elapsed = Duration.between(started, completed.values().stream().max(Instant::compareTo).orElseThrow());
 		List<Duration> latencies = new ArrayList<>();
@@ -304,12 +328,18 @@ public final class EndToEndBenchmark {
 		return uploaded;
 	}
 
-	/** Polls the table until every upload is COMPLETED; returns each updatedAt. */
-	private Map<String, Instant> awaitCompleted(Names names, Map<String, Instant> uploaded)
+	/**
+	 * Polls the table until every upload is COMPLETED; returns each updatedAt. Stops when
+	 * the contestant's process is gone.
+	 */
+	private Map<String, Instant> awaitCompleted(Names names, Map<String, Instant> uploaded, long pid)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + PATIENCE.toNanos();
 		Map<String, Instant> completed = new HashMap<>();
 		while (System.nanoTime() < deadline) {
+			if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
+				throw new IllegalStateException("the contestant exited, see " + LOGS);
+			}
 			for (Map<String, AttributeValue> item : this.dynamo
 				.scanPaginator((request) -> request.tableName(names.table())
 					.projectionExpression("imageId, #status, updatedAt")
