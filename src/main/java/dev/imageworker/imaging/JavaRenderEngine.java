@@ -132,9 +132,8 @@ public class JavaRenderEngine implements RenderEngine {
 		}
 		catch (OutOfMemoryError ex) {
 			// After an OutOfMemoryError inside the JDK's native JPEG decoder, dispose()
-			// can
-			// block forever and take the render thread with it; the reader is left to the
-			// garbage collector instead.
+			// can block forever and take the render thread with it; the reader is left
+			// to the garbage collector instead.
 			disposable = false;
 			throw ex;
 		}

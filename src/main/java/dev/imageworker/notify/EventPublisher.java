@@ -28,9 +28,8 @@ public class EventPublisher {
 		this.sns = sns;
 		this.json = json;
 		String topic = properties.topic();
-		// CreateTopic is idempotent and returns the ARN of an existing topic: the
-		// cheapest lookup
-		// by name. Production configurations can name the ARN and skip it.
+		// CreateTopic is idempotent and returns an existing topic's ARN: the cheapest
+		// lookup by name. Configurations that name the ARN skip it.
 		this.topicArn = SingletonSupplier
 			.of(() -> topic.startsWith("arn:") ? topic : sns.createTopic((request) -> request.name(topic)).topicArn());
 	}
