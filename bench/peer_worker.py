@@ -60,9 +60,8 @@ def put_variants(s3, output_bucket, image_id, data):
     return size, stored
 
 
-def process(s3, dynamo, bucket, key, output_bucket, table):
+def process(s3, dynamo, bucket, key, image_id, output_bucket, table):
     """The plain peer's work: download, render, upload, record."""
-    image_id = key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     data = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
     _, stored = put_variants(s3, output_bucket, image_id, data)
     variants = [{"M": {"name": {"S": name}, "key": {"S": variant_key}, "width": {"N": str(width)},
@@ -73,9 +72,8 @@ def process(s3, dynamo, bucket, key, output_bucket, table):
         "sourceKey": {"S": key}, "variants": {"L": variants}, "updatedAt": {"S": now()}})
 
 
-def process_as_worker(s3, dynamo, sns, topic_arn, bucket, key, output_bucket, table):
+def process_as_worker(s3, dynamo, sns, topic_arn, bucket, key, image_id, output_bucket, table):
     """The same work with the requests the worker adds: claim, conditional completion, event, mark."""
-    image_id = key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     source = s3.get_object(Bucket=bucket, Key=key)
     etag = {"S": source["ETag"]}
     claimed = {"S": now()}
@@ -125,10 +123,11 @@ def work(endpoint, queue_url, output_bucket, table, topic_arn):
             for record in json.loads(message["Body"]).get("Records", []):
                 bucket = record["s3"]["bucket"]["name"]
                 key = urllib.parse.unquote_plus(record["s3"]["object"]["key"])
+                image_id = key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
                 if topic_arn:
-                    process_as_worker(s3, dynamo, sns, topic_arn, bucket, key, output_bucket, table)
+                    process_as_worker(s3, dynamo, sns, topic_arn, bucket, key, image_id, output_bucket, table)
                 else:
-                    process(s3, dynamo, bucket, key, output_bucket, table)
+                    process(s3, dynamo, bucket, key, image_id, output_bucket, table)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
