@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import dev.imageworker.support.FaultProxy;
 import dev.imageworker.support.LocalAws;
@@ -31,6 +33,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -133,28 +136,28 @@ class ImageWorkerIT {
 	@Test
 	void rendersAJpegIntoEveryVariantRecordsAndAnnouncesIt() {
 		byte[] jpeg = SampleImages.jpeg(3000, 2000);
-		upload(UPLOADS, "uploads/alice/sunrise.jpg", jpeg);
+		String key = "uploads/alice/sunrise.jpg";
+		String eTag = upload(UPLOADS, key, jpeg);
+		String id = idOf(UPLOADS, key);
 
-		Map<String, AttributeValue> item = awaitFinal("sunrise");
-		String eTag = this.s3.headObject((request) -> request.bucket(UPLOADS).key("uploads/alice/sunrise.jpg"))
-			.eTag()
-			.replace("\"", "");
+		Map<String, AttributeValue> item = awaitFinal(id);
 		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
 		assertThat(item.get("userId").s()).isEqualTo("alice");
 		assertThat(item.get("sourceBucket").s()).isEqualTo(UPLOADS);
-		assertThat(item.get("sourceKey").s()).isEqualTo("uploads/alice/sunrise.jpg");
+		assertThat(item.get("sourceKey").s()).isEqualTo(key);
 		assertThat(item.get("sourceETag").s()).isEqualTo(eTag);
 		assertThat(item.get("sourceBytes").n()).isEqualTo(Integer.toString(jpeg.length));
 		assertThat(item.get("format").s()).isEqualTo("JPEG");
 		assertThat(item.get("width").n()).isEqualTo("3000");
 		assertThat(item.get("height").n()).isEqualTo("2000");
 		assertThat(item.get("attempts").n()).isEqualTo("1");
-		assertThat(item).containsKeys("createdAt", "updatedAt", "processingMillis").doesNotContainKey("error");
+		assertThat(item).containsKeys("createdAt", "updatedAt", "processingMillis", "sourceLastModified")
+			.doesNotContainKey("error");
 		assertThat(variants(item)).containsExactly("medium 1024x683", "thumb 256x171");
 		for (AttributeValue variant : item.get("variants").l()) {
 			Map<String, AttributeValue> v = variant.m();
 			assertThat(v.get("bucket").s()).isEqualTo(THUMBNAILS);
-			assertThat(v.get("key").s()).isEqualTo("sunrise/" + v.get("name").s() + ".jpg");
+			assertThat(v.get("key").s()).isEqualTo(id + "/" + eTag + "/" + v.get("name").s() + ".jpg");
 			assertThat(v.get("contentType").s()).isEqualTo("image/jpeg");
 			byte[] stored = download(THUMBNAILS, v.get("key").s());
 			assertThat(Integer.toString(stored.length)).isEqualTo(v.get("bytes").n());
@@ -163,58 +166,111 @@ class ImageWorkerIT {
 				.isEqualTo(v.get("width").n() + "x" + v.get("height").n());
 		}
 
-		JsonNode event = awaitEvent("sunrise", "COMPLETED");
+		JsonNode event = awaitEvent(id, "COMPLETED");
 		assertThat(event.get("userId").asString()).isEqualTo("alice");
 		assertThat(event.get("sourceBucket").asString()).isEqualTo(UPLOADS);
-		assertThat(event.get("sourceKey").asString()).isEqualTo("uploads/alice/sunrise.jpg");
+		assertThat(event.get("sourceKey").asString()).isEqualTo(key);
+		assertThat(event.get("sourceETag").asString()).isEqualTo(eTag);
 		assertThat(event.get("variants")).hasSize(2);
-		assertThat(event.get("variants").get(0).get("key").asString()).isEqualTo("sunrise/medium.jpg");
+		assertThat(event.get("variants").get(0).get("key").asString()).isEqualTo(id + "/" + eTag + "/medium.jpg");
 		assertThat(event.get("error").isNull()).isTrue();
 	}
 
 	@Test
-	void rendersAPngFlatteningTransparencyOntoWhiteWithoutUpscaling() {
-		upload(UPLOADS, "uploads/bob/logo.png", SampleImages.png(900, 600, true));
+	void keepsTheStemOfAKeyThatCarriesAnUploadApiId() {
+		upload(UPLOADS, "uploads/una/img_0a1b2c3d4e5f.jpg", SampleImages.jpeg(640, 480));
 
-		Map<String, AttributeValue> item = awaitFinal("logo");
+		Map<String, AttributeValue> item = awaitFinal("img_0a1b2c3d4e5f");
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("userId").s()).isEqualTo("una");
+	}
+
+	@Test
+	void twoUsersWhoPickTheSameFileNameKeepTheirOwnThumbnails() {
+		String mine = "uploads/me/photo.jpg";
+		String theirs = "uploads/mallory/photo.jpg";
+		upload(UPLOADS, mine, flatJpeg(800, 600, new Color(200, 30, 30)));
+		Map<String, AttributeValue> myItem = awaitFinal(idOf(UPLOADS, mine));
+		upload(UPLOADS, theirs, flatJpeg(800, 600, new Color(30, 60, 200)));
+		Map<String, AttributeValue> theirItem = awaitFinal(idOf(UPLOADS, theirs));
+
+		assertThat(theirItem.get("sourceKey").s()).isEqualTo(theirs);
+		assertThat(item(idOf(UPLOADS, mine))).isEqualTo(myItem);
+		assertThat(myItem.get("sourceKey").s()).isEqualTo(mine);
+		BufferedImage myThumb = SampleImages.decode(download(THUMBNAILS, variantKey(myItem, "thumb")));
+		assertThat(isRed(myThumb.getRGB(myThumb.getWidth() / 2, myThumb.getHeight() / 2))).isTrue();
+		assertThat(this.s3.listObjectsV2((request) -> request.bucket(THUMBNAILS).prefix("photo/")).contents())
+			.isEmpty();
+	}
+
+	@Test
+	void aMessageClaimingAnotherSourcesImageIdIsAConflictThatTouchesNothing() {
+		String owner = "uploads/olga/img_00c0ffee.jpg";
+		upload(UPLOADS, owner, SampleImages.jpeg(640, 480));
+		Map<String, AttributeValue> before = awaitFinal("img_00c0ffee");
+		awaitEvent("img_00c0ffee", "COMPLETED");
+		List<String> objects = outputKeys("img_00c0ffee/");
+		upload(QUIET, "uploads/mallory/mine.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
+		String body = """
+				{"bucket":"%s","s3Key":"uploads/mallory/mine.jpg","imageId":"img_00c0ffee","userId":"mallory"}"""
+			.formatted(QUIET);
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
+		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo("IMAGE_ID_CONFLICT");
+		assertThat(dead.messageAttributes().get("failure-message").stringValue()).contains("img_00c0ffee",
+				"belongs to");
+		assertThat(item("img_00c0ffee")).isEqualTo(before);
+		assertThat(outputKeys("img_00c0ffee/")).isEqualTo(objects);
+		assertThat(this.events.matching(eventFor("img_00c0ffee"))).hasSize(1);
+	}
+
+	@Test
+	void rendersAPngFlatteningTransparencyOntoWhiteWithoutUpscaling() {
+		String key = "uploads/bob/logo.png";
+		upload(UPLOADS, key, SampleImages.png(900, 600, true));
+
+		Map<String, AttributeValue> item = awaitFinal(idOf(UPLOADS, key));
 		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
 		assertThat(item.get("format").s()).isEqualTo("PNG");
 		assertThat(variants(item)).containsExactly("medium 900x600", "thumb 256x171");
-		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, "logo/medium.jpg"));
+		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, variantKey(item, "medium")));
 		Color corner = new Color(medium.getRGB(3, 3));
 		assertThat(corner.getRed() + corner.getGreen() + corner.getBlue()).isGreaterThan(3 * 245);
 	}
 
 	@Test
 	void turnsAnExifRotatedPhotoUpright() {
-		upload(UPLOADS, "uploads/carol/portrait.jpg", SampleImages.withOrientation(SampleImages.jpeg(1600, 1200), 6));
+		String key = "uploads/carol/portrait.jpg";
+		upload(UPLOADS, key, SampleImages.withOrientation(SampleImages.jpeg(1600, 1200), 6));
 
-		Map<String, AttributeValue> item = awaitFinal("portrait");
+		Map<String, AttributeValue> item = awaitFinal(idOf(UPLOADS, key));
 		assertThat(item.get("width").n() + "x" + item.get("height").n()).isEqualTo("1200x1600");
 		assertThat(variants(item)).containsExactly("medium 768x1024", "thumb 192x256");
 		// The red marker drawn top-left in the stored pixels shows top-right once
 		// upright.
-		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, "portrait/medium.jpg"));
+		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, variantKey(item, "medium")));
 		assertThat(isRed(medium.getRGB(medium.getWidth() - 10, 10))).isTrue();
 		assertThat(isRed(medium.getRGB(10, 10))).isFalse();
 	}
 
 	@Test
 	void acceptsKeysWithSpacesPlusSignsAndNonAsciiLetters() {
-		upload(UPLOADS, "uploads/zoë/été 2024+1.jpg", SampleImages.jpeg(800, 600));
+		String key = "uploads/zoë/été 2024+1.jpg";
+		upload(UPLOADS, key, SampleImages.jpeg(800, 600));
 
-		Map<String, AttributeValue> item = awaitFinal("été 2024+1");
+		Map<String, AttributeValue> item = awaitFinal(idOf(UPLOADS, key));
 		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
 		assertThat(item.get("userId").s()).isEqualTo("zoë");
-		assertThat(item.get("sourceKey").s()).isEqualTo("uploads/zoë/été 2024+1.jpg");
-		assertThat(SampleImages.decode(download(THUMBNAILS, "été 2024+1/thumb.jpg")).getWidth()).isEqualTo(256);
+		assertThat(item.get("sourceKey").s()).isEqualTo(key);
+		assertThat(SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb"))).getWidth()).isEqualTo(256);
 	}
 
 	@Test
 	void deadLettersATextFileNamedJpg() {
-		upload(UPLOADS, "uploads/dave/notes.jpg", "these are not pixels".getBytes(StandardCharsets.UTF_8));
-
-		assertFailed("notes", "UNSUPPORTED_FORMAT", "uploads/dave/notes.jpg");
+		assertFailed(upload("uploads/dave/notes.jpg", "these are not pixels".getBytes(StandardCharsets.UTF_8)),
+				"UNSUPPORTED_FORMAT");
 	}
 
 	@Test
@@ -222,9 +278,8 @@ class ImageWorkerIT {
 		// Not an image either: refused for its size, its bytes were never looked at.
 		byte[] noise = new byte[5 * 1024 * 1024];
 		new Random(7).nextBytes(noise);
-		upload(UPLOADS, "uploads/erin/huge.jpg", noise);
 
-		Map<String, AttributeValue> item = assertFailed("huge", "IMAGE_TOO_LARGE", "uploads/erin/huge.jpg");
+		Map<String, AttributeValue> item = assertFailed(upload("uploads/erin/huge.jpg", noise), "IMAGE_TOO_LARGE");
 		assertThat(item.get("error").m().get("message").s())
 			.isEqualTo(noise.length + " bytes is more than the limit of " + 4 * 1024 * 1024);
 		assertThat(item.get("sourceBytes").n()).isEqualTo(Integer.toString(noise.length));
@@ -232,9 +287,8 @@ class ImageWorkerIT {
 
 	@Test
 	void deadLettersATruncatedImage() {
-		upload(UPLOADS, "uploads/erin/cut.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
-
-		assertFailed("cut", "CORRUPT_IMAGE", "uploads/erin/cut.jpg");
+		assertFailed(upload("uploads/erin/cut.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5)),
+				"CORRUPT_IMAGE");
 	}
 
 	@Test
@@ -248,92 +302,209 @@ class ImageWorkerIT {
 	}
 
 	@Test
-	void processesTheGoodRecordsOfAMessageAndDeadLettersTheForeignBucket() {
+	void processesTheGoodRecordsOfAMessageAndDeadLettersTheForeignBucketWithoutAnItem() {
 		upload(QUIET, "uploads/frank/good.jpg", SampleImages.jpeg(640, 480));
 		String body = s3Event(record(QUIET, "uploads/frank/good.jpg"),
 				record("someone-elses-bucket", "uploads/mallory/secret.jpg"));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
-		assertThat(awaitFinal("good").get("status").s()).isEqualTo("COMPLETED");
-		Map<String, AttributeValue> refused = awaitFinal("secret");
-		assertThat(refused.get("status").s()).isEqualTo("FAILED");
-		assertThat(refused.get("error").m().get("code").s()).isEqualTo("INVALID_MESSAGE");
-		assertThat(refused.get("error").m().get("message").s()).contains("not a configured source bucket");
-		Message dead = awaitDeadLetter(QueueCollector.attribute("image-id", "secret"));
-		assertThat(dead.body()).isEqualTo(body);
-		assertThat(this.s3.listObjectsV2((request) -> request.bucket(THUMBNAILS).prefix("secret/")).contents())
-			.isEmpty();
+		assertThat(awaitFinal(idOf(QUIET, "uploads/frank/good.jpg")).get("status").s()).isEqualTo("COMPLETED");
+		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
+		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo("INVALID_MESSAGE");
+		assertThat(dead.messageAttributes().get("failure-message").stringValue())
+			.contains("not a configured source bucket");
+		String refused = idOf("someone-elses-bucket", "uploads/mallory/secret.jpg");
+		assertThat(item(refused)).isEmpty();
+		assertThat(this.events.matching(eventFor(refused))).isEmpty();
+		assertThat(outputKeys(refused + "/")).isEmpty();
+	}
+
+	@Test
+	void deadLettersAMessageOfTwoHundredForeignRecordsOnceWithoutItemsOrEvents() {
+		String[] records = new String[200];
+		for (int i = 0; i < records.length; i++) {
+			records[i] = record("someone-elses-bucket", "uploads/mallory/flood-" + i + ".jpg");
+		}
+		String many = s3Event(records);
+		String few = s3Event(java.util.Arrays.copyOf(records, 3));
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(many));
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(few));
+
+		Message manyDead = awaitDeadLetter((message) -> message.body().equals(many));
+		assertThat(manyDead.messageAttributes().get("failure-message").stringValue())
+			.contains("200 records, more than the limit of 10");
+		Message fewDead = awaitDeadLetter((message) -> message.body().equals(few));
+		assertThat(fewDead.messageAttributes().get("failure-count").stringValue()).isEqualTo("3");
+		assertThat(this.deadLetters.matching((message) -> message.body().equals(many))).hasSize(1);
+		assertThat(this.deadLetters.matching((message) -> message.body().equals(few))).hasSize(1);
+		for (int i = 0; i < records.length; i++) {
+			assertThat(item(idOf("someone-elses-bucket", "uploads/mallory/flood-" + i + ".jpg"))).isEmpty();
+		}
+		assertThat(this.events.all()).as("no event for a refused record")
+			.noneMatch((event) -> event.body().contains("flood-"));
 	}
 
 	@Test
 	void acknowledgesADuplicateOfACompletedSourceWithoutRenderingOrAnnouncingAgain() {
-		upload(QUIET, "uploads/grace/twice.jpg", SampleImages.jpeg(1000, 700));
-		String body = s3Event(record(QUIET, "uploads/grace/twice.jpg"));
+		String key = "uploads/grace/twice.jpg";
+		upload(QUIET, key, SampleImages.jpeg(1000, 700));
+		String id = idOf(QUIET, key);
+		String body = s3Event(record(QUIET, key));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
-		Map<String, AttributeValue> first = awaitFinal("twice");
+		Map<String, AttributeValue> first = awaitFinal(id);
 		assertThat(first.get("status").s()).isEqualTo("COMPLETED");
-		awaitEvent("twice", "COMPLETED");
+		awaitEvent(id, "COMPLETED");
 		double duplicatesBefore = imagesCounter("duplicate");
 
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
 		await().atMost(PATIENCE)
 			.untilAsserted(() -> assertThat(imagesCounter("duplicate")).isGreaterThan(duplicatesBefore));
-		Map<String, AttributeValue> after = item("twice");
+		Map<String, AttributeValue> after = item(id);
 		assertThat(after.get("attempts").n()).isEqualTo("1");
 		assertThat(after.get("updatedAt").s()).isEqualTo(first.get("updatedAt").s());
-		assertThat(this.events.matching(eventFor("twice"))).hasSize(1);
+		assertThat(this.events.matching(eventFor(id))).hasSize(1);
+	}
+
+	@Test
+	void aReuploadReplacesTheResultAndDeletesTheOldVariants() {
+		String key = "uploads/nina/again.jpg";
+		String id = idOf(UPLOADS, key);
+		String first = upload(UPLOADS, key, flatJpeg(900, 600, new Color(200, 30, 30)));
+		awaitEvent(id, "COMPLETED");
+		List<String> firstObjects = outputKeys(id + "/");
+		assertThat(firstObjects).hasSize(2).allMatch((object) -> object.startsWith(id + "/" + first + "/"));
+
+		String second = upload(UPLOADS, key, flatJpeg(900, 600, new Color(30, 60, 200)));
+
+		Map<String, AttributeValue> item = await().atMost(PATIENCE)
+			.until(() -> item(id), (found) -> second.equals(found.get("sourceETag").s())
+					&& "COMPLETED".equals(found.get("status").s()));
+		BufferedImage thumb = SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb")));
+		assertThat(isBlue(thumb.getRGB(thumb.getWidth() / 2, thumb.getHeight() / 2))).isTrue();
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(outputKeys(id + "/")).hasSize(2)
+				.allMatch((object) -> object.startsWith(id + "/" + second + "/")));
+		assertThat(this.events.matching(eventFor(id))).extracting((event) -> eTagOf(event))
+			.containsExactlyInAnyOrder(first, second);
+	}
+
+	@Test
+	void aLateRenderOfAnOlderVersionNeverReplacesTheNewerOne() {
+		String key = "uploads/otto/race.jpg";
+		String id = idOf(UPLOADS, key);
+		byte[] older = flatJpeg(1200, 800, new Color(200, 30, 30));
+		byte[] newer = flatJpeg(1200, 800, new Color(30, 60, 200));
+		String olderETag = md5(older);
+		// The older version's first variant write is held until the newer one is done.
+		AtomicInteger held = faults.delayNext(
+				(request) -> request.method().equals("PUT")
+						&& request.path().startsWith("/" + THUMBNAILS + "/" + id + "/" + olderETag + "/"),
+				Duration.ofSeconds(12), 1);
+		upload(UPLOADS, key, older);
+		await().atMost(PATIENCE).until(() -> held.get() == 1);
+
+		String newerETag = upload(UPLOADS, key, newer);
+
+		await().atMost(PATIENCE)
+			.until(() -> item(id), (found) -> newerETag.equals(found.get("sourceETag").s())
+					&& "COMPLETED".equals(found.get("status").s()));
+		// The older render finishes after the hold, is refused, and deletes what it
+		// wrote.
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(outputKeys(id + "/")).hasSize(2)
+				.allMatch((object) -> object.startsWith(id + "/" + newerETag + "/")));
+		Map<String, AttributeValue> item = item(id);
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("sourceETag").s()).isEqualTo(newerETag);
+		BufferedImage thumb = SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb")));
+		assertThat(isBlue(thumb.getRGB(thumb.getWidth() / 2, thumb.getHeight() / 2))).isTrue();
+		assertThat(this.events.matching(eventFor(id))).extracting((event) -> eTagOf(event)).containsExactly(newerETag);
 	}
 
 	@Test
 	void deadLettersAnEventWhoseSourceObjectIsGone() {
-		String body = s3Event(record(QUIET, "uploads/heidi/vanished.jpg"));
+		String key = "uploads/heidi/vanished.jpg";
+		String body = s3Event(record(QUIET, key));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
-		assertFailed("vanished", "SOURCE_NOT_FOUND", "uploads/heidi/vanished.jpg");
+		Map<String, AttributeValue> item = assertFailed(new Uploaded(QUIET, key), "SOURCE_NOT_FOUND");
+		assertThat(item.get("attempts")).as("failed on the first receive, before any claim").isNull();
+	}
+
+	@Test
+	void retriesASourceS3RefusesToShowAndSaysWhyWhenEveryReceiveWasRefused() {
+		String key = "uploads/ines/forbidden.jpg";
+		AtomicInteger served = faults.answerNext(
+				(request) -> request.method().equals("GET") && request.path().equals("/" + UPLOADS + "/" + key),
+				FaultProxy.Answer.ACCESS_DENIED, Integer.MAX_VALUE);
+
+		Map<String, AttributeValue> item = assertFailed(upload(key, SampleImages.jpeg(640, 480)), "RETRIES_EXHAUSTED");
+		assertThat(item.get("error").m().get("message").s()).contains("access denied");
+		assertThat(served.get()).isGreaterThanOrEqualTo(3);
 	}
 
 	@Test
 	void retriesATransientFaultAndSucceeds() {
 		// More 503s than the SDK retries by itself, fewer than two receives' worth; on
 		// the write of a variant, after the claim, so that attempts count.
-		AtomicInteger served = faults.failNext("PUT", "/" + THUMBNAILS + "/flaky/medium.jpg", 4);
-		upload(UPLOADS, "uploads/ivan/flaky.jpg", SampleImages.jpeg(1200, 800));
+		String key = "uploads/ivan/flaky.jpg";
+		String id = idOf(UPLOADS, key);
+		AtomicInteger served = faults.failNext(variantWrite(id, "medium"), 4);
+		upload(UPLOADS, key, SampleImages.jpeg(1200, 800));
 
-		Map<String, AttributeValue> item = awaitFinal("flaky");
+		Map<String, AttributeValue> item = awaitFinal(id);
 		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
 		assertThat(item.get("attempts").n()).isEqualTo("2");
 		assertThat(served).hasValue(4);
-		assertThat(this.deadLetters.matching(QueueCollector.attribute("image-id", "flaky"))).isEmpty();
+		assertThat(this.deadLetters.matching(QueueCollector.attribute("image-id", id))).isEmpty();
 	}
 
 	@Test
 	void deadLettersATransientFaultThatOutlastsEveryReceive() {
-		AtomicInteger served = faults.failNext("PUT", "/" + THUMBNAILS + "/doomed/medium.jpg", Integer.MAX_VALUE);
-		upload(UPLOADS, "uploads/judy/doomed.jpg", SampleImages.jpeg(1200, 800));
+		String key = "uploads/judy/doomed.jpg";
+		AtomicInteger served = faults.failNext(variantWrite(idOf(UPLOADS, key), "medium"), Integer.MAX_VALUE);
 
-		Map<String, AttributeValue> item = assertFailed("doomed", "RETRIES_EXHAUSTED", "uploads/judy/doomed.jpg");
+		Map<String, AttributeValue> item = assertFailed(upload(key, SampleImages.jpeg(1200, 800)), "RETRIES_EXHAUSTED");
 		assertThat(item.get("attempts").n()).isEqualTo("3");
 		assertThat(item.get("error").m().get("message").s()).contains("503");
 		assertThat(served.get()).isGreaterThanOrEqualTo(3);
 	}
 
 	@Test
+	void aNewVersionThatCannotBeReadIsRetriedThenFailedNeverDroppedBehindTheOldCompletion() {
+		String key = "uploads/kai/update.jpg";
+		String id = idOf(UPLOADS, key);
+		upload(UPLOADS, key, SampleImages.jpeg(800, 600));
+		awaitEvent(id, "COMPLETED");
+		AtomicInteger served = faults.failNext(
+				(request) -> request.method().equals("GET") && request.path().equals("/" + UPLOADS + "/" + key),
+				Integer.MAX_VALUE);
+
+		Map<String, AttributeValue> item = assertFailed(upload(key, SampleImages.jpeg(900, 600)), "RETRIES_EXHAUSTED");
+		assertThat(item.get("variants").l()).as("the last good variants stay").hasSize(2);
+		assertThat(served.get()).isGreaterThanOrEqualTo(3);
+	}
+
+	@Test
 	void announcesOnRedeliveryACompletionWhoseEventFailed() {
+		String key = "uploads/liam/quiet-moment.jpg";
+		String id = idOf(UPLOADS, key);
 		// At least as many 503s as the SDK's attempts per call, whichever retry mode it
 		// runs.
 		AtomicInteger served = faults.failNext(
 				(request) -> request.body().contains("Action=Publish") && request.body().contains("quiet-moment"), 4);
-		upload(UPLOADS, "uploads/liam/quiet-moment.jpg", SampleImages.jpeg(900, 600));
+		upload(UPLOADS, key, SampleImages.jpeg(900, 600));
 
-		JsonNode event = awaitEvent("quiet-moment", "COMPLETED");
+		JsonNode event = awaitEvent(id, "COMPLETED");
 		assertThat(event.get("variants")).hasSize(2);
 		assertThat(served).hasValue(4);
 		Map<String, AttributeValue> item = await().atMost(PATIENCE)
-			.until(() -> item("quiet-moment"), (found) -> found.containsKey("announcedAt"));
+			.until(() -> item(id), (found) -> found.containsKey("announcedAt"));
 		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
 		assertThat(item.get("attempts").n()).isEqualTo("1");
-		assertThat(this.events.matching(eventFor("quiet-moment"))).hasSize(1);
+		assertThat(this.events.matching(eventFor(id))).hasSize(1);
 	}
 
 	@Test
@@ -352,7 +523,7 @@ class ImageWorkerIT {
 		assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
 		assertThat(get("/actuator/info")).contains("\"java\"");
 		upload(UPLOADS, "uploads/kim/metrics.jpg", SampleImages.jpeg(300, 200));
-		awaitFinal("metrics");
+		awaitFinal(idOf(UPLOADS, "uploads/kim/metrics.jpg"));
 		// The item turns COMPLETED before the event is published and the job's metrics
 		// are recorded.
 		await().atMost(PATIENCE).untilAsserted(() -> {
@@ -395,30 +566,102 @@ class ImageWorkerIT {
 		});
 	}
 
-	private Map<String, AttributeValue> assertFailed(String imageId, String code, String key) {
-		Map<String, AttributeValue> item = awaitFinal(imageId);
+	/**
+	 * The item, the single dead letter and the FAILED event of an image that failed
+	 * permanently with the code, all for the version uploaded.
+	 */
+	private Map<String, AttributeValue> assertFailed(Uploaded uploaded, String code) {
+		String imageId = idOf(uploaded.bucket(), uploaded.key());
+		Map<String, AttributeValue> item = await().atMost(PATIENCE)
+			.until(() -> item(imageId), (found) -> found.containsKey("error"));
 		assertThat(item.get("status").s()).isEqualTo("FAILED");
 		assertThat(item.get("error").m().get("code").s()).isEqualTo(code);
 		assertThat(item.get("error").m().get("message").s()).isNotBlank();
-		assertThat(item).doesNotContainKey("variants");
+		if (uploaded.eTag() != null) {
+			assertThat(item.get("sourceETag").s()).isEqualTo(uploaded.eTag());
+		}
 		Message dead = awaitDeadLetter(QueueCollector.attribute("image-id", imageId));
 		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo(code);
 		assertThat(dead.messageAttributes().get("failure-message").stringValue())
 			.isEqualTo(item.get("error").m().get("message").s());
 		assertThat(dead.body()).contains("\"Records\"");
+		assertThat(this.deadLetters.matching(QueueCollector.attribute("image-id", imageId))).hasSize(1);
 		JsonNode event = awaitEvent(imageId, "FAILED");
 		assertThat(event.get("error").get("code").asString()).isEqualTo(code);
-		assertThat(event.get("sourceKey").asString()).isEqualTo(key);
+		assertThat(event.get("sourceKey").asString()).isEqualTo(uploaded.key());
+		if (uploaded.eTag() != null) {
+			assertThat(event.get("sourceETag").asString()).isEqualTo(uploaded.eTag());
+		}
+		else {
+			assertThat(event.path("sourceETag").isNull()).isTrue();
+		}
 		assertThat(event.get("variants")).isEmpty();
 		return item;
 	}
 
-	private void upload(String bucket, String key, byte[] content) {
-		this.s3.putObject((request) -> request.bucket(bucket).key(key), RequestBody.fromBytes(content));
+	private Uploaded upload(String key, byte[] content) {
+		return new Uploaded(UPLOADS, key, upload(UPLOADS, key, content));
+	}
+
+	/**
+	 * @return the ETag of the version written
+	 */
+	private String upload(String bucket, String key, byte[] content) {
+		return this.s3.putObject((request) -> request.bucket(bucket).key(key), RequestBody.fromBytes(content))
+			.eTag()
+			.replace("\"", "");
 	}
 
 	private byte[] download(String bucket, String key) {
 		return this.s3.getObjectAsBytes((request) -> request.bucket(bucket).key(key)).asByteArray();
+	}
+
+	private List<String> outputKeys(String prefix) {
+		return this.s3.listObjectsV2((request) -> request.bucket(THUMBNAILS).prefix(prefix))
+			.contents()
+			.stream()
+			.map(S3Object::key)
+			.sorted()
+			.toList();
+	}
+
+	private static byte[] flatJpeg(int width, int height, Color color) {
+		return SampleImages.encode(SampleImages.flat(width, height, color), "jpeg");
+	}
+
+	/** The ETag S3 gives an object written in one PUT. */
+	private static String md5(byte[] content) {
+		try {
+			return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(content));
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * The imageId of a key whose stem is not an upload API's id, as DESIGN.md gives it.
+	 */
+	private static String idOf(String bucket, String key) {
+		return UUID.nameUUIDFromBytes((bucket + "/" + key).getBytes(StandardCharsets.UTF_8)).toString();
+	}
+
+	private static Predicate<FaultProxy.Request> variantWrite(String imageId, String variant) {
+		return (request) -> request.method().equals("PUT")
+				&& request.path().startsWith("/" + THUMBNAILS + "/" + imageId + "/")
+				&& request.path().endsWith("/" + variant + ".jpg");
+	}
+
+	private static String variantKey(Map<String, AttributeValue> item, String name) {
+		return item.get("variants")
+			.l()
+			.stream()
+			.map(AttributeValue::m)
+			.filter((variant) -> variant.get("name").s().equals(name))
+			.findFirst()
+			.orElseThrow()
+			.get("key")
+			.s();
 	}
 
 	private Map<String, AttributeValue> item(String imageId) {
@@ -435,7 +678,7 @@ class ImageWorkerIT {
 					&& List.of("COMPLETED", "FAILED").contains(item.get("status").s()));
 	}
 
-	private Message awaitDeadLetter(java.util.function.Predicate<Message> predicate) {
+	private Message awaitDeadLetter(Predicate<Message> predicate) {
 		return await().atMost(PATIENCE)
 			.until(() -> this.deadLetters.matching(predicate), (found) -> !found.isEmpty())
 			.getFirst();
@@ -451,8 +694,12 @@ class ImageWorkerIT {
 		return event;
 	}
 
-	private java.util.function.Predicate<Message> eventFor(String imageId) {
+	private Predicate<Message> eventFor(String imageId) {
 		return (message) -> imageId.equals(this.json.readTree(message.body()).path("imageId").asString(null));
+	}
+
+	private String eTagOf(Message event) {
+		return this.json.readTree(event.body()).path("sourceETag").asString(null);
 	}
 
 	private static List<String> variants(Map<String, AttributeValue> item) {
@@ -466,7 +713,12 @@ class ImageWorkerIT {
 
 	private static boolean isRed(int rgb) {
 		Color color = new Color(rgb);
-		return color.getRed() > 200 && color.getGreen() < 60 && color.getBlue() < 60;
+		return color.getRed() > 180 && color.getGreen() < 70 && color.getBlue() < 70;
+	}
+
+	private static boolean isBlue(int rgb) {
+		Color color = new Color(rgb);
+		return color.getBlue() > 180 && color.getRed() < 70 && color.getGreen() < 90;
 	}
 
 	private String get(String path) {
@@ -503,6 +755,21 @@ class ImageWorkerIT {
 
 	private static String s3Event(String... records) {
 		return "{\"Records\":[" + String.join(",", records) + "]}";
+	}
+
+	/**
+	 * An object written to a source bucket.
+	 *
+	 * @param bucket the bucket
+	 * @param key the key
+	 * @param eTag the version written, or null when the test wrote none
+	 */
+	private record Uploaded(String bucket, String key, String eTag) {
+
+		Uploaded(String bucket, String key) {
+			this(bucket, key, null);
+		}
+
 	}
 
 	private static String record(String bucket, String key) {

@@ -29,4 +29,11 @@ public sealed interface Claim {
 	record Unannounced(List<StoredVariant> variants) implements Claim {
 	}
 
+	/**
+	 * A newer version of the source holds the item: this one is out of date, and the
+	 * newer one's own event renders it.
+	 */
+	record Superseded() implements Claim {
+	}
+
 }

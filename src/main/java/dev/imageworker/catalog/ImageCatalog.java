@@ -1,13 +1,19 @@
 package dev.imageworker.catalog;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.imaging.Rendering;
 import dev.imageworker.ingest.ImageJob;
 import dev.imageworker.storage.SourceObject;
@@ -24,7 +30,13 @@ import org.springframework.stereotype.Component;
 /**
  * The DynamoDB record of every image. Each transition is a conditional write, so
  * duplicate deliveries and racing workers cannot render a completed source twice or
- * announce it twice.
+ * announce it twice, an item only ever describes the one source object (bucket and key)
+ * that first claimed its imageId, and a version of that object never replaces a newer
+ * one's result.
+ * <p>
+ * Versions are ordered by the object's {@code Last-Modified}, which S3 gives to the
+ * second. Two versions written within the same second are told apart by asking S3 which
+ * one is current.
  */
 @Component
 public class ImageCatalog {
@@ -32,6 +44,8 @@ public class ImageCatalog {
 	private static final String KEY = "imageId";
 
 	private static final String ANNOUNCED_AT = "announcedAt";
+
+	private static final String LAST_MODIFIED = "sourceLastModified";
 
 	private final DynamoDbClient dynamo;
 
@@ -46,21 +60,24 @@ public class ImageCatalog {
 	}
 
 	/**
-	 * Marks the image PROCESSING unless this very source version is already COMPLETED.
-	 * The first delivery of an image, by far the most common, finds no item and claims it
-	 * with a plain conditional put; only a redelivery or a new source version pays for an
-	 * update expression.
+	 * Marks the image PROCESSING for this source version unless it is already COMPLETED
+	 * or a newer version holds it. The first delivery of an image, by far the most
+	 * common, finds no item and claims it with a plain conditional put; only a redelivery
+	 * or a new source version pays for an update expression.
+	 * @param sourceIsCurrent asked only when the item holds another version written in
+	 * the same second: whether this version is the object's current one
 	 * @return how the claim went; a refused claim tells whether the completion was
 	 * announced
+	 * @throws PermanentFailure {@code IMAGE_ID_CONFLICT} when another source object holds
+	 * the imageId
 	 */
-	public Claim claim(ImageJob job, SourceObject source) {
+	public Claim claim(ImageJob job, SourceObject source, BooleanSupplier sourceIsCurrent) {
 		String now = this.clock.instant().toString();
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, now));
 		item.put("status", s(ImageStatus.PROCESSING.name()));
 		item.put("attempts", n(1));
 		item.put("createdAt", s(now));
-		Map<String, AttributeValue> existing;
 		try {
 			this.dynamo.putItem((request) -> request.tableName(this.table)
 				.item(item)
@@ -71,18 +88,28 @@ public class ImageCatalog {
 		}
 		catch (ConditionalCheckFailedException ex) {
 			// Asked for with the write, so a refusal costs no second read.
-			existing = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
+			Map<String, AttributeValue> existing = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
+			return claimExisting(job, source, existing, sourceIsCurrent, now);
 		}
-		return isCompleted(existing, source) ? refused(existing) : reclaim(job, source, now);
 	}
 
-	private Claim reclaim(ImageJob job, SourceObject source, String now) {
+	private Claim claimExisting(ImageJob job, SourceObject source, Map<String, AttributeValue> existing,
+			BooleanSupplier sourceIsCurrent, String now) {
+		requireSameSource(job, existing);
+		if (isCompleted(existing, source.eTag())) {
+			return refused(existing);
+		}
+		if (holdsNewer(existing, source, sourceIsCurrent)) {
+			return new Claim.Superseded();
+		}
 		ItemUpdate update = update(job, source, now).set("status", s(ImageStatus.PROCESSING.name()))
 			.add("attempts", 1)
 			.remove("error");
+		String condition = sameSource(update, job) + " AND NOT (" + completedFor(update, source.eTag()) + ") AND "
+				+ notNewerThan(update, source);
 		try {
 			Map<String, AttributeValue> item = this.dynamo
-				.updateItem(update.toRequest(this.table, key(job), notCompletedFor(update, source.eTag()))
+				.updateItem(update.toRequest(this.table, key(job), condition)
 					.toBuilder()
 					.returnValues(ReturnValue.ALL_NEW)
 					.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
@@ -91,18 +118,48 @@ public class ImageCatalog {
 			return new Claim.Claimed(item.get("createdAt").s(), Long.parseLong(item.get("attempts").n()));
 		}
 		catch (ConditionalCheckFailedException ex) {
-			// Completed by a racing delivery since the put was refused.
-			return refused(ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow());
+			// Completed, or claimed for a newer version, by a racing delivery since the
+			// put was refused.
+			Map<String, AttributeValue> racing = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
+			return isCompleted(racing, source.eTag()) ? refused(racing) : new Claim.Superseded();
 		}
 	}
 
-	private static boolean isCompleted(Map<String, AttributeValue> item, SourceObject source) {
-		return ImageStatus.COMPLETED.name().equals(text(item, "status"))
-				&& source.eTag().equals(text(item, "sourceETag"));
+	/**
+	 * Whether the item holds a version newer than this one: written in a later second, or
+	 * in the same second and current in S3 where this one is not.
+	 */
+	private static boolean holdsNewer(Map<String, AttributeValue> item, SourceObject source,
+			BooleanSupplier sourceIsCurrent) {
+		String held = text(item, LAST_MODIFIED);
+		if (held == null) {
+			return false;
+		}
+		int order = Instant.parse(held).compareTo(seconds(source.lastModified()));
+		if (order != 0) {
+			return order > 0;
+		}
+		return !source.eTag().equals(text(item, "sourceETag")) && !sourceIsCurrent.getAsBoolean();
+	}
+
+	private static boolean isCompleted(Map<String, AttributeValue> item, @Nullable String eTag) {
+		return ImageStatus.COMPLETED.name().equals(text(item, "status")) && eTag != null
+				&& eTag.equals(text(item, "sourceETag"));
 	}
 
 	private static Claim refused(Map<String, AttributeValue> item) {
 		return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced() : new Claim.Unannounced(variants(item));
+	}
+
+	private static void requireSameSource(ImageJob job, Map<String, AttributeValue> item) {
+		if (!isSameSource(job, item)) {
+			throw new PermanentFailure(FailureCode.IMAGE_ID_CONFLICT, "imageId " + job.imageId() + " belongs to s3://"
+					+ text(item, "sourceBucket") + "/" + text(item, "sourceKey") + ", not to this object");
+		}
+	}
+
+	private static boolean isSameSource(ImageJob job, Map<String, AttributeValue> item) {
+		return job.bucket().equals(text(item, "sourceBucket")) && job.key().equals(text(item, "sourceKey"));
 	}
 
 	private static @Nullable String text(Map<String, AttributeValue> item, String attribute) {
@@ -120,12 +177,11 @@ public class ImageCatalog {
 	}
 
 	/**
-	 * Records the rendered variants. The whole item is known by now, so it is written
-	 * whole: a conditional put costs the table less than an update expression.
-	 * @return false when the item was completed meanwhile or claimed for a newer source
-	 * version
+	 * Records the rendered variants, if the item is still claimed for this version. The
+	 * whole item is known by now, so it is written whole: a conditional put costs the
+	 * table less than an update expression.
 	 */
-	public boolean complete(ImageJob job, SourceObject source, Claim.Claimed claim, Rendering rendering,
+	public Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim, Rendering rendering,
 			List<StoredVariant> variants, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, this.clock.instant().toString()));
@@ -137,33 +193,80 @@ public class ImageCatalog {
 		item.put("processingMillis", n(processingMillis));
 		item.put("attempts", n(claim.attempts()));
 		item.put("createdAt", s(claim.createdAt()));
+		Map<String, AttributeValue> replaced;
 		try {
-			this.dynamo.putItem((request) -> request.tableName(this.table)
-				.item(item)
-				.conditionExpression("#sourceETag = :eTag AND #status <> :completed")
-				.expressionAttributeNames(Map.of("#sourceETag", "sourceETag", "#status", "status"))
-				.expressionAttributeValues(
-						Map.of(":eTag", s(source.eTag()), ":completed", s(ImageStatus.COMPLETED.name()))));
-			return true;
+			replaced = this.dynamo
+				.putItem((request) -> request.tableName(this.table)
+					.item(item)
+					.conditionExpression("#sourceBucket = :bucket AND #sourceKey = :key AND #sourceETag = :eTag "
+							+ "AND #status <> :completed")
+					.expressionAttributeNames(Map.of("#sourceBucket", "sourceBucket", "#sourceKey", "sourceKey",
+							"#sourceETag", "sourceETag", "#status", "status"))
+					.expressionAttributeValues(Map.of(":bucket", s(job.bucket()), ":key", s(job.key()), ":eTag",
+							s(source.eTag()), ":completed", s(ImageStatus.COMPLETED.name())))
+					.returnValues(ReturnValue.ALL_OLD)
+					.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD))
+				.attributes();
 		}
 		catch (ConditionalCheckFailedException ex) {
-			return false;
+			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : find(job.imageId()).orElse(Map.of());
+			return isCompleted(current, source.eTag()) ? new Completion.AlreadyCompleted()
+					: new Completion.Superseded();
 		}
+		Set<String> kept = new HashSet<>(variants.stream().map(StoredVariant::key).toList());
+		return new Completion.Recorded(
+				variants(replaced).stream().filter((variant) -> !kept.contains(variant.key())).toList());
 	}
 
 	/**
-	 * Records a failure, unless the item already holds a completed rendering. A failure
-	 * of a new source version finds its item claimed (PROCESSING), so only stale failures
-	 * are dropped.
-	 * @return false when a completed rendering was kept
+	 * Records a failure of the version the delivery knows of: the one it claimed, else
+	 * the one it read, else the one its event names. A failure after the claim is kept
+	 * only while the claim holds; one before it only where the item describes this source
+	 * and holds neither this version completed nor a newer one. The variants of the last
+	 * completion stay on a FAILED item until a newer version completes.
+	 * @param source the version read from S3, or null when the object could not be read
+	 * @param claimed whether this delivery claimed the item for that version
 	 */
-	public boolean fail(ImageJob job, FailureCode code, String message) {
-		ItemUpdate update = update(job, null, this.clock.instant().toString())
+	public FailureRecord fail(ImageJob job, @Nullable SourceObject source, boolean claimed, FailureCode code,
+			String message) {
+		ItemUpdate update = update(job, source, this.clock.instant().toString())
 			.set("status", s(ImageStatus.FAILED.name()))
 			.set("error", AttributeValue.fromM(Map.of("code", s(code.name()), "message", s(message))));
-		String condition = "attribute_not_exists(" + update.name(KEY) + ") OR " + update.name("status") + " <> "
-				+ update.value(s(ImageStatus.COMPLETED.name()));
-		return write(job, update, condition);
+		String eTag = (source != null) ? source.eTag() : job.eTag();
+		String condition;
+		if (source != null && claimed) {
+			condition = update.name("sourceETag") + " = " + update.value(s(source.eTag())) + " AND "
+					+ update.name("status") + " <> " + update.value(s(ImageStatus.COMPLETED.name()));
+		}
+		else {
+			condition = (eTag != null) ? "NOT (" + completedFor(update, eTag) + ")" : "";
+			if (source != null) {
+				condition += " AND " + notNewerThan(update, source);
+			}
+			else {
+				// What is known of the version is only what its event says.
+				if (eTag != null) {
+					update.set("sourceETag", s(eTag));
+				}
+				else {
+					update.remove("sourceETag");
+				}
+				update.remove("sourceBytes").remove(LAST_MODIFIED);
+			}
+		}
+		String owned = sameSource(update, job) + (condition.isEmpty() ? "" : " AND " + condition);
+		try {
+			this.dynamo.updateItem(update
+				.toRequest(this.table, key(job), "attribute_not_exists(" + update.name(KEY) + ") OR (" + owned + ")")
+				.toBuilder()
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+				.build());
+			return FailureRecord.RECORDED;
+		}
+		catch (ConditionalCheckFailedException ex) {
+			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : find(job.imageId()).orElse(Map.of());
+			return isSameSource(job, current) ? FailureRecord.OUTDATED : FailureRecord.CONFLICT;
+		}
 	}
 
 	public Optional<Map<String, AttributeValue>> find(String imageId) {
@@ -184,9 +287,18 @@ public class ImageCatalog {
 		if (source != null) {
 			attributes.put("sourceETag", s(source.eTag()));
 			attributes.put("sourceBytes", n(source.bytes()));
+			attributes.put(LAST_MODIFIED, s(seconds(source.lastModified()).toString()));
 		}
 		attributes.put("updatedAt", s(now));
 		return attributes;
+	}
+
+	/**
+	 * Whole seconds, so that every stored instant has the same shape and compares as a
+	 * string in conditions.
+	 */
+	private static Instant seconds(Instant instant) {
+		return instant.truncatedTo(ChronoUnit.SECONDS);
 	}
 
 	/** An update of those attributes that keeps the item's first {@code createdAt}. */
@@ -196,10 +308,20 @@ public class ImageCatalog {
 		return update;
 	}
 
-	private static String notCompletedFor(ItemUpdate update, String eTag) {
-		return "attribute_not_exists(" + update.name(KEY) + ") OR " + update.name("status") + " <> "
-				+ update.value(s(ImageStatus.COMPLETED.name())) + " OR " + update.name("sourceETag") + " <> "
-				+ update.value(s(eTag));
+	private static String sameSource(ItemUpdate update, ImageJob job) {
+		return update.name("sourceBucket") + " = " + update.value(s(job.bucket())) + " AND " + update.name("sourceKey")
+				+ " = " + update.value(s(job.key()));
+	}
+
+	private static String completedFor(ItemUpdate update, String eTag) {
+		return update.name("status") + " = " + update.value(s(ImageStatus.COMPLETED.name())) + " AND "
+				+ update.name("sourceETag") + " = " + update.value(s(eTag));
+	}
+
+	private static String notNewerThan(ItemUpdate update, SourceObject source) {
+		String held = update.name(LAST_MODIFIED);
+		return "(attribute_not_exists(" + held + ") OR " + held + " <= "
+				+ update.value(s(seconds(source.lastModified()).toString())) + ")";
 	}
 
 	private boolean write(ImageJob job, ItemUpdate update, String condition) {
@@ -223,8 +345,11 @@ public class ImageCatalog {
 	}
 
 	private static List<StoredVariant> variants(Map<String, AttributeValue> item) {
-		return item.get("variants")
-			.l()
+		AttributeValue variants = item.get("variants");
+		if (variants == null) {
+			return List.of();
+		}
+		return variants.l()
 			.stream()
 			.map(AttributeValue::m)
 			.map((v) -> new StoredVariant(v.get("name").s(), v.get("bucket").s(), v.get("key").s(),

@@ -38,6 +38,10 @@ import org.springframework.validation.annotation.Validated;
  * @param engine which render engine turns images into variants: {@code auto} (libvips
  * when {@code libvips.so.42} loads, else the pure-Java engine), {@code java} or
  * {@code vips} (start-up fails when libvips is missing)
+ * @param idPattern which file stems count as ids an upload API hands out, so that keys
+ * shaped {@code <prefix>/<userId>/<imageId>.<ext>} keep them; any other key gets a
+ * name-based UUID of its bucket and key
+ * @param maxRecords records one message may name; a message naming more is refused
  */
 @ConfigurationProperties("image-worker")
 @Validated
@@ -49,13 +53,17 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("image-processing-events") @NotBlank String topic, Map<String, @Positive Integer> variants,
 		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
 		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision,
-		@DefaultValue("auto") Engine engine) {
+		@DefaultValue("auto") Engine engine, @DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
+		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords) {
 
 	/**
 	 * The bean name under which {@code @ConfigurationPropertiesScan} registers these
 	 * properties.
 	 */
 	public static final String BEAN_NAME = "image-worker-dev.imageworker.config.ImageWorkerProperties";
+
+	/** A UUID, or {@code img_} and hex digits. */
+	public static final String DEFAULT_ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|img_[0-9a-fA-F]{1,64}";
 
 	private static final Map<String, Integer> DEFAULT_VARIANTS = Map.of("thumb", 256, "medium", 1024);
 

@@ -9,12 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param key the decoded object key
  * @param imageId the catalogue key of the image
  * @param userId the owner, when the message or the key names one
+ * @param eTag the version the event announces, when it names one: what a failure is
+ * recorded against when the object itself cannot be read
  */
-public record ImageJob(String bucket, String key, String imageId, @Nullable String userId) {
-
-	/** A job whose id and owner follow from the key, as for S3 events. */
-	public static ImageJob forObject(String bucket, String key) {
-		return new ImageJob(bucket, key, ImageIds.fromKey(bucket, key), ImageIds.userIdFromKey(key));
-	}
-
+public record ImageJob(String bucket, String key, String imageId, @Nullable String userId, @Nullable String eTag) {
 }

@@ -5,24 +5,39 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.imageworker.config.ImageWorkerProperties;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Reads the four message shapes the worker accepts: an S3 event notification, the same
  * wrapped in an SNS envelope, an EventBridge "Object Created" event, and a direct job.
+ * Whatever the queue holds is untrusted: ids and owners a message names are validated,
+ * and a message may name at most {@code image-worker.max-records} images.
  */
 @Component
 public class MessageParser {
 
 	private final ObjectMapper json;
 
-	public MessageParser(ObjectMapper json) {
+	private final ImageIds ids;
+
+	private final int maxRecords;
+
+	@Autowired
+	public MessageParser(ObjectMapper json, ImageIds ids, ImageWorkerProperties properties) {
+		this(json, ids, properties.maxRecords());
+	}
+
+	MessageParser(ObjectMapper json, ImageIds ids, int maxRecords) {
 		this.json = json;
+		this.ids = ids;
+		this.maxRecords = maxRecords;
 	}
 
 	public ParsedMessage parse(String body) {
@@ -74,14 +89,19 @@ public class MessageParser {
 		if (!records.isArray() || records.isEmpty()) {
 			return ParsedMessage.invalid("Records is not a non-empty array");
 		}
+		if (records.size() > this.maxRecords) {
+			return ParsedMessage
+				.invalid("message names " + records.size() + " records, more than the limit of " + this.maxRecords);
+		}
 		List<ImageJob> jobs = new ArrayList<>();
 		List<ParsedMessage.Rejection> rejections = new ArrayList<>();
 		for (JsonNode record : records) {
 			String bucket = text(record.path("s3").path("bucket"), "name");
-			String encodedKey = text(record.path("s3").path("object"), "key");
+			JsonNode object = record.path("s3").path("object");
+			String encodedKey = text(object, "key");
 			String eventName = text(record, "eventName");
-			ImageJob job = (bucket != null && encodedKey != null) ? ImageJob.forObject(bucket, decodeKey(encodedKey))
-					: null;
+			ImageJob job = (bucket != null && encodedKey != null)
+					? this.ids.forObject(bucket, decodeKey(encodedKey), text(object, "eTag")) : null;
 			if (!"aws:s3".equals(text(record, "eventSource"))) {
 				rejections.add(new ParsedMessage.Rejection(job, "record is not from aws:s3"));
 			}
@@ -103,13 +123,14 @@ public class MessageParser {
 			return ParsedMessage.invalid("unsupported EventBridge detail-type " + text(root, "detail-type"));
 		}
 		String bucket = text(root.path("detail").path("bucket"), "name");
-		String key = text(root.path("detail").path("object"), "key");
+		JsonNode object = root.path("detail").path("object");
+		String key = text(object, "key");
 		if (bucket == null || key == null) {
 			return ParsedMessage.invalid("EventBridge event without detail.bucket.name or detail.object.key");
 		}
 		// EventBridge carries the key as stored, unlike S3 notifications, which
 		// form-encode it.
-		return new ParsedMessage(List.of(ImageJob.forObject(bucket, key)), List.of());
+		return new ParsedMessage(List.of(this.ids.forObject(bucket, key, text(object, "etag"))), List.of());
 	}
 
 	private ParsedMessage parseDirectJob(JsonNode root) {
@@ -120,12 +141,15 @@ public class MessageParser {
 		if (bucket == null || key == null || key.isEmpty()) {
 			return ParsedMessage.invalid("direct job needs string fields bucket and s3Key");
 		}
-		if (imageId == null || imageId.isBlank()) {
-			ImageJob derived = ImageJob.forObject(bucket, key);
-			imageId = derived.imageId();
-			userId = (userId != null) ? userId : derived.userId();
+		if ((root.hasNonNull("imageId") && imageId == null) || (imageId != null && !ImageIds.isImageId(imageId))) {
+			return ParsedMessage.invalid("imageId must be 1 to 128 of A-Z a-z 0-9 . _ - and not start with a dot");
 		}
-		return new ParsedMessage(List.of(new ImageJob(bucket, key, imageId, userId)), List.of());
+		if ((root.hasNonNull("userId") && userId == null) || (userId != null && !ImageIds.isUserId(userId))) {
+			return ParsedMessage.invalid("userId must be 1 to 128 characters without control characters");
+		}
+		ImageJob derived = this.ids.forObject(bucket, key, null);
+		return new ParsedMessage(List.of(new ImageJob(bucket, key, (imageId != null) ? imageId : derived.imageId(),
+				(userId != null) ? userId : derived.userId(), null)), List.of());
 	}
 
 	/** S3 notifications form-encode keys: {@code +} is a space, {@code %2B} a plus. */

@@ -8,8 +8,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueSettings;
 import io.awspring.cloud.sqs.listener.Visibility;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,11 +29,12 @@ import org.springframework.stereotype.Component;
  * (awspring/spring-cloud-aws#1554): without one, a render longer than the queue's
  * visibility timeout would be started a second time by another worker.
  * <p>
- * Every half visibility timeout each message in flight is hidden for another full
- * timeout, until it is settled or has been in flight for four times the job time limit
- * (the longest waits for heap room to download, for memory to decode and for a render
- * thread, plus the longest render); past that the worker is presumed stuck on it and the
- * queue may hand it to someone else.
+ * Every third of the queue's visibility timeout (read from the queue, see
+ * {@link QueueSettings}) each message in flight is hidden for another full timeout, until
+ * it is settled or has been in flight for four times the job time limit (the longest
+ * waits for heap room to download, for memory to decode and for a render thread, plus the
+ * longest render); past that the worker is presumed stuck on it and the queue may hand it
+ * to someone else.
  * <p>
  * Shutdown: the listener container (highest lifecycle phase) stops polling first and
  * waits up to the drain timeout for messages in flight; this bean stops after it and
@@ -53,9 +56,7 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	private final Set<Beat> inFlight = ConcurrentHashMap.newKeySet();
 
-	private final int timeoutSeconds;
-
-	private final Duration period;
+	private final Supplier<Duration> visibilityTimeout;
 
 	private final Duration limit;
 
@@ -66,15 +67,14 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	private final AtomicInteger drained = new AtomicInteger();
 
 	@Autowired
-	VisibilityHeartbeat(ImageWorkerProperties properties) {
+	VisibilityHeartbeat(QueueSettings queue, ImageWorkerProperties properties) {
 		// The three waits and the render are each bounded by the job time limit.
-		this(properties.processing().visibilityTimeout(), properties.processing().jobTimeout().multipliedBy(4));
+		this(queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(4));
 	}
 
-	VisibilityHeartbeat(Duration visibilityTimeout, Duration jobTimeout) {
-		this.timeoutSeconds = (int) Math.max(1, visibilityTimeout.toSeconds());
-		this.period = Duration.ofMillis(Math.max(500, visibilityTimeout.toMillis() / 2));
-		this.limit = jobTimeout;
+	VisibilityHeartbeat(Supplier<Duration> visibilityTimeout, Duration limit) {
+		this.visibilityTimeout = visibilityTimeout;
+		this.limit = limit;
 	}
 
 	/**
@@ -82,10 +82,12 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	 * @return the beat to close once the message is settled
 	 */
 	Beat start(String messageId, Visibility visibility) {
-		Beat beat = new Beat(messageId, visibility, System.nanoTime());
+		Duration timeout = this.visibilityTimeout.get();
+		// A third leaves two chances to extend before the message would reappear.
+		long period = Math.max(300, timeout.toMillis() / 3);
+		Beat beat = new Beat(messageId, visibility, (int) Math.max(1, timeout.toSeconds()), System.nanoTime());
 		this.inFlight.add(beat);
-		beat.schedule(this.scheduler.scheduleAtFixedRate(beat::tick, this.period.toMillis(), this.period.toMillis(),
-				TimeUnit.MILLISECONDS));
+		beat.schedule(this.scheduler.scheduleAtFixedRate(beat::tick, period, period, TimeUnit.MILLISECONDS));
 		return beat;
 	}
 
@@ -145,13 +147,16 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 		private final Visibility visibility;
 
+		private final int timeoutSeconds;
+
 		private final long started;
 
 		private volatile ScheduledFuture<?> task;
 
-		private Beat(String messageId, Visibility visibility, long started) {
+		private Beat(String messageId, Visibility visibility, int timeoutSeconds, long started) {
 			this.messageId = messageId;
 			this.visibility = visibility;
+			this.timeoutSeconds = timeoutSeconds;
 			this.started = started;
 		}
 
@@ -166,9 +171,10 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 				this.task.cancel(false);
 				return;
 			}
-			this.visibility.changeToAsync(VisibilityHeartbeat.this.timeoutSeconds).exceptionally((ex) -> {
-				// Also raced by a deletion; the next tick or the redelivery settles it.
-				log.debug("Extending the visibility of message {} failed", this.messageId, ex);
+			this.visibility.changeToAsync(this.timeoutSeconds).exceptionally((ex) -> {
+				// The next tick tries again; should every one fail, another worker may
+				// receive the message while this one still renders it.
+				log.warn("Extending the visibility of message {} failed", this.messageId, ex);
 				return null;
 			});
 		}

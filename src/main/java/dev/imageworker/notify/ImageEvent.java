@@ -9,29 +9,28 @@ import dev.imageworker.storage.StoredVariant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SNS event announcing the end of an image, COMPLETED or FAILED.
+ * The SNS event announcing the end of one version of an image, COMPLETED or FAILED.
  *
- * @param imageId the image, or null for a message that named none
+ * @param imageId the image
  * @param status COMPLETED or FAILED
  * @param userId the owner, where known
- * @param sourceBucket the source bucket, where known
- * @param sourceKey the source key, where known
+ * @param sourceBucket the source bucket
+ * @param sourceKey the source key
+ * @param sourceETag the version of the source object, where known
  * @param variants the stored variants; empty for a failure
  * @param error the failure, or null
  */
-public record ImageEvent(@Nullable String imageId, ImageStatus status, @Nullable String userId,
-		@Nullable String sourceBucket, @Nullable String sourceKey, List<StoredVariant> variants,
-		@Nullable Error error) {
+public record ImageEvent(String imageId, ImageStatus status, @Nullable String userId, String sourceBucket,
+		String sourceKey, @Nullable String sourceETag, List<StoredVariant> variants, @Nullable Error error) {
 
-	public static ImageEvent completed(ImageJob job, List<StoredVariant> variants) {
-		return new ImageEvent(job.imageId(), ImageStatus.COMPLETED, job.userId(), job.bucket(), job.key(),
+	public static ImageEvent completed(ImageJob job, String sourceETag, List<StoredVariant> variants) {
+		return new ImageEvent(job.imageId(), ImageStatus.COMPLETED, job.userId(), job.bucket(), job.key(), sourceETag,
 				List.copyOf(variants), null);
 	}
 
-	public static ImageEvent failed(@Nullable ImageJob job, FailureCode code, String message) {
-		return new ImageEvent((job != null) ? job.imageId() : null, ImageStatus.FAILED,
-				(job != null) ? job.userId() : null, (job != null) ? job.bucket() : null,
-				(job != null) ? job.key() : null, List.of(), new Error(code, message));
+	public static ImageEvent failed(ImageJob job, @Nullable String sourceETag, FailureCode code, String message) {
+		return new ImageEvent(job.imageId(), ImageStatus.FAILED, job.userId(), job.bucket(), job.key(), sourceETag,
+				List.of(), new Error(code, message));
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.imageworker.catalog.FailureRecord;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
@@ -15,6 +16,8 @@ import dev.imageworker.ingest.MessageParser;
 import dev.imageworker.ingest.ParsedMessage;
 import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
+import dev.imageworker.queue.QueueSettings;
+import dev.imageworker.storage.SourceObject;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +27,11 @@ import org.springframework.stereotype.Service;
 
 /**
  * Settles one queue message: processes every image it names and decides, in this one
- * place, what each failure means. Permanent failures are recorded, dead-lettered and
- * announced at once; transient ones leave the message on the queue with a backoff until
- * the last permitted receive, which records them as
- * {@link FailureCode#RETRIES_EXHAUSTED}.
+ * place, what each failure means. Permanent failures of an image are recorded on its item
+ * and announced at once; transient ones leave the message on the queue with a backoff
+ * until the last receive the queue allows, which records them as
+ * {@link FailureCode#RETRIES_EXHAUSTED}. Once the message is done, it goes to the
+ * dead-letter queue once if anything in it failed, with every reason.
  */
 @Service
 public class ImagePipeline {
@@ -46,16 +50,19 @@ public class ImagePipeline {
 
 	private final PipelineMetrics metrics;
 
+	private final QueueSettings queue;
+
 	private final ImageWorkerProperties.Processing settings;
 
 	ImagePipeline(MessageParser parser, ImageProcessor processor, ImageCatalog catalog, DeadLetterQueue deadLetters,
-			EventPublisher events, PipelineMetrics metrics, ImageWorkerProperties properties) {
+			EventPublisher events, PipelineMetrics metrics, QueueSettings queue, ImageWorkerProperties properties) {
 		this.parser = parser;
 		this.processor = processor;
 		this.catalog = catalog;
 		this.deadLetters = deadLetters;
 		this.events = events;
 		this.metrics = metrics;
+		this.queue = queue;
 		this.settings = properties.processing();
 	}
 
@@ -77,28 +84,29 @@ public class ImagePipeline {
 			log.info("Ignoring S3 test event");
 			return new Disposition.Acknowledge();
 		}
+		List<DeadLetterQueue.Failed> failed = new ArrayList<>();
 		List<Retry> retries = new ArrayList<>();
 		try {
 			for (ParsedMessage.Rejection rejection : parsed.rejections()) {
-				inContext(rejection.job(), () -> failPermanently(message, rejection.job(),
-						new PermanentFailure(FailureCode.INVALID_MESSAGE, rejection.reason())));
+				inContext(rejection.job(), () -> failed.add(refuse(rejection)));
 			}
 			for (ImageJob job : parsed.jobs()) {
-				inContext(job, () -> processOne(message, job, retries));
+				inContext(job, () -> processOne(job, failed, retries));
 			}
-			if (retries.isEmpty()) {
-				return new Disposition.Acknowledge();
+			if (!retries.isEmpty()) {
+				int maxReceiveCount = this.queue.maxReceiveCount();
+				if (message.receiveCount() < maxReceiveCount) {
+					return new Disposition.RetryLater(this.settings.backoffAfter(message.receiveCount()));
+				}
+				for (Retry retry : retries) {
+					PermanentFailure exhausted = new PermanentFailure(FailureCode.RETRIES_EXHAUSTED, "failed on all "
+							+ message.receiveCount() + " receives, last: " + retry.failure().getMessage(),
+							retry.failure());
+					inContext(retry.job(), () -> failImage(retry.job(), retry.attempt(), exhausted, failed));
+				}
 			}
-			if (message.receiveCount() < this.settings.maxReceiveCount()) {
-				return new Disposition.RetryLater(this.settings.backoffAfter(message.receiveCount()));
-			}
-			for (Retry retry : retries) {
-				inContext(retry.job(),
-						() -> failPermanently(message, retry.job(),
-								new PermanentFailure(
-										FailureCode.RETRIES_EXHAUSTED, "failed on all " + message.receiveCount()
-												+ " receives, last: " + retry.failure().getMessage(),
-										retry.failure())));
+			if (!failed.isEmpty()) {
+				this.deadLetters.send(message, failed);
 			}
 			return new Disposition.Acknowledge();
 		}
@@ -110,42 +118,73 @@ public class ImagePipeline {
 		}
 	}
 
-	private void processOne(ReceivedMessage message, ImageJob job, List<Retry> retries) {
+	private DeadLetterQueue.Failed refuse(ParsedMessage.Rejection rejection) {
+		PermanentFailure failure = new PermanentFailure(FailureCode.INVALID_MESSAGE, rejection.reason());
+		log.warn("Message refused: {} {}", failure.code(), failure.getMessage());
+		this.metrics.image("failed", failure.code());
+		return new DeadLetterQueue.Failed((rejection.job() != null) ? rejection.job().imageId() : null, failure);
+	}
+
+	private void processOne(ImageJob job, List<DeadLetterQueue.Failed> failed, List<Retry> retries) {
 		long start = System.nanoTime();
+		Attempt attempt = new Attempt();
 		String outcome;
 		try {
-			outcome = this.processor.process(job) ? "completed" : "duplicate";
+			outcome = this.processor.process(job, attempt).tag();
 			this.metrics.image(outcome, null);
 		}
 		catch (PermanentFailure failure) {
 			outcome = "failed";
-			failPermanently(message, job, failure);
+			failImage(job, attempt, failure, failed);
 		}
 		catch (RuntimeException ex) {
 			outcome = "retried";
 			TransientFailure failure = asTransient(ex);
-			log.warn("Transient failure on receive {} of {}: {}", message.receiveCount(),
-					this.settings.maxReceiveCount(), failure.getMessage(), failure);
+			log.warn("Transient failure: {}", failure.getMessage(), failure);
 			this.metrics.image("retried", null);
-			retries.add(new Retry(job, failure));
+			retries.add(new Retry(job, attempt, failure));
 		}
 		this.metrics.job(outcome, Duration.ofNanos(System.nanoTime() - start));
 	}
 
-	private void failPermanently(ReceivedMessage message, @Nullable ImageJob job, PermanentFailure failure) {
+	/**
+	 * Records and announces the failure of an image, unless it concerns no image of the
+	 * worker's own or an outdated version, and notes it for the dead-letter queue.
+	 */
+	private void failImage(ImageJob job, Attempt attempt, PermanentFailure failure,
+			List<DeadLetterQueue.Failed> failed) {
+		PermanentFailure recorded = failure;
 		try {
-			if (job != null && !this.catalog.fail(job, failure.code(), String.valueOf(failure.getMessage()))) {
-				log.info("Failure {} ignored: the image is already completed", failure.code());
-				return;
+			if (failure.code().isOfAnImage()) {
+				FailureRecord record = this.catalog.fail(job, attempt.source(), attempt.isClaimed(), failure.code(),
+						String.valueOf(failure.getMessage()));
+				switch (record) {
+					case OUTDATED -> {
+						log.info("Failure {} not recorded: the image holds this version completed or a newer one",
+								failure.code());
+						this.metrics.image(Outcome.SUPERSEDED.tag(), null);
+						return;
+					}
+					case CONFLICT ->
+						recorded = new PermanentFailure(FailureCode.IMAGE_ID_CONFLICT, "imageId " + job.imageId()
+								+ " belongs to another source object; " + failure.code() + ": " + failure.getMessage(),
+								failure);
+					case RECORDED -> this.events.publish(ImageEvent.failed(job, eTag(job, attempt), failure.code(),
+							String.valueOf(failure.getMessage())));
+				}
 			}
-			log.warn("Image failed permanently: {} {}", failure.code(), failure.getMessage());
-			this.deadLetters.send(message, (job != null) ? job.imageId() : null, failure);
-			this.events.publish(ImageEvent.failed(job, failure.code(), String.valueOf(failure.getMessage())));
-			this.metrics.image("failed", failure.code());
+			log.warn("Image failed permanently: {} {}", recorded.code(), recorded.getMessage());
+			failed.add(new DeadLetterQueue.Failed(job.imageId(), recorded));
+			this.metrics.image("failed", recorded.code());
 		}
 		catch (RuntimeException ex) {
 			throw asTransient(ex);
 		}
+	}
+
+	private static @Nullable String eTag(ImageJob job, Attempt attempt) {
+		SourceObject source = attempt.source();
+		return (source != null) ? source.eTag() : job.eTag();
 	}
 
 	private static TransientFailure asTransient(RuntimeException ex) {
@@ -176,7 +215,7 @@ public class ImagePipeline {
 		}
 	}
 
-	private record Retry(ImageJob job, TransientFailure failure) {
+	private record Retry(ImageJob job, Attempt attempt, TransientFailure failure) {
 	}
 
 }

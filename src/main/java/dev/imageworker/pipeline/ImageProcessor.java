@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.imageworker.catalog.Claim;
+import dev.imageworker.catalog.Completion;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
@@ -26,6 +27,11 @@ import org.springframework.stereotype.Component;
  * Takes one image from its source object to COMPLETED: check, claim, download, render,
  * write the variants, record, announce. Failures are thrown for {@link ImagePipeline} to
  * settle.
+ * <p>
+ * Variants are written under the source version ({@code <imageId>/<eTag>/<variant>.jpg}):
+ * a render of an older version that finishes late writes beside the newer version's
+ * objects, never over them, and deletes what it wrote once the catalogue refuses it. A
+ * completion deletes the objects of the version it replaces.
  */
 @Component
 class ImageProcessor {
@@ -65,10 +71,7 @@ class ImageProcessor {
 		this.maxBytes = properties.limits().maxBytes().toBytes();
 	}
 
-	/**
-	 * @return whether the image was rendered now, rather than found already completed
-	 */
-	boolean process(ImageJob job) {
+	Outcome process(ImageJob job, Attempt attempt) {
 		long start = System.nanoTime();
 		if (!this.sourceBuckets.contains(job.bucket())) {
 			throw new PermanentFailure(FailureCode.INVALID_MESSAGE,
@@ -79,19 +82,25 @@ class ImageProcessor {
 		Rendering rendering;
 		try (SourceDownload download = this.store.open(job.bucket(), job.key())) {
 			source = download.source();
-			switch (this.catalog.claim(job, source)) {
+			attempt.read(source);
+			switch (this.catalog.claim(job, source, () -> isCurrent(job, source))) {
 				case Claim.Announced announced -> {
 					log.info("Already completed for ETag {}, not rendering again", source.eTag());
-					return false;
+					return Outcome.DUPLICATE;
 				}
 				case Claim.Unannounced unannounced -> {
 					log.info("Already completed for ETag {}, announcing what an earlier delivery did not",
 							source.eTag());
 					announce(job, source, unannounced.variants());
-					return false;
+					return Outcome.DUPLICATE;
+				}
+				case Claim.Superseded superseded -> {
+					log.info("A newer version than ETag {} holds the image, not rendering this one", source.eTag());
+					return Outcome.SUPERSEDED;
 				}
 				case Claim.Claimed claim -> claimed = claim;
 			}
+			attempt.claimed();
 			// Checked after the claim, so the failure of a new version replaces an older
 			// completion.
 			if (source.bytes() > this.maxBytes) {
@@ -102,20 +111,33 @@ class ImageProcessor {
 		}
 		List<StoredVariant> stored = new ArrayList<>();
 		for (Rendering.RenderedVariant variant : rendering.variants()) {
-			String key = outputKey(job, variant.name());
+			String key = outputKey(job, source, variant.name());
 			this.store.put(this.outputBucket, key, variant.jpeg(), JPEG, source.eTag());
 			stored.add(new StoredVariant(variant.name(), this.outputBucket, key, variant.width(), variant.height(),
 					variant.jpeg().length, JPEG));
 		}
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		if (!this.catalog.complete(job, source, claimed, rendering, stored, millis)) {
-			log.info("Completed meanwhile by another delivery, not announcing again");
-			return false;
+		switch (this.catalog.complete(job, source, claimed, rendering, stored, millis)) {
+			case Completion.AlreadyCompleted already -> {
+				log.info("Completed meanwhile by another delivery, not announcing again");
+				return Outcome.DUPLICATE;
+			}
+			case Completion.Superseded superseded -> {
+				log.info("A newer version claimed the image while ETag {} rendered, deleting its variants",
+						source.eTag());
+				delete(stored);
+				return Outcome.SUPERSEDED;
+			}
+			case Completion.Recorded recorded -> delete(recorded.replaced());
 		}
 		announce(job, source, stored);
 		log.info("Completed {} {}x{} into {} variants in {} ms", rendering.format(), rendering.width(),
 				rendering.height(), stored.size(), millis);
-		return true;
+		return Outcome.COMPLETED;
+	}
+
+	private boolean isCurrent(ImageJob job, SourceObject source) {
+		return source.eTag().equals(this.store.currentETag(job.bucket(), job.key()));
 	}
 
 	private Rendering render(SourceDownload download, SourceObject source) {
@@ -128,13 +150,32 @@ class ImageProcessor {
 	}
 
 	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants) {
-		this.events.publish(ImageEvent.completed(job, variants));
+		this.events.publish(ImageEvent.completed(job, source.eTag(), variants));
 		this.catalog.markAnnounced(job, source);
 	}
 
-	/** Deterministic, so a retry or a duplicate overwrites rather than adds. */
-	static String outputKey(ImageJob job, String variant) {
-		return job.imageId() + "/" + variant + ".jpg";
+	/**
+	 * Deletes variants no item refers to. The item is already right, so a failure here
+	 * leaves unreferenced objects behind and is only logged.
+	 */
+	private void delete(List<StoredVariant> variants) {
+		try {
+			int failed = this.store.delete(this.outputBucket, variants.stream().map(StoredVariant::key).toList());
+			if (failed > 0) {
+				log.warn("Could not delete {} of {} unreferenced variants", failed, variants.size());
+			}
+		}
+		catch (RuntimeException ex) {
+			log.warn("Could not delete {} unreferenced variants", variants.size(), ex);
+		}
+	}
+
+	/**
+	 * Deterministic per version, so a retry or a duplicate overwrites rather than adds,
+	 * and versions never overwrite each other.
+	 */
+	static String outputKey(ImageJob job, SourceObject source, String variant) {
+		return job.imageId() + "/" + source.eTag() + "/" + variant + ".jpg";
 	}
 
 }

@@ -1,12 +1,15 @@
 package dev.imageworker.storage;
 
+import java.util.Collection;
 import java.util.Map;
 
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.failure.TransientFailure;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import org.springframework.stereotype.Component;
@@ -14,6 +17,8 @@ import org.springframework.stereotype.Component;
 /** Reads source images and writes variants, through S3. */
 @Component
 public class ImageStore {
+
+	private static final int FORBIDDEN = 403;
 
 	private static final int NOT_FOUND = 404;
 
@@ -26,17 +31,39 @@ public class ImageStore {
 	/**
 	 * Starts downloading a source object: the returned download knows the object's
 	 * version and size, and reads its bytes only when asked.
+	 * @throws PermanentFailure {@code SOURCE_NOT_FOUND} when S3 answers 404
+	 * @throws TransientFailure when S3 answers 403, which it also does for a missing key
+	 * when the role may not list the bucket, or while a permission is being granted
 	 */
 	public SourceDownload open(String bucket, String key) {
 		try {
 			return new SourceDownload(this.s3.getObject((request) -> request.bucket(bucket).key(key)));
 		}
-		catch (NoSuchKeyException ex) {
-			throw sourceNotFound(bucket, key, ex);
+		catch (S3Exception ex) {
+			if (ex.statusCode() == NOT_FOUND) {
+				throw new PermanentFailure(FailureCode.SOURCE_NOT_FOUND,
+						"s3://" + bucket + "/" + key + " does not exist", ex);
+			}
+			if (ex.statusCode() == FORBIDDEN) {
+				throw new TransientFailure(
+						"access denied to s3://" + bucket + "/" + key
+								+ ": the role may not read it, or it is missing and the role may not list the bucket",
+						ex);
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * The ETag of the key's current version, or null when the key no longer exists.
+	 */
+	public @Nullable String currentETag(String bucket, String key) {
+		try {
+			return unquote(this.s3.headObject((request) -> request.bucket(bucket).key(key)).eTag());
 		}
 		catch (S3Exception ex) {
 			if (ex.statusCode() == NOT_FOUND) {
-				throw sourceNotFound(bucket, key, ex);
+				return null;
 			}
 			throw ex;
 		}
@@ -49,12 +76,23 @@ public class ImageStore {
 			.metadata(Map.of("source-etag", sourceETag)), RequestBody.fromBytes(content));
 	}
 
-	private static PermanentFailure sourceNotFound(String bucket, String key, Exception cause) {
-		return new PermanentFailure(FailureCode.SOURCE_NOT_FOUND, "s3://" + bucket + "/" + key + " does not exist",
-				cause);
+	/**
+	 * Deletes objects in one request (up to 1000 keys).
+	 * @return how many S3 could not delete
+	 */
+	public int delete(String bucket, Collection<String> keys) {
+		if (keys.isEmpty()) {
+			return 0;
+		}
+		return this.s3
+			.deleteObjects((request) -> request.bucket(bucket)
+				.delete((delete) -> delete.quiet(true)
+					.objects(keys.stream().map((key) -> ObjectIdentifier.builder().key(key).build()).toList())))
+			.errors()
+			.size();
 	}
 
-	static String unquote(String eTag) {
+	static @Nullable String unquote(@Nullable String eTag) {
 		return (eTag != null && eTag.length() >= 2 && eTag.startsWith("\"")) ? eTag.substring(1, eTag.length() - 1)
 				: eTag;
 	}

@@ -23,7 +23,9 @@ public final class SourceDownload implements AutoCloseable {
 
 	SourceDownload(ResponseInputStream<GetObjectResponse> body) {
 		this.body = body;
-		this.source = new SourceObject(ImageStore.unquote(body.response().eTag()), body.response().contentLength());
+		GetObjectResponse response = body.response();
+		this.source = new SourceObject(ImageStore.unquote(response.eTag()), response.contentLength(),
+				response.lastModified());
 	}
 
 	public SourceObject source() {

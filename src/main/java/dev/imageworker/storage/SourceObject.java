@@ -1,10 +1,14 @@
 package dev.imageworker.storage;
 
+import java.time.Instant;
+
 /**
- * What the source object's response headers tell before its bytes are read.
+ * What the source object's response headers tell before its bytes are read: which version
+ * of the key it is.
  *
  * @param eTag the object's ETag, without quotes
  * @param bytes its size
+ * @param lastModified when this version was written, to the second as S3 reports it
  */
-public record SourceObject(String eTag, long bytes) {
+public record SourceObject(String eTag, long bytes, Instant lastModified) {
 }

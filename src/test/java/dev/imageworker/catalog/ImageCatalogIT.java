@@ -7,8 +7,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.imaging.ImageFormat;
 import dev.imageworker.imaging.Rendering;
 import dev.imageworker.ingest.ImageJob;
@@ -26,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Every transition of the catalogue against a real DynamoDB API: the first claim, claims
@@ -36,9 +39,18 @@ class ImageCatalogIT {
 
 	private static final String TABLE = "catalog-it";
 
-	private static final SourceObject VERSION_1 = new SourceObject("etag-1", 1000);
+	private static final Instant WRITTEN = Instant.parse("2026-11-20T10:00:00Z");
 
-	private static final SourceObject VERSION_2 = new SourceObject("etag-2", 2000);
+	private static final SourceObject VERSION_1 = new SourceObject("etag-1", 1000, WRITTEN);
+
+	private static final SourceObject VERSION_2 = new SourceObject("etag-2", 2000, WRITTEN.plusSeconds(5));
+
+	/** Written within the same second as version 1. */
+	private static final SourceObject SAME_SECOND = new SourceObject("etag-3", 3000, WRITTEN.plusMillis(400));
+
+	private static final BooleanSupplier NEVER_ASKED = () -> {
+		throw new AssertionError("S3 asked which version is current");
+	};
 
 	private static final AtomicInteger ids = new AtomicInteger();
 
@@ -67,7 +79,7 @@ class ImageCatalogIT {
 	void firstClaimWritesAProcessingItem() {
 		ImageJob job = job();
 
-		Claim claim = catalog.claim(job, VERSION_1);
+		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
 		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1));
@@ -82,9 +94,9 @@ class ImageCatalogIT {
 	@Test
 	void redeliveryOfAnUnfinishedImageClaimsItAgainKeepingCreatedAt() {
 		ImageJob job = job();
-		Claim.Claimed first = (Claim.Claimed) catalog.claim(job, VERSION_1);
+		Claim.Claimed first = (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED);
 
-		Claim second = catalog.claim(job, VERSION_1);
+		Claim second = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2));
 		assertThat(item(job).get("updatedAt").s()).isGreaterThan(first.createdAt());
@@ -93,13 +105,14 @@ class ImageCatalogIT {
 	@Test
 	void completedSourceIsRefusedUntilAnnouncedThenForGood() {
 		ImageJob job = job();
-		Claim.Claimed claimed = (Claim.Claimed) catalog.claim(job, VERSION_1);
-		assertThat(complete(job, VERSION_1, claimed)).isTrue();
+		Claim.Claimed claimed = (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED);
+		assertThat(complete(job, VERSION_1, claimed)).isEqualTo(new Completion.Recorded(List.of()));
 		Map<String, AttributeValue> completed = item(job);
 
-		assertThat(catalog.claim(job, VERSION_1)).isEqualTo(new Claim.Unannounced(List.of(variant(job))));
+		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED))
+			.isEqualTo(new Claim.Unannounced(List.of(variant(job, VERSION_1))));
 		catalog.markAnnounced(job, VERSION_1);
-		assertThat(catalog.claim(job, VERSION_1)).isEqualTo(new Claim.Announced());
+		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Announced());
 
 		Map<String, AttributeValue> item = item(job);
 		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
@@ -111,25 +124,116 @@ class ImageCatalogIT {
 	@Test
 	void newSourceVersionReclaimsACompletedImageAndTheOldOneCannotComplete() {
 		ImageJob job = job();
-		Claim.Claimed first = (Claim.Claimed) catalog.claim(job, VERSION_1);
+		Claim.Claimed first = (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED);
 		complete(job, VERSION_1, first);
 
-		Claim second = catalog.claim(job, VERSION_2);
+		Claim second = catalog.claim(job, VERSION_2, NEVER_ASKED);
 
 		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2));
 		assertThat(item(job).get("status").s()).isEqualTo("PROCESSING");
 		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-2");
-		assertThat(complete(job, VERSION_1, first)).isFalse();
-		assertThat(complete(job, VERSION_2, (Claim.Claimed) second)).isTrue();
+		assertThat(complete(job, VERSION_1, first)).isEqualTo(new Completion.Superseded());
+		assertThat(complete(job, VERSION_2, (Claim.Claimed) second))
+			.as("the first version's variants no longer belong to the item")
+			.isEqualTo(new Completion.Recorded(List.of(variant(job, VERSION_1))));
 		assertThat(item(job).get("sourceBytes").n()).isEqualTo("2000");
+		assertThat(item(job).get("sourceLastModified").s()).isEqualTo("2026-11-20T10:00:05Z");
+	}
+
+	@Test
+	void anOlderVersionNeverReclaimsAnImageANewerOneHolds() {
+		ImageJob job = job();
+		Claim.Claimed newer = (Claim.Claimed) catalog.claim(job, VERSION_2, NEVER_ASKED);
+
+		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Superseded());
+		assertThat(complete(job, VERSION_2, newer)).isInstanceOf(Completion.Recorded.class);
+		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Superseded());
+		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-2");
+		assertThat(item(job).get("status").s()).isEqualTo("COMPLETED");
+	}
+
+	@Test
+	void aVersionOfTheSameSecondReclaimsOnlyWhenS3SaysItIsCurrent() {
+		ImageJob job = job();
+		catalog.claim(job, VERSION_1, NEVER_ASKED);
+
+		assertThat(catalog.claim(job, SAME_SECOND, () -> false)).isEqualTo(new Claim.Superseded());
+		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-1");
+		assertThat(catalog.claim(job, SAME_SECOND, () -> true)).isInstanceOf(Claim.Claimed.class);
+		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-3");
+	}
+
+	@Test
+	void anImageIdHeldByAnotherObjectIsAConflictThatChangesNothing() {
+		ImageJob owner = job();
+		Claim.Claimed claimed = (Claim.Claimed) catalog.claim(owner, VERSION_1, NEVER_ASKED);
+		complete(owner, VERSION_1, claimed);
+		Map<String, AttributeValue> before = item(owner);
+		ImageJob intruder = new ImageJob("uploads", "uploads/mallory/photo.jpg", owner.imageId(), "mallory", null);
+
+		PermanentFailure conflict = catchThrowableOfType(PermanentFailure.class,
+				() -> catalog.claim(intruder, VERSION_2, NEVER_ASKED));
+		assertThat(conflict.code()).isEqualTo(FailureCode.IMAGE_ID_CONFLICT);
+		assertThat(conflict.getMessage()).contains("uploads/ada/photo.jpg");
+		assertThat(catalog.fail(intruder, null, false, FailureCode.SOURCE_NOT_FOUND, "gone"))
+			.isEqualTo(FailureRecord.CONFLICT);
+		assertThat(catalog.fail(intruder, VERSION_2, true, FailureCode.CORRUPT_IMAGE, "broken"))
+			.isEqualTo(FailureRecord.CONFLICT);
+		assertThat(item(owner)).isEqualTo(before);
+	}
+
+	@Test
+	void aNewVersionThatCannotBeReadFailsOverTheOlderCompletionWithItsEventsETag() {
+		ImageJob job = job();
+		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
+		ImageJob newVersion = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2");
+
+		assertThat(catalog.fail(newVersion, null, false, FailureCode.RETRIES_EXHAUSTED, "503 on every receive"))
+			.isEqualTo(FailureRecord.RECORDED);
+
+		Map<String, AttributeValue> item = item(job);
+		assertThat(item.get("status").s()).isEqualTo("FAILED");
+		assertThat(item.get("sourceETag").s()).isEqualTo("etag-2");
+		assertThat(item).doesNotContainKeys("sourceBytes", "sourceLastModified");
+		assertThat(item.get("error").m().get("code").s()).isEqualTo("RETRIES_EXHAUSTED");
+		assertThat(item.get("variants").l()).as("the last good variants stay until a newer version completes")
+			.hasSize(1);
+	}
+
+	@Test
+	void aFailureOfTheCompletedVersionOrOfAnOlderOneIsOutdated() {
+		ImageJob job = job();
+		complete(job, VERSION_2, (Claim.Claimed) catalog.claim(job, VERSION_2, NEVER_ASKED));
+		ImageJob duplicate = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2");
+
+		assertThat(catalog.fail(duplicate, null, false, FailureCode.SOURCE_NOT_FOUND, "gone"))
+			.isEqualTo(FailureRecord.OUTDATED);
+		assertThat(catalog.fail(job, VERSION_1, false, FailureCode.RETRIES_EXHAUSTED, "503"))
+			.isEqualTo(FailureRecord.OUTDATED);
+		assertThat(item(job).get("status").s()).isEqualTo("COMPLETED");
+	}
+
+	@Test
+	void aFailureAfterTheClaimIsKeptOnlyWhileTheClaimHolds() {
+		ImageJob job = job();
+		catalog.claim(job, VERSION_1, NEVER_ASKED);
+		catalog.claim(job, SAME_SECOND, () -> true);
+
+		assertThat(catalog.fail(job, VERSION_1, true, FailureCode.CORRUPT_IMAGE, "truncated"))
+			.isEqualTo(FailureRecord.OUTDATED);
+		assertThat(item(job).get("status").s()).isEqualTo("PROCESSING");
+		assertThat(catalog.fail(job, SAME_SECOND, true, FailureCode.CORRUPT_IMAGE, "truncated"))
+			.isEqualTo(FailureRecord.RECORDED);
+		assertThat(item(job).get("status").s()).isEqualTo("FAILED");
 	}
 
 	@Test
 	void failedImageIsClaimedAgainWithoutItsError() {
 		ImageJob job = job();
-		assertThat(catalog.fail(job, FailureCode.CORRUPT_IMAGE, "truncated")).isTrue();
+		assertThat(catalog.fail(job, null, false, FailureCode.CORRUPT_IMAGE, "truncated"))
+			.isEqualTo(FailureRecord.RECORDED);
 
-		Claim claim = catalog.claim(job, VERSION_1);
+		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
 		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1));
@@ -140,26 +244,28 @@ class ImageCatalogIT {
 	@Test
 	void failureDoesNotOverwriteACompletion() {
 		ImageJob job = job();
-		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1));
+		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
 
-		assertThat(catalog.fail(job, FailureCode.PROCESSING_TIMEOUT, "too slow")).isFalse();
+		assertThat(catalog.fail(job, VERSION_1, false, FailureCode.PROCESSING_TIMEOUT, "too slow"))
+			.isEqualTo(FailureRecord.OUTDATED);
 
 		assertThat(item(job).get("status").s()).isEqualTo("COMPLETED");
 		assertThat(item(job)).doesNotContainKey("error");
 	}
 
 	private static ImageJob job() {
-		return new ImageJob("uploads", "uploads/ada/photo.jpg", "catalog-" + ids.incrementAndGet(), "ada");
+		return new ImageJob("uploads", "uploads/ada/photo.jpg", "catalog-" + ids.incrementAndGet(), "ada", null);
 	}
 
-	private static StoredVariant variant(ImageJob job) {
-		return new StoredVariant("thumb", "thumbnails", job.imageId() + "/thumb.jpg", 256, 171, 9000, "image/jpeg");
+	private static StoredVariant variant(ImageJob job, SourceObject source) {
+		return new StoredVariant("thumb", "thumbnails", job.imageId() + "/" + source.eTag() + "/thumb.jpg", 256, 171,
+				9000, "image/jpeg");
 	}
 
-	private static boolean complete(ImageJob job, SourceObject source, Claim.Claimed claim) {
+	private static Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim) {
 		Rendering rendering = new Rendering(ImageFormat.JPEG, 3000, 2000,
 				List.of(new Rendering.RenderedVariant("thumb", 256, 171, new byte[9000])));
-		return catalog.complete(job, source, claim, rendering, List.of(variant(job)), 42);
+		return catalog.complete(job, source, claim, rendering, List.of(variant(job, source)), 42);
 	}
 
 	private static Map<String, AttributeValue> item(ImageJob job) {

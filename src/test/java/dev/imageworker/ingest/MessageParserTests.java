@@ -1,8 +1,11 @@
 package dev.imageworker.ingest;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
+import dev.imageworker.config.ImageWorkerProperties;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -10,34 +13,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class MessageParserTests {
 
-	private final MessageParser parser = new MessageParser(JsonMapper.builder().build());
+	private static final int MAX_RECORDS = 10;
+
+	private final MessageParser parser = new MessageParser(JsonMapper.builder().build(),
+			new ImageIds(Pattern.compile(ImageWorkerProperties.DEFAULT_ID_PATTERN)), MAX_RECORDS);
 
 	@Test
-	void readsAnS3EventWithEveryRecordAndDecodedKeys() {
-		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "uploads", "uploads/alice/a.jpg"),
+	void readsAnS3EventWithEveryRecordDecodedKeysAndVersions() {
+		ParsedMessage parsed = this.parser.parse(s3Event(
+				record("ObjectCreated:Put", "uploads", "uploads/alice/img_a1.jpg"),
 				record("ObjectCreated:CompleteMultipartUpload", "uploads", "uploads/bob/%C3%A9t%C3%A9+2024%2B1.jpg")));
 
 		assertThat(parsed.rejections()).isEmpty();
-		assertThat(parsed.jobs()).containsExactly(new ImageJob("uploads", "uploads/alice/a.jpg", "a", "alice"),
-				new ImageJob("uploads", "uploads/bob/été 2024+1.jpg", "été 2024+1", "bob"));
+		assertThat(parsed.jobs()).containsExactly(
+				new ImageJob("uploads", "uploads/alice/img_a1.jpg", "img_a1", "alice", "e"), new ImageJob("uploads",
+						"uploads/bob/été 2024+1.jpg", uuid("uploads/uploads/bob/été 2024+1.jpg"), "bob", "e"));
 	}
 
 	@Test
 	void decodesAnEncodedSlash() {
-		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fc.png")));
+		ParsedMessage parsed = this.parser
+			.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fimg_c.png")));
 
 		assertThat(parsed.jobs()).singleElement().satisfies((job) -> {
-			assertThat(job.key()).isEqualTo("uploads/carol/c.png");
-			assertThat(job.imageId()).isEqualTo("c");
+			assertThat(job.key()).isEqualTo("uploads/carol/img_c.png");
+			assertThat(job.imageId()).isEqualTo("img_c");
 		});
 	}
 
 	@Test
 	void keepsTheGoodRecordsOfAMessageWithABadOne() {
-		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "x/y/good.jpg"),
+		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "x/y/img_600d.jpg"),
 				record("ObjectRemoved:Delete", "b", "x/y/gone.jpg")));
 
-		assertThat(parsed.jobs()).extracting(ImageJob::imageId).containsExactly("good");
+		assertThat(parsed.jobs()).extracting(ImageJob::imageId).containsExactly("img_600d");
 		assertThat(parsed.rejections()).singleElement().satisfies((rejection) -> {
 			assertThat(rejection.reason()).contains("ObjectRemoved:Delete");
 			assertThat(rejection.job()).isNotNull();
@@ -54,20 +63,22 @@ class MessageParserTests {
 
 	@Test
 	void unwrapsAnSnsEnvelope() {
-		String inner = s3Event(record("ObjectCreated:Put", "b", "p/u/img.webp"));
+		String inner = s3Event(record("ObjectCreated:Put", "b", "p/u/img_1.webp"));
 		String envelope = "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\","
 				+ "\"Message\":" + JsonMapper.builder().build().writeValueAsString(inner) + "}";
 
-		assertThat(this.parser.parse(envelope).jobs()).containsExactly(new ImageJob("b", "p/u/img.webp", "img", "u"));
+		assertThat(this.parser.parse(envelope).jobs())
+			.containsExactly(new ImageJob("b", "p/u/img_1.webp", "img_1", "u", "e"));
 	}
 
 	@Test
 	void readsAnEventBridgeObjectCreatedEventWithItsKeyAsStored() {
 		ParsedMessage parsed = this.parser.parse("""
 				{"version":"0","detail-type":"Object Created","source":"aws.s3",
-				 "detail":{"bucket":{"name":"b"},"object":{"key":"p/u/a b+c.jpg","size":10}}}""");
+				 "detail":{"bucket":{"name":"b"},"object":{"key":"p/u/a b+c.jpg","size":10,"etag":"v2"}}}""");
 
-		assertThat(parsed.jobs()).containsExactly(new ImageJob("b", "p/u/a b+c.jpg", "a b+c", "u"));
+		assertThat(parsed.jobs())
+			.containsExactly(new ImageJob("b", "p/u/a b+c.jpg", uuid("b/p/u/a b+c.jpg"), "u", "v2"));
 	}
 
 	@Test
@@ -75,7 +86,7 @@ class MessageParserTests {
 		ParsedMessage parsed = this.parser.parse("""
 				{"bucket":"b","s3Key":"any/where.png","imageId":"img-42","userId":"dave"}""");
 
-		assertThat(parsed.jobs()).containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave"));
+		assertThat(parsed.jobs()).containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave", null));
 	}
 
 	@Test
@@ -83,10 +94,42 @@ class MessageParserTests {
 		ParsedMessage parsed = this.parser.parse("""
 				{"bucket":"b","s3Key":"flat.png"}""");
 
-		assertThat(parsed.jobs()).singleElement()
-			.extracting(ImageJob::imageId)
-			.isEqualTo(
-					UUID.nameUUIDFromBytes("b/flat.png".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString());
+		assertThat(parsed.jobs()).singleElement().extracting(ImageJob::imageId).isEqualTo(uuid("b/flat.png"));
+	}
+
+	@Test
+	void refusesADirectJobWhoseIdsCannotBeTrusted() {
+		List<String> hostile = List.of("{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"imageId\":\"../other-user\"}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"imageId\":\"a/b\"}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"imageId\":\"\"}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"imageId\":42}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"imageId\":\"" + "x".repeat(129) + "\"}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"userId\":\"eve\\u0000\"}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"userId\":\"" + "u".repeat(129) + "\"}",
+				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"userId\":[\"a\"]}");
+
+		assertThat(hostile).allSatisfy((body) -> {
+			ParsedMessage parsed = this.parser.parse(body);
+			assertThat(parsed.jobs()).as(body).isEmpty();
+			assertThat(parsed.rejections()).as(body).singleElement().satisfies((rejection) -> {
+				assertThat(rejection.job()).isNull();
+				assertThat(rejection.reason()).containsAnyOf("imageId", "userId");
+			});
+		});
+	}
+
+	@Test
+	void refusesAMessageOfMoreRecordsThanTheLimitWhole() {
+		String[] records = new String[MAX_RECORDS + 1];
+		java.util.Arrays.fill(records, record("ObjectCreated:Put", "b", "p/u/img_1.jpg"));
+
+		ParsedMessage parsed = this.parser.parse(s3Event(records));
+
+		assertThat(parsed.jobs()).isEmpty();
+		assertThat(parsed.rejections()).singleElement()
+			.satisfies((rejection) -> assertThat(rejection.reason()).contains("11 records", "limit of 10"));
+		assertThat(this.parser.parse(s3Event(java.util.Arrays.copyOf(records, MAX_RECORDS))).jobs())
+			.hasSize(MAX_RECORDS);
 	}
 
 	@Test
@@ -109,6 +152,10 @@ class MessageParserTests {
 	@Test
 	void keepsAKeyWhoseLonePercentCannotBeAnEncoding() {
 		assertThat(MessageParser.decodeKey("p/u/100%.jpg")).isEqualTo("p/u/100%.jpg");
+	}
+
+	private static String uuid(String name) {
+		return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
 	}
 
 	static String s3Event(String... records) {

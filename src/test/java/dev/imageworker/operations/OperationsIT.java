@@ -52,21 +52,21 @@ class OperationsIT {
 	@Test
 	void deadLettersAreListedRedrivenAndImagesLookedUp() throws Exception {
 		try (S3Client s3 = aws.s3()) {
-			s3.putObject((request) -> request.bucket("image-uploads").key("uploads/ops/ops-broken.jpg"),
+			s3.putObject((request) -> request.bucket("image-uploads").key("uploads/ops/img_0b5b40c3.jpg"),
 					RequestBody.fromBytes(SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.4)));
 		}
 		await().atMost(Duration.ofSeconds(60))
 			.untilAsserted(() -> assertThat(get("/actuator/deadletters").path("messages").findValuesAsString("imageId"))
-				.contains("ops-broken"));
+				.contains("img_0b5b40c3"));
 
 		JsonNode peek = get("/actuator/deadletters");
 		JsonNode again = get("/actuator/deadletters");
 		assertThat(again.path("count").asInt()).as("a peek consumes nothing").isEqualTo(peek.path("count").asInt());
-		JsonNode letter = deadLetter(again, "ops-broken");
+		JsonNode letter = deadLetter(again, "img_0b5b40c3");
 		assertThat(letter.path("failureCode").asString()).isEqualTo("CORRUPT_IMAGE");
-		assertThat(letter.path("body").asString()).contains("ops-broken.jpg");
+		assertThat(letter.path("body").asString()).contains("img_0b5b40c3.jpg");
 
-		JsonNode image = get("/actuator/images/ops-broken");
+		JsonNode image = get("/actuator/images/img_0b5b40c3");
 		assertThat(image.path("status").asString()).isEqualTo("FAILED");
 		assertThat(image.path("error").path("code").asString()).isEqualTo("CORRUPT_IMAGE");
 		assertThat(image.path("attempts").asInt()).isEqualTo(1);
@@ -79,9 +79,10 @@ class OperationsIT {
 		assertThat(this.json.readTree(redrive.body()).path("moved").asInt()).isGreaterThanOrEqualTo(1);
 		// Processed again from the main queue: a second attempt, dead-lettered again.
 		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(() -> assertThat(get("/actuator/images/ops-broken").path("attempts").asInt()).isEqualTo(2));
+			.untilAsserted(
+					() -> assertThat(get("/actuator/images/img_0b5b40c3").path("attempts").asInt()).isEqualTo(2));
 		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(deadLetter(get("/actuator/deadletters"), "ops-broken")).isNotNull());
+			.untilAsserted(() -> assertThat(deadLetter(get("/actuator/deadletters"), "img_0b5b40c3")).isNotNull());
 	}
 
 	@Test

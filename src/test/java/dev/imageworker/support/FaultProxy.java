@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,10 +37,7 @@ public final class FaultProxy implements AutoCloseable {
 	private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
 			"transfer-encoding", "keep-alive");
 
-	private static final byte[] SLOW_DOWN = """
-			<?xml version="1.0" encoding="UTF-8"?>
-			<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>"""
-		.getBytes(StandardCharsets.UTF_8);
+	private static final Answer SLOW_DOWN = new Answer(503, "SlowDown", "Please reduce your request rate.");
 
 	private final URI target;
 
@@ -87,7 +85,26 @@ public final class FaultProxy implements AutoCloseable {
 	 * @return a counter of the faults served so far
 	 */
 	public AtomicInteger failNext(Predicate<Request> matching, int times) {
-		Fault fault = new Fault(matching, new AtomicInteger(times), new AtomicInteger());
+		return answerNext(matching, SLOW_DOWN, times);
+	}
+
+	/**
+	 * Answers the next {@code times} requests that match with an S3-style XML error.
+	 * @return a counter of the answers served so far
+	 */
+	public AtomicInteger answerNext(Predicate<Request> matching, Answer answer, int times) {
+		Fault fault = new Fault(matching, answer, null, new AtomicInteger(times), new AtomicInteger());
+		this.faults.add(fault);
+		return fault.served();
+	}
+
+	/**
+	 * Holds the next {@code times} requests that match for a while before forwarding
+	 * them, as a slow network or server would.
+	 * @return a counter of the requests held so far
+	 */
+	public AtomicInteger delayNext(Predicate<Request> matching, Duration delay, int times) {
+		Fault fault = new Fault(matching, null, delay, new AtomicInteger(times), new AtomicInteger());
 		this.faults.add(fault);
 		return fault.served();
 	}
@@ -108,16 +125,20 @@ public final class FaultProxy implements AutoCloseable {
 				body = in.readAllBytes();
 			}
 			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-					new String(body, StandardCharsets.UTF_8));
+					exchange.getRequestURI().getRawQuery(), new String(body, StandardCharsets.UTF_8));
 			this.actions.add(iamAction(request, exchange.getRequestHeaders().getFirst("Authorization"),
 					exchange.getRequestHeaders().getFirst("X-Amz-Target")));
 			for (Fault fault : this.faults) {
 				if (fault.matching().test(request) && fault.remaining().getAndDecrement() > 0) {
 					fault.served().incrementAndGet();
-					exchange.getResponseHeaders().set("Content-Type", "application/xml");
-					exchange.sendResponseHeaders(503, SLOW_DOWN.length);
-					exchange.getResponseBody().write(SLOW_DOWN);
-					return;
+					if (fault.answer() != null) {
+						byte[] error = fault.answer().xml();
+						exchange.getResponseHeaders().set("Content-Type", "application/xml");
+						exchange.sendResponseHeaders(fault.answer().status(), error.length);
+						exchange.getResponseBody().write(error);
+						return;
+					}
+					sleep(fault.delay());
 				}
 			}
 			forward(exchange, body);
@@ -161,10 +182,21 @@ public final class FaultProxy implements AutoCloseable {
 		}
 	}
 
+	private static void sleep(Duration delay) throws IOException {
+		try {
+			Thread.sleep(delay);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IOException(ex);
+		}
+	}
+
 	/**
 	 * The action IAM authorises a request as: the JSON protocols name it in
 	 * {@code X-Amz-Target}, the query protocol in its {@code Action} parameter, and S3 in
-	 * its method on an object (a HEAD needs {@code s3:GetObject}).
+	 * its method on an object (a HEAD needs {@code s3:GetObject}; a multi-object delete,
+	 * a POST to the bucket, {@code s3:DeleteObject} for each key).
 	 */
 	static String iamAction(Request request, String authorization, String target) {
 		Matcher signed = SIGNED_SERVICE.matcher((authorization != null) ? authorization : "");
@@ -179,6 +211,10 @@ public final class FaultProxy implements AutoCloseable {
 			return service + ":" + query.group(1);
 		}
 		boolean object = request.path().indexOf('/', 1) > 0;
+		if (!object && request.method().equals("POST") && request.query() != null
+				&& request.query().startsWith("delete")) {
+			return "s3:DeleteObject";
+		}
 		return switch (object ? request.method() : "bucket") {
 			case "GET", "HEAD" -> "s3:GetObject";
 			case "PUT" -> "s3:PutObject";
@@ -197,12 +233,35 @@ public final class FaultProxy implements AutoCloseable {
 	 *
 	 * @param method the HTTP method
 	 * @param path the decoded path
+	 * @param query the raw query string, or null
 	 * @param body the body as text (form-encoded for query-protocol services such as SNS)
 	 */
-	public record Request(String method, String path, String body) {
+	public record Request(String method, String path, String query, String body) {
 	}
 
-	private record Fault(Predicate<Request> matching, AtomicInteger remaining, AtomicInteger served) {
+	/**
+	 * An error answer in S3's XML shape.
+	 *
+	 * @param status the HTTP status
+	 * @param code the error code
+	 * @param message the error message
+	 */
+	public record Answer(int status, String code, String message) {
+
+		/** What S3 answers a role that may not read an object. */
+		public static final Answer ACCESS_DENIED = new Answer(403, "AccessDenied", "Access Denied");
+
+		byte[] xml() {
+			return """
+					<?xml version="1.0" encoding="UTF-8"?>
+					<Error><Code>%s</Code><Message>%s</Message></Error>""".formatted(this.code, this.message)
+				.getBytes(StandardCharsets.UTF_8);
+		}
+
+	}
+
+	private record Fault(Predicate<Request> matching, Answer answer, Duration delay, AtomicInteger remaining,
+			AtomicInteger served) {
 	}
 
 }
