@@ -87,6 +87,41 @@ class HelmChartTests {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
+	void networkPolicyAdmitsOnlyTheManagementPortFromTheMonitoringNamespace() {
+		Manifests manifests = render(new Helm(CHART).template());
+		Map<String, Object> policy = manifests.one("NetworkPolicy");
+		Map<String, Object> deployment = manifests.one("Deployment");
+
+		assertThat(at(policy, "spec.podSelector.matchLabels")).isEqualTo(at(deployment, "spec.selector.matchLabels"));
+		assertThat(at(policy, "spec.policyTypes")).asInstanceOf(list()).containsExactlyInAnyOrder("Ingress", "Egress");
+		assertThat(at(policy, "spec.ingress")).asInstanceOf(list())
+			.containsExactly(Map.of("from",
+					List.of(Map.of("namespaceSelector",
+							Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")))),
+					"ports", List.of(Map.of("port", managementPort(deployment), "protocol", "TCP"))));
+		List<Map<String, Object>> egress = (List<Map<String, Object>>) at(policy, "spec.egress");
+		assertThat(egress).as("a rule without ports would admit every port")
+			.allSatisfy((rule) -> assertThat(rule).containsKey("ports"));
+		assertThat(egress).flatExtracting((rule) -> (List<Object>) rule.get("ports"))
+			.containsExactlyInAnyOrder(Map.of("port", 53, "protocol", "UDP"), Map.of("port", 53, "protocol", "TCP"),
+					Map.of("port", 443, "protocol", "TCP"));
+	}
+
+	@Test
+	void networkPolicyTakesTheNamespaceSelectorAndCanBeDisabled() {
+		Map<String, Object> policy = render(new Helm(CHART).template()
+			.set("networkPolicy.ingressNamespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name", "observability"))
+			.one("NetworkPolicy");
+
+		assertThat(at(policy, "spec.ingress.0.from")).asInstanceOf(list())
+			.containsExactly(Map.of("namespaceSelector",
+					Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "observability"))));
+		assertThat(render(new Helm(CHART).template().set("networkPolicy.enabled", false)).all("NetworkPolicy"))
+			.isEmpty();
+	}
+
+	@Test
 	void operatorPasswordComesFromTheGivenSecret() {
 		Manifests manifests = render(new Helm(CHART).template()
 			.set("operator.existingSecret", "image-worker-operator")
@@ -216,6 +251,7 @@ class HelmChartTests {
 		assertRejected("livenessProbe.httpGet.path", "/actuator/health");
 		assertRejected("livenessProbe.httpGet.path", "/readyz");
 		assertRejected("readinessProbe.httpGet.path", "/livez");
+		assertRejected("networkPolicy.enabled", "yes");
 		assertRejected("operator.existingSecret", "Not_A_Name");
 	}
 
@@ -250,6 +286,15 @@ class HelmChartTests {
 		assertThatException().as("%s=%s", key, value)
 			.isThrownBy(() -> new Helm(CHART).template().withKubeVersion(KUBE_VERSION).set(key, value).call())
 			.withMessageContaining(named);
+	}
+
+	private static Object managementPort(Map<String, Object> deployment) {
+		return ((List<?>) at(deployment, CONTAINER + ".ports")).stream()
+			.map(Map.class::cast)
+			.filter((port) -> "management".equals(port.get("name")))
+			.map((port) -> port.get("containerPort"))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	/** helm template assumes an old cluster unless told; the chart needs 1.25. */
