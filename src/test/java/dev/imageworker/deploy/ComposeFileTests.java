@@ -62,6 +62,13 @@ class ComposeFileTests {
 		}
 	}
 
+	@Test
+	void workerPublishesTheProbeAndManagementPorts() {
+		assertThat(at(this.compose, "services.image-worker.ports"))
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.list(String.class))
+			.containsExactlyInAnyOrder("127.0.0.1:8080:8080", "127.0.0.1:8081:8081");
+	}
+
 	@SuppressWarnings("unchecked")
 	private Map<String, Object> environment() {
 		return (Map<String, Object>) at(this.compose, "services.image-worker.environment");

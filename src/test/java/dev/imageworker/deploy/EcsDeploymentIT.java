@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -97,6 +98,12 @@ class EcsDeploymentIT {
 		assertThat(container.essential()).isTrue();
 		assertThat(container.stopTimeout()).isEqualTo(120);
 		assertThat(container.readonlyRootFilesystem()).isTrue();
+		assertThat(container.linuxParameters()).as("linuxParameters").isNotNull();
+		assertThat(container.linuxParameters().capabilities().drop()).containsExactly("ALL");
+		assertThat(container.linuxParameters().capabilities().add()).isEmpty();
+		assertThat(container.portMappings())
+			.as("the health check runs inside the container and metrics go out to CloudWatch: nothing connects in")
+			.isEmpty();
 		assertThat(container.mountPoints()).anySatisfy((mount) -> {
 			assertThat(mount.containerPath()).isEqualTo("/tmp");
 			assertThat(mount.readOnly()).isFalse();
@@ -123,9 +130,16 @@ class EcsDeploymentIT {
 	void healthCheckCommandPassesOnUpAndFailsOnDownWithoutCurl() throws IOException, InterruptedException {
 		List<String> command = registerTaskDefinition().containerDefinitions().get(0).healthCheck().command();
 		assertThat(String.join(" ", command)).doesNotContain("curl").doesNotContain("wget");
+		assertThat(String.join(" ", command)).as("the main port, whose threads serve only the probes")
+			.contains("/dev/tcp/127.0.0.1/8080");
 
-		assertThat(runHealthCheck(command, 200, "{\"status\":\"UP\"}")).isZero();
-		assertThat(runHealthCheck(command, 503, "{\"status\":\"DOWN\"}")).isNotZero();
+		List<String> requested = new CopyOnWriteArrayList<>();
+		assertThat(runHealthCheck(command, 200, "{\"status\":\"UP\"}", requested)).isZero();
+		assertThat(runHealthCheck(command, 503, "{\"status\":\"DOWN\"}", requested)).isNotZero();
+		assertThat(runHealthCheck(command, 200, "{\"status\":\"OUT_OF_SERVICE\"}", requested))
+			.as("the body decides, not the status code")
+			.isNotZero();
+		assertThat(requested).containsExactly("/livez", "/livez", "/livez");
 	}
 
 	@Test
@@ -240,11 +254,15 @@ class EcsDeploymentIT {
 		return environment;
 	}
 
-	/** Runs the container's health check command against a stand-in Actuator. */
-	private static int runHealthCheck(List<String> command, int status, String body)
+	/**
+	 * Runs the container's health check command against a stand-in for the worker's main
+	 * port, which answers every path, and records the paths requested.
+	 */
+	private static int runHealthCheck(List<String> command, int status, String body, List<String> requested)
 			throws IOException, InterruptedException {
 		HttpServer actuator = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-		actuator.createContext("/actuator/health/liveness", (exchange) -> {
+		actuator.createContext("/", (exchange) -> {
+			requested.add(exchange.getRequestURI().getPath());
 			byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 			exchange.getResponseHeaders().add("Content-Type", "application/vnd.spring-boot.actuator.v3+json");
 			exchange.sendResponseHeaders(status, bytes.length);

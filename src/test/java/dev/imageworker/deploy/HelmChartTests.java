@@ -37,8 +37,8 @@ class HelmChartTests {
 		Manifests manifests = render(new Helm(CHART).template());
 		Map<String, Object> deployment = manifests.one("Deployment");
 
-		assertThat(at(deployment, CONTAINER + ".livenessProbe.httpGet.path")).isEqualTo("/actuator/health/liveness");
-		assertThat(at(deployment, CONTAINER + ".readinessProbe.httpGet.path")).isEqualTo("/actuator/health/readiness");
+		assertThat(at(deployment, CONTAINER + ".livenessProbe.httpGet.path")).isEqualTo("/livez");
+		assertThat(at(deployment, CONTAINER + ".readinessProbe.httpGet.path")).isEqualTo("/readyz");
 		assertThat(at(deployment, CONTAINER + ".securityContext.readOnlyRootFilesystem")).isEqualTo(true);
 		assertThat(at(deployment, CONTAINER + ".securityContext.runAsNonRoot")).isEqualTo(true);
 		assertThat(at(deployment, CONTAINER + ".securityContext.allowPrivilegeEscalation")).isEqualTo(false);
@@ -60,6 +60,92 @@ class HelmChartTests {
 		assertThat(at(deployment, "spec.template.spec.volumes.0.name")).isEqualTo("tmp");
 		assertThat(at(deployment, "spec.template.spec.volumes.0.emptyDir")).isNotNull();
 		assertThat(manifests.all("Ingress")).isEmpty();
+	}
+
+	@Test
+	void probesUseTheMainPortAndActuatorTheManagementPort() {
+		Map<String, Object> deployment = render(new Helm(CHART).template()).one("Deployment");
+
+		assertThat(at(deployment, CONTAINER + ".ports")).asInstanceOf(list())
+			.containsExactly(Map.of("name", "http", "containerPort", 8080, "protocol", "TCP"),
+					Map.of("name", "management", "containerPort", 8081, "protocol", "TCP"));
+		for (String probe : List.of("livenessProbe", "readinessProbe")) {
+			assertThat(at(deployment, CONTAINER + "." + probe + ".httpGet.port")).as(probe).isEqualTo("http");
+		}
+	}
+
+	@Test
+	void theApiTokenIsNotMounted() {
+		Manifests manifests = render(new Helm(CHART).template());
+
+		assertThat(at(manifests.one("ServiceAccount"), "automountServiceAccountToken")).isEqualTo(false);
+		assertThat(at(manifests.one("Deployment"), "spec.template.spec.automountServiceAccountToken")).isEqualTo(false);
+		assertThat(at(render(new Helm(CHART).template().set("serviceAccount.create", false)).one("Deployment"),
+				"spec.template.spec.automountServiceAccountToken"))
+			.as("with a service account the chart does not own")
+			.isEqualTo(false);
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void networkPolicyAdmitsOnlyTheManagementPortFromTheMonitoringNamespace() {
+		Manifests manifests = render(new Helm(CHART).template());
+		Map<String, Object> policy = manifests.one("NetworkPolicy");
+		Map<String, Object> deployment = manifests.one("Deployment");
+
+		assertThat(at(policy, "spec.podSelector.matchLabels")).isEqualTo(at(deployment, "spec.selector.matchLabels"));
+		assertThat(at(policy, "spec.policyTypes")).asInstanceOf(list()).containsExactlyInAnyOrder("Ingress", "Egress");
+		assertThat(at(policy, "spec.ingress")).asInstanceOf(list())
+			.containsExactly(Map.of("from",
+					List.of(Map.of("namespaceSelector",
+							Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "monitoring")))),
+					"ports", List.of(Map.of("port", managementPort(deployment), "protocol", "TCP"))));
+		List<Map<String, Object>> egress = (List<Map<String, Object>>) at(policy, "spec.egress");
+		assertThat(egress).as("a rule without ports would admit every port")
+			.allSatisfy((rule) -> assertThat(rule).containsKey("ports"));
+		assertThat(egress).flatExtracting((rule) -> (List<Object>) rule.get("ports"))
+			.containsExactlyInAnyOrder(Map.of("port", 53, "protocol", "UDP"), Map.of("port", 53, "protocol", "TCP"),
+					Map.of("port", 443, "protocol", "TCP"));
+	}
+
+	@Test
+	void networkPolicyTakesTheNamespaceSelectorAndCanBeDisabled() {
+		Map<String, Object> policy = render(new Helm(CHART).template()
+			.set("networkPolicy.ingressNamespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name", "observability"))
+			.one("NetworkPolicy");
+
+		assertThat(at(policy, "spec.ingress.0.from")).asInstanceOf(list())
+			.containsExactly(Map.of("namespaceSelector",
+					Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "observability"))));
+		assertThat(render(new Helm(CHART).template().set("networkPolicy.enabled", false)).all("NetworkPolicy"))
+			.isEmpty();
+	}
+
+	@Test
+	void operatorPasswordComesFromTheGivenSecret() {
+		Manifests manifests = render(new Helm(CHART).template()
+			.set("operator.existingSecret", "image-worker-operator")
+			.set("operator.existingSecretKey", "basic-password"));
+
+		assertThat(at(manifests.one("Deployment"), CONTAINER + ".env")).asInstanceOf(list())
+			.containsExactly(Map.of("name", "IMAGE_WORKER_OPERATOR_PASSWORD", "valueFrom",
+					Map.of("secretKeyRef", Map.of("name", "image-worker-operator", "key", "basic-password"))));
+		assertThat(at(manifests.one("ConfigMap"), "data")).asInstanceOf(map())
+			.doesNotContainKey("IMAGE_WORKER_OPERATOR_PASSWORD");
+		assertThat(at(render(new Helm(CHART).template().set("operator.existingSecret", "image-worker-operator"))
+			.one("Deployment"), CONTAINER + ".env.0.valueFrom.secretKeyRef.key")).as("default key")
+			.isEqualTo("password");
+	}
+
+	@Test
+	void acceptsGlobalValuesSoItWorksAsASubchart(@TempDir Path parent) throws IOException {
+		assertThat(render(new Helm(CHART).template().set("global.foo", "bar")).one("Deployment")).isNotNull();
+
+		// A parent chart hands its subcharts a global map whether it sets any or not.
+		copyChart(parent.resolve("charts/image-worker"));
+		Files.writeString(parent.resolve("Chart.yaml"), "apiVersion: v2\nname: platform\nversion: 1.0.0\n");
+		Files.writeString(parent.resolve("values.yaml"), "global:\n  region: eu-west-1\n");
+		assertThat(render(new Helm(parent).template()).one("Deployment")).isNotNull();
 	}
 
 	@Test
@@ -133,7 +219,10 @@ class HelmChartTests {
 		assertThat(manifests.all("TriggerAuthentication")).isEmpty();
 		assertThat(at(manifests.one("Deployment"), "spec.replicas")).isEqualTo(3);
 		assertThat(at(manifests.one("ServiceMonitor"), "spec.endpoints.0.path")).isEqualTo("/actuator/prometheus");
-		assertThat(at(manifests.one("Service"), "spec.ports.0.targetPort")).isEqualTo("http");
+		assertThat(at(manifests.one("Service"), "spec.ports")).asInstanceOf(list())
+			.containsExactly(Map.of("name", "management", "port", 8081, "targetPort", "management", "protocol", "TCP"));
+		assertThat(at(manifests.one("ServiceMonitor"), "spec.endpoints.0.port"))
+			.isEqualTo(at(manifests.one("Service"), "spec.ports.0.name"));
 		assertThat(at(manifests.one("ConfigMap"), "data.IMAGE_WORKER_SOURCE_BUCKETS")).isEqualTo("uploads-a,uploads-b");
 		assertThat(at(manifests.one("ServiceAccount"), "metadata.annotations")).asInstanceOf(map())
 			.containsEntry("eks.amazonaws.com/role-arn", "arn:aws:iam::444455556666:role/worker");
@@ -159,6 +248,22 @@ class HelmChartTests {
 		assertRejected("aws.roleArn", "not-an-arn");
 		assertRejected("image.tag", "latest");
 		assertRejected("replicaCuont", 2);
+		assertRejected("livenessProbe.httpGet.path", "/actuator/health");
+		assertRejected("livenessProbe.httpGet.path", "/readyz");
+		assertRejected("readinessProbe.httpGet.path", "/livez");
+		assertRejected("networkPolicy.enabled", "yes");
+		assertRejected("operator.existingSecret", "Not_A_Name");
+	}
+
+	@Test
+	void actuatorProbePathsNeedTheManagementPort() {
+		assertRejected("livenessProbe.httpGet.path", "/actuator/health/liveness", "/livenessProbe/httpGet/port");
+		Manifests manifests = render(new Helm(CHART).template()
+			.set("livenessProbe.httpGet.path", "/actuator/health/liveness")
+			.set("livenessProbe.httpGet.port", "management"));
+
+		assertThat(at(manifests.one("Deployment"), CONTAINER + ".livenessProbe.httpGet.port")).isEqualTo("management");
+		assertRejected("readinessProbe.httpGet.port", "management", "/readinessProbe/httpGet/port");
 	}
 
 	@Test
@@ -174,9 +279,22 @@ class HelmChartTests {
 	}
 
 	private static void assertRejected(String key, Object value) {
+		assertRejected(key, value, key.contains(".") ? key.substring(key.lastIndexOf('.') + 1) : key);
+	}
+
+	private static void assertRejected(String key, Object value, String named) {
 		assertThatException().as("%s=%s", key, value)
 			.isThrownBy(() -> new Helm(CHART).template().withKubeVersion(KUBE_VERSION).set(key, value).call())
-			.withMessageContaining(key.contains(".") ? key.substring(key.lastIndexOf('.') + 1) : key);
+			.withMessageContaining(named);
+	}
+
+	private static Object managementPort(Map<String, Object> deployment) {
+		return ((List<?>) at(deployment, CONTAINER + ".ports")).stream()
+			.map(Map.class::cast)
+			.filter((port) -> "management".equals(port.get("name")))
+			.map((port) -> port.get("containerPort"))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	/** helm template assumes an old cluster unless told; the chart needs 1.25. */
