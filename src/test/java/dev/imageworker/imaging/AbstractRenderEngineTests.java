@@ -161,11 +161,26 @@ abstract class AbstractRenderEngineTests {
 		assertThat(render(SampleImages.jpeg(100, 100)).format()).isEqualTo(ImageFormat.JPEG);
 	}
 
-	@Test
-	void refusesSvg() {
-		byte[] svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><image href=\"/etc/passwd\"/></svg>"
-			.getBytes(StandardCharsets.UTF_8);
-		assertThat(failureOf(svg, SPEC)).isEqualTo(FailureCode.UNSUPPORTED_FORMAT);
+	/**
+	 * Formats libvips reads only through loaders the worker does not trust: SVG (which
+	 * can reference files), PDF (poppler) and PSD (ImageMagick).
+	 */
+	static Stream<Arguments> formatsOfUntrustedLoaders() {
+		return Stream.of(Arguments.of("SVG", SampleImages.svgWithExternalImage()),
+				Arguments.of("PDF", SampleImages.pdf()), Arguments.of("PSD", SampleImages.psd()));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("formatsOfUntrustedLoaders")
+	void refusesFormatsOfUntrustedLoaders(String name, byte[] source) {
+		assertThat(failureOf(source, SPEC)).isEqualTo(FailureCode.UNSUPPORTED_FORMAT);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "miff", "pcx" })
+	void refusesFormatsOnlyImageMagickReads(String format) {
+		assertThat(failureOf(magick("-size", "8x8", "xc:red", format + ":-"), SPEC))
+			.isEqualTo(FailureCode.UNSUPPORTED_FORMAT);
 	}
 
 	// R6 pixel limit from the header

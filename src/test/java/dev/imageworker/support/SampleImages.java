@@ -318,6 +318,45 @@ public final class SampleImages {
 		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
 	}
 
+	/**
+	 * An SVG whose image element references a local file, as a request forgery through
+	 * the renderer would.
+	 */
+	public static byte[] svgWithExternalImage() {
+		return ("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+				+ "<image href=\"file:///etc/passwd\" width=\"10\" height=\"10\"/></svg>")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * A hand-written one-page PDF, 10 points square; readers rebuild the missing xref.
+	 */
+	public static byte[] pdf() {
+		return ("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+				+ "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+				+ "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	}
+
+	/** A 1x1 RGB Photoshop document ("8BPS"), uncompressed and without layers. */
+	public static byte[] psd() {
+		return ByteBuffer.allocate(26 + 4 + 4 + 4 + 2 + 3)
+			.put("8BPS".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+			.putShort((short) 1)
+			.put(new byte[6])
+			.putShort((short) 3)
+			.putInt(1)
+			.putInt(1)
+			.putShort((short) 8)
+			.putShort((short) 3)
+			.putInt(0)
+			.putInt(0)
+			.putInt(0)
+			.putShort((short) 0)
+			.put(new byte[] { (byte) 200, 30, 30 })
+			.array();
+	}
+
 	/** Whether ImageMagick's {@code convert} is on the PATH. */
 	public static boolean hasImageMagick() {
 		try {

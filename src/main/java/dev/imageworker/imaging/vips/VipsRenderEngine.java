@@ -15,6 +15,7 @@ import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.imaging.ExifOrientation;
 import dev.imageworker.imaging.ImageFormat;
+import dev.imageworker.imaging.JavaRenderEngine;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
@@ -22,18 +23,19 @@ import dev.imageworker.imaging.Variant;
 
 /**
  * The native engine: libvips decodes with shrink-on-load, auto-rotates, converts to sRGB,
- * flattens onto white and encodes, called through the FFM API.
+ * flattens onto white and encodes, called through the FFM API. BMP goes to the Java
+ * engine.
  */
 public class VipsRenderEngine implements RenderEngine {
 
 	/**
-	 * The libvips loader each sniffed format must reach: libvips also reads formats the
-	 * worker refuses (SVG can reference external files, PDF, FITS...), so the loader it
-	 * picks is checked against the magic bytes.
+	 * The libvips loader each sniffed format must reach: the loader libvips picks is
+	 * checked against the magic bytes, besides the loaders blocked at start-up. BMP is
+	 * not here: libvips reads it only through ImageMagick, whose loader is blocked.
 	 */
 	private static final Map<ImageFormat, String> LOADERS = Map.of(ImageFormat.JPEG, "jpeg", ImageFormat.PNG, "png",
-			ImageFormat.GIF, "gif", ImageFormat.WEBP, "webp", ImageFormat.TIFF, "tiff", ImageFormat.BMP, "magick",
-			ImageFormat.HEIF, "heif", ImageFormat.AVIF, "heif");
+			ImageFormat.GIF, "gif", ImageFormat.WEBP, "webp", ImageFormat.TIFF, "tiff", ImageFormat.HEIF, "heif",
+			ImageFormat.AVIF, "heif");
 
 	/**
 	 * Truncated or damaged data fails instead of rendering grey: a JPEG whose header
@@ -45,11 +47,16 @@ public class VipsRenderEngine implements RenderEngine {
 
 	private final Vips vips;
 
+	/** Renders BMP, which libvips reads only through the blocked ImageMagick loader. */
+	private final JavaRenderEngine java;
+
 	/**
-	 * @throws IllegalStateException when libvips is missing or does not start
+	 * @throws IllegalStateException when libvips is missing, older than 8.13 or does not
+	 * start
 	 */
 	public VipsRenderEngine() {
 		this.vips = Vips.load();
+		this.java = new JavaRenderEngine();
 	}
 
 	@Override
@@ -60,6 +67,9 @@ public class VipsRenderEngine implements RenderEngine {
 	@Override
 	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 		ImageFormat format = ImageFormat.require(source);
+		if (format == ImageFormat.BMP) {
+			return this.java.render(source, spec, cancellation);
+		}
 		int orientation = ExifOrientation.read(format, source);
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment buffer = arena.allocate(source.length);
