@@ -43,6 +43,9 @@ final class Vips {
 	/** {@code VIPS_KERNEL_CUBIC}: Catmull-Rom, the kernel of Pillow's BICUBIC. */
 	static final int KERNEL_CUBIC = 2;
 
+	/** {@code VIPS_INTERPRETATION_CMYK}. */
+	static final int INTERPRETATION_CMYK = 15;
+
 	/** {@code VIPS_INTERPRETATION_sRGB}. */
 	static final int INTERPRETATION_SRGB = 22;
 
@@ -77,6 +80,8 @@ final class Vips {
 	private final MethodHandle imageGetHeight;
 
 	private final MethodHandle imageGetTypeof;
+
+	private final MethodHandle imageGetInterpretation;
 
 	private final MethodHandle imageHasAlpha;
 
@@ -124,6 +129,8 @@ final class Vips {
 		this.imageGetWidth = handle(lib, "vips_image_get_width", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageGetHeight = handle(lib, "vips_image_get_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageGetTypeof = handle(lib, "vips_image_get_typeof", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+		this.imageGetInterpretation = handle(lib, "vips_image_get_interpretation",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageHasAlpha = handle(lib, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageCopyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
 		this.imageSetKill = handle(lib, "vips_image_set_kill", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
@@ -322,6 +329,11 @@ final class Vips {
 	boolean has(Arena arena, MemorySegment image, String name) {
 		MemorySegment field = arena.allocateFrom(name);
 		return (long) call(() -> (long) this.imageGetTypeof.invokeExact(image, field)) != 0;
+	}
+
+	/** The {@code VipsInterpretation} the loader gave the image, e.g. CMYK. */
+	int interpretation(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetInterpretation.invokeExact(image));
 	}
 
 	boolean hasAlpha(MemorySegment image) {

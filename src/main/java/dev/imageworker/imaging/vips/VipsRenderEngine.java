@@ -23,8 +23,8 @@ import dev.imageworker.imaging.Variant;
 
 /**
  * The native engine: libvips decodes with shrink-on-load, auto-rotates, converts to sRGB,
- * flattens onto white and encodes, called through the FFM API. BMP goes to the Java
- * engine.
+ * flattens onto white and encodes, called through the FFM API. BMP and untagged CMYK go
+ * to the Java engine.
  */
 public class VipsRenderEngine implements RenderEngine {
 
@@ -47,7 +47,7 @@ public class VipsRenderEngine implements RenderEngine {
 
 	private final Vips vips;
 
-	/** Renders BMP, which libvips reads only through the blocked ImageMagick loader. */
+	/** Renders what libvips must not or does not read right: BMP and untagged CMYK. */
 	private final JavaRenderEngine java;
 
 	/**
@@ -77,6 +77,10 @@ public class VipsRenderEngine implements RenderEngine {
 			Header header = header(arena, format, buffer);
 			Dimensions original = header.size();
 			spec.checkPixels(original);
+			if (header.untaggedCmyk()) {
+				// The Java engine's own handling; libvips' generic profile shifts colour.
+				return this.java.render(source, spec, cancellation);
+			}
 			Dimensions upright = ExifOrientation.swapsAxes(orientation) ? original.transposed() : original;
 
 			List<Rendering.RenderedVariant> variants = new ArrayList<>();
@@ -110,9 +114,15 @@ public class VipsRenderEngine implements RenderEngine {
 	}
 
 	/**
-	 * What the header tells: the stored size and whether a colour profile is embedded.
+	 * What the header tells: the stored size, whether a colour profile is embedded and
+	 * whether the pixels are CMYK.
 	 */
-	private record Header(Dimensions size, boolean iccProfile) {
+	private record Header(Dimensions size, boolean iccProfile, boolean cmyk) {
+
+		boolean untaggedCmyk() {
+			return this.cmyk && !this.iccProfile;
+		}
+
 	}
 
 	/**
@@ -134,7 +144,8 @@ public class VipsRenderEngine implements RenderEngine {
 		}
 		try {
 			return new Header(new Dimensions(this.vips.width(image), this.vips.height(image)),
-					this.vips.has(arena, image, "icc-profile-data"));
+					this.vips.has(arena, image, "icc-profile-data"),
+					this.vips.interpretation(image) == Vips.INTERPRETATION_CMYK);
 		}
 		finally {
 			this.vips.unref(image);
@@ -158,8 +169,7 @@ public class VipsRenderEngine implements RenderEngine {
 	 * allows it.
 	 * <p>
 	 * Only an embedded profile is converted to sRGB: libvips 8.14 shifts the colours of
-	 * untagged RGB when asked to export sRGB, and converts untagged CMYK with its generic
-	 * profile anyway.
+	 * untagged RGB when asked to export sRGB. Untagged CMYK never comes here.
 	 */
 	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header, int orientation,
 			Variant variant, Cancellation cancellation) {
