@@ -6,6 +6,7 @@ import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -348,6 +349,54 @@ abstract class AbstractRenderEngineTests {
 		else {
 			assertThat(failure.code()).as(failure.getMessage()).isEqualTo(FailureCode.UNSUPPORTED_FORMAT);
 		}
+	}
+
+	// Header probe
+
+	@Test
+	void readsHeaderSize() {
+		assertThat(engine().headerSize(SampleImages.jpeg(640, 480))).contains(new Dimensions(640, 480));
+		assertThat(engine().headerSize(SampleImages.png(300, 700, true))).contains(new Dimensions(300, 700));
+		assertThat(engine().headerSize(SampleImages.encode(SampleImages.flat(500, 250, Color.BLUE), "bmp")))
+			.contains(new Dimensions(500, 250));
+	}
+
+	/** Headers whose pixels are missing: decoding would fail, or take gigabytes. */
+	@Test
+	void readsHeaderSizeWithoutDecodingPixels() {
+		assertThat(engine().headerSize(SampleImages.pngBomb(30_000, 30_000))).contains(new Dimensions(30_000, 30_000));
+		assertThat(engine().headerSize(SampleImages.withDeclaredSize(SampleImages.jpeg(64, 64), 65500, 65000)))
+			.contains(new Dimensions(65500, 65000));
+	}
+
+	static Stream<Arguments> unreadableHeaders() {
+		byte[] zerosAfterJpegMagic = new byte[4096];
+		zerosAfterJpegMagic[0] = (byte) 0xFF;
+		zerosAfterJpegMagic[1] = (byte) 0xD8;
+		zerosAfterJpegMagic[2] = (byte) 0xFF;
+		return Stream.of(Arguments.of("empty", new byte[0]),
+				Arguments.of("text", "hello, not an image".getBytes(StandardCharsets.UTF_8)),
+				Arguments.of("SVG", SampleImages.svgWithExternalImage()), Arguments.of("PDF", SampleImages.pdf()),
+				Arguments.of("zeros after JPEG magic", zerosAfterJpegMagic),
+				Arguments.of("GIF magic only", "GIF89a".getBytes(StandardCharsets.US_ASCII)),
+				Arguments.of("TIFF magic only", new byte[] { 'I', 'I', 42, 0, 8, 0, 0, 0 }),
+				Arguments.of("PNG cut inside its header", Arrays.copyOf(SampleImages.png(800, 600, false), 20)));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("unreadableHeaders")
+	void readsNoHeaderSizeFromGarbage(String name, byte[] source) {
+		assertThat(engine().headerSize(source)).isEmpty();
+	}
+
+	/**
+	 * libjpeg skips a stray byte before the frame header with a warning, so the decoder
+	 * reads the header; a parser that stops at the stray byte would not.
+	 */
+	@Test
+	void readsHeaderSizePastStrayByteBeforeProgressiveFrameHeader() {
+		byte[] stray = SampleImages.withStrayByteBefore(SampleImages.progressiveJpeg(1600, 1200), 0xC2);
+		assertThat(engine().headerSize(stray)).contains(new Dimensions(1600, 1200));
 	}
 
 	// Helpers

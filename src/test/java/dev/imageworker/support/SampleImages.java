@@ -239,6 +239,25 @@ public final class SampleImages {
 	}
 
 	/**
+	 * The JPEG with one stray byte right before the first segment with the marker:
+	 * libjpeg skips it with a warning ("extraneous bytes before marker"), a strict parser
+	 * stops.
+	 */
+	public static byte[] withStrayByteBefore(byte[] jpeg, int marker) {
+		for (int pos = 2; pos + 4 <= jpeg.length;) {
+			if ((jpeg[pos + 1] & 0xFF) == marker) {
+				byte[] copy = new byte[jpeg.length + 1];
+				System.arraycopy(jpeg, 0, copy, 0, pos);
+				copy[pos] = 0x2A;
+				System.arraycopy(jpeg, pos, copy, pos + 1, jpeg.length - pos);
+				return copy;
+			}
+			pos += 2 + (((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF));
+		}
+		throw new IllegalArgumentException("no segment with marker " + Integer.toHexString(marker));
+	}
+
+	/**
 	 * A decompression bomb: a greyscale PNG whose header declares width x height pixels
 	 * and whose data is a deflated stream of blank rows, cut after the first megabyte of
 	 * raw rows since a pixel limit must refuse it from the header alone.

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import dev.imageworker.failure.FailureCode;
@@ -72,8 +73,7 @@ public class VipsRenderEngine implements RenderEngine {
 		}
 		int orientation = ExifOrientation.read(format, source);
 		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment buffer = arena.allocate(source.length);
-			MemorySegment.copy(source, 0, buffer, ValueLayout.JAVA_BYTE, 0, source.length);
+			MemorySegment buffer = copy(arena, source);
 			Header header = header(arena, format, buffer);
 			Dimensions original = header.size();
 			spec.checkPixels(original);
@@ -102,6 +102,33 @@ public class VipsRenderEngine implements RenderEngine {
 			}
 			return new Rendering(format, upright.width(), upright.height(), variants);
 		}
+	}
+
+	/**
+	 * Reads the size from libvips' lazy header, as {@link #render} does before decoding:
+	 * the same loaders, none of the blocked ones, no pixel decoded.
+	 */
+	@Override
+	public Optional<Dimensions> headerSize(byte[] source) {
+		Optional<ImageFormat> format = ImageFormat.sniff(source);
+		if (format.isEmpty()) {
+			return Optional.empty();
+		}
+		if (format.get() == ImageFormat.BMP) {
+			return this.java.headerSize(source);
+		}
+		try (Arena arena = Arena.ofConfined()) {
+			return Optional.of(header(arena, format.get(), copy(arena, source)).size());
+		}
+		catch (PermanentFailure ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static MemorySegment copy(Arena arena, byte[] source) {
+		MemorySegment buffer = arena.allocate(source.length);
+		MemorySegment.copy(source, 0, buffer, ValueLayout.JAVA_BYTE, 0, source.length);
+		return buffer;
 	}
 
 	private void checkLoader(ImageFormat format, MemorySegment buffer) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,15 @@ class VipsTests {
 		assertReadsWith(SampleImages.imageMagick("-size", "8x8", "xc:red", "webp:-"), "VipsForeignLoadWebpBuffer");
 		assumeThat(vips.loaders()).as("libvips has its HEIF module").contains("VipsForeignLoadHeifBuffer");
 		assertReadsWith(SampleImages.imageMagick("-size", "8x8", "xc:red", "heic:-"), "VipsForeignLoadHeifBuffer");
+	}
+
+	/** The engine's header probe reads HEIC where libvips has its HEIF module. */
+	@Test
+	void engineReadsHeaderSizeOfHeic() {
+		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
+		assumeThat(vips.loaders()).as("libvips has its HEIF module").contains("VipsForeignLoadHeifBuffer");
+		byte[] heic = SampleImages.imageMagick("-size", "64x48", "xc:rgb(200,30,30)", "heic:-");
+		assertThat(new VipsRenderEngine().headerSize(heic)).contains(new Dimensions(64, 48));
 	}
 
 	@Test
