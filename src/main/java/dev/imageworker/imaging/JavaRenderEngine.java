@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.regex.Pattern;
 
@@ -83,6 +84,29 @@ public class JavaRenderEngine implements RenderEngine {
 			previous = scaled;
 		}
 		return new Rendering(format, uprightOriginal.width(), uprightOriginal.height(), variants);
+	}
+
+	/** The size the ImageIO reader of the format reads, as {@link #render} checks it. */
+	@Override
+	public Optional<Dimensions> headerSize(byte[] source) {
+		Optional<ImageFormat> format = ImageFormat.sniff(source);
+		if (format.isEmpty()) {
+			return Optional.empty();
+		}
+		try {
+			ImageReader reader = readerFor(format.get());
+			try (ImageInputStream input = new ByteArrayImageInputStream(source)) {
+				reader.setInput(input, true, true);
+				return Optional.of(new Dimensions(reader.getWidth(0), reader.getHeight(0)));
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// A missing reader (PermanentFailure) or a header it cannot parse.
+			return Optional.empty();
+		}
 	}
 
 	/** Decoded pixels, possibly subsampled, and the size the header declares. */

@@ -1,5 +1,7 @@
 package dev.imageworker.imaging;
 
+import java.util.Optional;
+
 /**
  * Turns the bytes of one source image into its JPEG variants. Implementations decide the
  * format from magic bytes, check the pixel limit from the header before decoding, decode
@@ -14,6 +16,14 @@ public interface RenderEngine {
 	String name();
 
 	Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation);
+
+	/**
+	 * Width and height as this engine's own decoder reads them from the header, without
+	 * decoding pixels; empty when it cannot read them.
+	 */
+	default Optional<Dimensions> headerSize(byte[] source) {
+		return Optional.empty();
+	}
 
 	/**
 	 * Whether decoded pixels live on the Java heap rather than in native memory; decoding

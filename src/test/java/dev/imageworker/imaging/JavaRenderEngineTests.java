@@ -23,6 +23,11 @@ class JavaRenderEngineTests extends AbstractRenderEngineTests {
 		assertThat(failureOf(losslessWebpHeader(6000, 6000), SPEC)).isEqualTo(FailureCode.IMAGE_TOO_LARGE);
 	}
 
+	@Test
+	void readsNoHeaderSizeOfHeic() {
+		assertThat(this.engine.headerSize(magick("-size", "64x48", "xc:rgb(200,30,30)", "heic:-"))).isEmpty();
+	}
+
 	/** A lossless WebP whose header declares the size; the pixel data is missing. */
 	private static byte[] losslessWebpHeader(int width, int height) {
 		ByteBuffer webp = ByteBuffer.allocate(12 + 8 + 5 + 64).order(ByteOrder.LITTLE_ENDIAN);

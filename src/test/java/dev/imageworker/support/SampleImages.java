@@ -239,6 +239,25 @@ public final class SampleImages {
 	}
 
 	/**
+	 * The JPEG with one stray byte right before the first segment with the marker:
+	 * libjpeg skips it with a warning ("extraneous bytes before marker"), a strict parser
+	 * stops.
+	 */
+	public static byte[] withStrayByteBefore(byte[] jpeg, int marker) {
+		for (int pos = 2; pos + 4 <= jpeg.length;) {
+			if ((jpeg[pos + 1] & 0xFF) == marker) {
+				byte[] copy = new byte[jpeg.length + 1];
+				System.arraycopy(jpeg, 0, copy, 0, pos);
+				copy[pos] = 0x2A;
+				System.arraycopy(jpeg, pos, copy, pos + 1, jpeg.length - pos);
+				return copy;
+			}
+			pos += 2 + (((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF));
+		}
+		throw new IllegalArgumentException("no segment with marker " + Integer.toHexString(marker));
+	}
+
+	/**
 	 * A decompression bomb: a greyscale PNG whose header declares width x height pixels
 	 * and whose data is a deflated stream of blank rows, cut after the first megabyte of
 	 * raw rows since a pixel limit must refuse it from the header alone.
@@ -316,6 +335,45 @@ public final class SampleImages {
 		out.writeBytes(typeBytes);
 		out.writeBytes(data);
 		out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+	}
+
+	/**
+	 * An SVG whose image element references a local file, as a request forgery through
+	 * the renderer would.
+	 */
+	public static byte[] svgWithExternalImage() {
+		return ("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\">"
+				+ "<image href=\"file:///etc/passwd\" width=\"10\" height=\"10\"/></svg>")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * A hand-written one-page PDF, 10 points square; readers rebuild the missing xref.
+	 */
+	public static byte[] pdf() {
+		return ("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+				+ "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+				+ "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+	}
+
+	/** A 1x1 RGB Photoshop document ("8BPS"), uncompressed and without layers. */
+	public static byte[] psd() {
+		return ByteBuffer.allocate(26 + 4 + 4 + 4 + 2 + 3)
+			.put("8BPS".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+			.putShort((short) 1)
+			.put(new byte[6])
+			.putShort((short) 3)
+			.putInt(1)
+			.putInt(1)
+			.putShort((short) 8)
+			.putShort((short) 3)
+			.putInt(0)
+			.putInt(0)
+			.putInt(0)
+			.putShort((short) 0)
+			.put(new byte[] { (byte) 200, 30, 30 })
+			.array();
 	}
 
 	/** Whether ImageMagick's {@code convert} is on the PATH. */

@@ -9,6 +9,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +43,22 @@ final class Vips {
 	/** {@code VIPS_KERNEL_CUBIC}: Catmull-Rom, the kernel of Pillow's BICUBIC. */
 	static final int KERNEL_CUBIC = 2;
 
+	/** {@code VIPS_INTERPRETATION_CMYK}. */
+	static final int INTERPRETATION_CMYK = 15;
+
 	/** {@code VIPS_INTERPRETATION_sRGB}. */
 	static final int INTERPRETATION_SRGB = 22;
+
+	/**
+	 * The only loaders left to run, those of the formats the engine hands to libvips;
+	 * every other one (SVG with its external references, PDF, ImageMagick's hundred
+	 * formats...) is blocked. Before 8.15.1 libvips' loader search still runs a blocked
+	 * loader's sniffer and may name it, but refuses to build it. Those this build lacks
+	 * (HEIF is an optional module) are skipped.
+	 */
+	static final List<String> ALLOWED_LOADERS = List.of("VipsForeignLoadJpegBuffer", "VipsForeignLoadPngBuffer",
+			"VipsForeignLoadWebpBuffer", "VipsForeignLoadNsgifBuffer", "VipsForeignLoadTiffBuffer",
+			"VipsForeignLoadHeifBuffer");
 
 	/**
 	 * {@code G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG}.
@@ -53,6 +69,8 @@ final class Vips {
 
 	private static final Linker LINKER = Linker.nativeLinker();
 
+	private final List<String> loaders;
+
 	private final MethodHandle foreignFindLoadBuffer;
 
 	private final MethodHandle imageNewFromBuffer;
@@ -62,6 +80,8 @@ final class Vips {
 	private final MethodHandle imageGetHeight;
 
 	private final MethodHandle imageGetTypeof;
+
+	private final MethodHandle imageGetInterpretation;
 
 	private final MethodHandle imageHasAlpha;
 
@@ -99,7 +119,8 @@ final class Vips {
 
 	private final MethodHandle free;
 
-	private Vips(SymbolLookup lib) {
+	private Vips(SymbolLookup lib, List<String> loaders) {
+		this.loaders = List.copyOf(loaders);
 		this.foreignFindLoadBuffer = handle(lib, "vips_foreign_find_load_buffer",
 				FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
 		// (buf, len, option_string, NULL)
@@ -108,6 +129,8 @@ final class Vips {
 		this.imageGetWidth = handle(lib, "vips_image_get_width", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageGetHeight = handle(lib, "vips_image_get_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageGetTypeof = handle(lib, "vips_image_get_typeof", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+		this.imageGetInterpretation = handle(lib, "vips_image_get_interpretation",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageHasAlpha = handle(lib, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageCopyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
 		this.imageSetKill = handle(lib, "vips_image_set_kill", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
@@ -178,12 +201,42 @@ final class Vips {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(LIBRARY + " cannot be loaded: " + ex.getMessage(), ex);
 		}
+		return open(lib, ALLOWED_LOADERS);
+	}
+
+	/**
+	 * Starts libvips from the library's symbols, with every loader blocked but the
+	 * allowed ones this build has.
+	 * @throws IllegalStateException when a symbol is missing or libvips does not start
+	 */
+	static Vips open(SymbolLookup lib, List<String> allowedLoaders) {
+		// Looked up before libvips starts: without them every loader stays reachable, so
+		// an older libvips must not start at all.
+		MethodHandle blockUntrusted = blocking(lib, "vips_block_untrusted_set", FunctionDescriptor.ofVoid(JAVA_INT));
+		MethodHandle blockOperation = blocking(lib, "vips_operation_block_set",
+				FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+		MethodHandle typeFind = handle(lib, "vips_type_find", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+		List<String> loaders = new ArrayList<>();
 		try (Arena arena = Arena.ofConfined()) {
 			int status = (int) handle(lib, "vips_init", FunctionDescriptor.of(JAVA_INT, ADDRESS))
 				.invokeExact(arena.allocateFrom("image-worker"));
 			if (status != 0) {
 				throw new IllegalStateException("vips_init failed");
 			}
+			// Blocked after vips_init, once the modules have registered their classes.
+			// The untrusted operations include savers (ImageMagick's, JPEG XL's) that
+			// blocking the loaders leaves alone; no allowed loader is one of them.
+			blockUntrusted.invokeExact(1);
+			blockOperation.invokeExact(arena.allocateFrom("VipsForeignLoad"), 1);
+			MemorySegment operation = arena.allocateFrom("VipsOperation");
+			for (String loader : allowedLoaders) {
+				MemorySegment name = arena.allocateFrom(loader);
+				if ((long) typeFind.invokeExact(operation, name) != 0) {
+					blockOperation.invokeExact(name, 0);
+					loaders.add(loader);
+				}
+			}
+			logger.info("libvips reads only with {}", loaders);
 			// The operation cache keys on the input buffer's address, which the next job
 			// may reuse for different bytes; it would also keep decoded images alive.
 			handle(lib, "vips_cache_set_max", FunctionDescriptor.ofVoid(JAVA_INT)).invokeExact(0);
@@ -206,7 +259,7 @@ final class Vips {
 		catch (Throwable ex) {
 			throw new IllegalStateException("libvips did not start: " + ex, ex);
 		}
-		return new Vips(lib);
+		return new Vips(lib, loaders);
 	}
 
 	/**
@@ -231,8 +284,22 @@ final class Vips {
 		return LINKER.downcallHandle(symbol(lib, name), descriptor, Linker.Option.firstVariadicArg(firstVariadic));
 	}
 
+	/** A call that blocks loaders, which libvips has from 8.13 on. */
+	private static MethodHandle blocking(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
+		if (lib.find(name).isEmpty()) {
+			throw new IllegalStateException(LIBRARY + " lacks " + name
+					+ ": libvips 8.13 or later is needed to block the loaders of formats the worker refuses");
+		}
+		return handle(lib, name, descriptor);
+	}
+
 	private static MemorySegment symbol(SymbolLookup lib, String name) {
 		return lib.find(name).orElseThrow(() -> new IllegalStateException(LIBRARY + " lacks " + name));
+	}
+
+	/** The allowed loaders this libvips has, the only ones it reads with. */
+	List<String> loaders() {
+		return this.loaders;
 	}
 
 	/**
@@ -262,6 +329,11 @@ final class Vips {
 	boolean has(Arena arena, MemorySegment image, String name) {
 		MemorySegment field = arena.allocateFrom(name);
 		return (long) call(() -> (long) this.imageGetTypeof.invokeExact(image, field)) != 0;
+	}
+
+	/** The {@code VipsInterpretation} the loader gave the image, e.g. CMYK. */
+	int interpretation(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetInterpretation.invokeExact(image));
 	}
 
 	boolean hasAlpha(MemorySegment image) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import dev.imageworker.failure.FailureCode;
@@ -15,6 +16,7 @@ import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.imaging.ExifOrientation;
 import dev.imageworker.imaging.ImageFormat;
+import dev.imageworker.imaging.JavaRenderEngine;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
@@ -22,18 +24,19 @@ import dev.imageworker.imaging.Variant;
 
 /**
  * The native engine: libvips decodes with shrink-on-load, auto-rotates, converts to sRGB,
- * flattens onto white and encodes, called through the FFM API.
+ * flattens onto white and encodes, called through the FFM API. BMP and untagged CMYK go
+ * to the Java engine.
  */
 public class VipsRenderEngine implements RenderEngine {
 
 	/**
-	 * The libvips loader each sniffed format must reach: libvips also reads formats the
-	 * worker refuses (SVG can reference external files, PDF, FITS...), so the loader it
-	 * picks is checked against the magic bytes.
+	 * The libvips loader each sniffed format must reach: the loader libvips picks is
+	 * checked against the magic bytes, besides the loaders blocked at start-up. BMP is
+	 * not here: libvips reads it only through ImageMagick, whose loader is blocked.
 	 */
 	private static final Map<ImageFormat, String> LOADERS = Map.of(ImageFormat.JPEG, "jpeg", ImageFormat.PNG, "png",
-			ImageFormat.GIF, "gif", ImageFormat.WEBP, "webp", ImageFormat.TIFF, "tiff", ImageFormat.BMP, "magick",
-			ImageFormat.HEIF, "heif", ImageFormat.AVIF, "heif");
+			ImageFormat.GIF, "gif", ImageFormat.WEBP, "webp", ImageFormat.TIFF, "tiff", ImageFormat.HEIF, "heif",
+			ImageFormat.AVIF, "heif");
 
 	/**
 	 * Truncated or damaged data fails instead of rendering grey: a JPEG whose header
@@ -45,11 +48,16 @@ public class VipsRenderEngine implements RenderEngine {
 
 	private final Vips vips;
 
+	/** Renders what libvips must not or does not read right: BMP and untagged CMYK. */
+	private final JavaRenderEngine java;
+
 	/**
-	 * @throws IllegalStateException when libvips is missing or does not start
+	 * @throws IllegalStateException when libvips is missing, older than 8.13 or does not
+	 * start
 	 */
 	public VipsRenderEngine() {
 		this.vips = Vips.load();
+		this.java = new JavaRenderEngine();
 	}
 
 	@Override
@@ -60,13 +68,19 @@ public class VipsRenderEngine implements RenderEngine {
 	@Override
 	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 		ImageFormat format = ImageFormat.require(source);
+		if (format == ImageFormat.BMP) {
+			return this.java.render(source, spec, cancellation);
+		}
 		int orientation = ExifOrientation.read(format, source);
 		try (Arena arena = Arena.ofConfined()) {
-			MemorySegment buffer = arena.allocate(source.length);
-			MemorySegment.copy(source, 0, buffer, ValueLayout.JAVA_BYTE, 0, source.length);
+			MemorySegment buffer = copy(arena, source);
 			Header header = header(arena, format, buffer);
 			Dimensions original = header.size();
 			spec.checkPixels(original);
+			if (header.untaggedCmyk()) {
+				// The Java engine's own handling; libvips' generic profile shifts colour.
+				return this.java.render(source, spec, cancellation);
+			}
 			Dimensions upright = ExifOrientation.swapsAxes(orientation) ? original.transposed() : original;
 
 			List<Rendering.RenderedVariant> variants = new ArrayList<>();
@@ -90,6 +104,33 @@ public class VipsRenderEngine implements RenderEngine {
 		}
 	}
 
+	/**
+	 * Reads the size from libvips' lazy header, as {@link #render} does before decoding:
+	 * the same loaders, none of the blocked ones, no pixel decoded.
+	 */
+	@Override
+	public Optional<Dimensions> headerSize(byte[] source) {
+		Optional<ImageFormat> format = ImageFormat.sniff(source);
+		if (format.isEmpty()) {
+			return Optional.empty();
+		}
+		if (format.get() == ImageFormat.BMP) {
+			return this.java.headerSize(source);
+		}
+		try (Arena arena = Arena.ofConfined()) {
+			return Optional.of(header(arena, format.get(), copy(arena, source)).size());
+		}
+		catch (PermanentFailure ex) {
+			return Optional.empty();
+		}
+	}
+
+	private static MemorySegment copy(Arena arena, byte[] source) {
+		MemorySegment buffer = arena.allocate(source.length);
+		MemorySegment.copy(source, 0, buffer, ValueLayout.JAVA_BYTE, 0, source.length);
+		return buffer;
+	}
+
 	private void checkLoader(ImageFormat format, MemorySegment buffer) {
 		String loader = this.vips.findLoader(buffer);
 		this.vips.takeErrors();
@@ -100,9 +141,15 @@ public class VipsRenderEngine implements RenderEngine {
 	}
 
 	/**
-	 * What the header tells: the stored size and whether a colour profile is embedded.
+	 * What the header tells: the stored size, whether a colour profile is embedded and
+	 * whether the pixels are CMYK.
 	 */
-	private record Header(Dimensions size, boolean iccProfile) {
+	private record Header(Dimensions size, boolean iccProfile, boolean cmyk) {
+
+		boolean untaggedCmyk() {
+			return this.cmyk && !this.iccProfile;
+		}
+
 	}
 
 	/**
@@ -124,7 +171,8 @@ public class VipsRenderEngine implements RenderEngine {
 		}
 		try {
 			return new Header(new Dimensions(this.vips.width(image), this.vips.height(image)),
-					this.vips.has(arena, image, "icc-profile-data"));
+					this.vips.has(arena, image, "icc-profile-data"),
+					this.vips.interpretation(image) == Vips.INTERPRETATION_CMYK);
 		}
 		finally {
 			this.vips.unref(image);
@@ -148,8 +196,7 @@ public class VipsRenderEngine implements RenderEngine {
 	 * allows it.
 	 * <p>
 	 * Only an embedded profile is converted to sRGB: libvips 8.14 shifts the colours of
-	 * untagged RGB when asked to export sRGB, and converts untagged CMYK with its generic
-	 * profile anyway.
+	 * untagged RGB when asked to export sRGB. Untagged CMYK never comes here.
 	 */
 	private MemorySegment largest(Arena arena, MemorySegment buffer, ImageFormat format, Header header, int orientation,
 			Variant variant, Cancellation cancellation) {
