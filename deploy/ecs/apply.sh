@@ -11,6 +11,8 @@
 #   TASK_ROLE [image-worker-task] EXECUTION_ROLE [image-worker-execution]
 #   SUBNETS, SECURITY_GROUPS (comma-separated; only needed to create a missing service)
 #   CONTAINER_INSIGHTS [enable] ("managed" if the cluster's owner already enables it)
+#   OPERATOR_ENDPOINTS [false] ("true" grants the task role operator-policy.json, for the
+#   operator endpoints an IMAGE_WORKER_OPERATOR_PASSWORD turns on)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -61,6 +63,14 @@ role() {
 echo "IAM roles"
 role "$TASK_ROLE" "$here/task-role-trust.json" "$here/task-role-policy.json"
 role "$EXECUTION_ROLE" "$here/execution-role-trust.json" "$here/execution-role-policy.json"
+# The operator endpoints (an operator password set) read the DLQ and the table beyond what
+# the worker itself needs; without them the task role keeps only the worker's rights.
+if [[ "${OPERATOR_ENDPOINTS:-false}" == true ]]; then
+  aws iam put-role-policy --role-name "$TASK_ROLE" --policy-name "$TASK_ROLE-operator" \
+    --policy-document "$(render "$here/operator-policy.json")"
+else
+  aws iam delete-role-policy --role-name "$TASK_ROLE" --policy-name "$TASK_ROLE-operator" 2> /dev/null || true
+fi
 
 echo "Log group $LOG_GROUP"
 aws logs create-log-group --log-group-name "$LOG_GROUP" 2> /dev/null || true

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import dev.imageworker.support.FaultProxy;
+import dev.imageworker.support.IamActions;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.QueueCollector;
 import dev.imageworker.support.SampleImages;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Metric;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -61,9 +64,11 @@ import static org.awaitility.Awaitility.await;
 		properties = { "image-worker.provision=true", "image-worker.queue=e2e-queue",
 				"image-worker.dead-letter-queue=e2e-dlq", "image-worker.source-buckets=e2e-uploads,e2e-quiet",
 				"image-worker.output-bucket=e2e-thumbnails", "image-worker.table=e2e-images",
-				"image-worker.topic=e2e-events", "image-worker.processing.concurrency=2",
-				"image-worker.limits.max-bytes=4MB", "image-worker.processing.retry-backoff=1s",
-				"image-worker.processing.max-retry-backoff=2s" })
+				"image-worker.topic=arn:aws:sns:us-east-1:123456789012:e2e-events",
+				"image-worker.processing.concurrency=2", "image-worker.limits.max-bytes=4MB",
+				"image-worker.processing.retry-backoff=1s", "image-worker.processing.max-retry-backoff=2s",
+				"management.cloudwatch.metrics.export.namespace=ImageWorker",
+				"management.cloudwatch.metrics.export.step=5s", "management.server.port=0" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImageWorkerIT {
@@ -105,7 +110,7 @@ class ImageWorkerIT {
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
 		aws.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		for (String service : List.of("s3", "sns", "sqs", "dynamodb")) {
+		for (String service : List.of("s3", "sns", "sqs", "dynamodb", "cloudwatch")) {
 			registry.add("spring.cloud.aws." + service + ".endpoint", () -> faults.endpoint().toString());
 		}
 	}
@@ -518,38 +523,60 @@ class ImageWorkerIT {
 	}
 
 	@Test
-	void servesHealthInfoMetricsAndPrometheus() {
-		assertThat(get("/actuator/health/liveness")).contains("\"status\":\"UP\"");
-		assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
-		assertThat(get("/actuator/info")).contains("\"java\"");
+	void servesProbesOnTheMainPortAndActuatorOnTheManagementPort() {
+		assertThat(get(serverPort(), "/livez")).contains("\"status\":\"UP\"");
+		assertThat(get(serverPort(), "/readyz")).contains("\"status\":\"UP\"");
+		assertThat(get(managementPort(), "/actuator/health/liveness")).contains("\"status\":\"UP\"");
+		assertThat(get(managementPort(), "/actuator/info")).contains("\"java\"");
+		assertThat(status(serverPort(), "GET", "/actuator/health", null)).as("nothing else on the main port")
+			.isEqualTo(401);
 		upload(UPLOADS, "uploads/kim/metrics.jpg", SampleImages.jpeg(300, 200));
 		awaitFinal(idOf(UPLOADS, "uploads/kim/metrics.jpg"));
 		// The item turns COMPLETED before the event is published and the job's metrics
 		// are recorded.
-		await().atMost(PATIENCE).untilAsserted(() -> {
-			assertThat(get("/actuator/metrics")).contains("imageworker.images", "imageworker.render",
-					"imageworker.job");
-			assertThat(get("/actuator/prometheus")).contains("imageworker_images_total{", "outcome=\"completed\"",
-					"imageworker_render_seconds_count{", "engine=");
-		});
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(get(managementPort(), "/actuator/prometheus")).contains(
+					"imageworker_images_total{", "outcome=\"completed\"", "imageworker_render_seconds_count{",
+					"engine="));
 	}
 
 	@Test
-	@Order(Integer.MAX_VALUE - 1)
-	void makesNoCallTheTaskRolePolicyDoesNotAllow() throws IOException {
-		Set<String> allowed = new TreeSet<>();
-		for (JsonNode statement : this.json.readTree(Path.of("deploy/ecs/task-role-policy.json").toFile())
-			.get("Statement")) {
-			if (statement.get("Effect").asString().equals("Allow")) {
-				JsonNode actions = statement.get("Action");
-				(actions.isArray() ? actions.values() : List.of(actions))
-					.forEach((action) -> allowed.add(action.asString()));
-			}
+	void exportsItsMetricsToCloudWatch() {
+		try (CloudWatchClient cloudWatch = aws.client(CloudWatchClient.builder())) {
+			await().atMost(PATIENCE)
+				.untilAsserted(() -> assertThat(cloudWatch.listMetrics((request) -> request.namespace("ImageWorker"))
+					.metrics()
+					.stream()
+					.map(Metric::metricName)).contains("imageworker.messages.count", "imageworker.job.count"));
 		}
-		// Everything above ran, so every kind of call the worker makes has been seen.
-		assertThat(faults.actions()).contains("s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "dynamodb:UpdateItem",
-				"sqs:ReceiveMessage", "sqs:SendMessage", "sns:Publish");
-		assertThat(allowed).containsAll(faults.actions());
+	}
+
+	@Test
+	void noOperatorEndpointOrWriteAnswersWithoutCredentials() {
+		for (String path : List.of("/actuator/deadletters", "/actuator/images/img_1", "/actuator/health",
+				"/actuator/loggers/root", "/actuator/metrics")) {
+			assertThat(status(managementPort(), "POST", path, null)).as("POST %s", path).isEqualTo(401);
+		}
+		assertThat(status(managementPort(), "GET", "/actuator/metrics", null)).isEqualTo(401);
+		assertThat(status(managementPort(), "GET", "/actuator/deadletters", null)).isEqualTo(401);
+		assertThat(status(managementPort(), "GET", "/actuator/deadletters", "operator:guess")).isEqualTo(401);
+		assertThat(status(serverPort(), "POST", "/livez", null)).isEqualTo(401);
+	}
+
+	/**
+	 * The task role's policy grants exactly what the worker calls: every action seen on
+	 * the wire in this class's tests, nothing more.
+	 */
+	@Test
+	@Order(Integer.MAX_VALUE - 1)
+	void theTaskRolePolicyGrantsExactlyTheCallsTheWorkerMakes() {
+		Set<String> granted = IamActions.granted(Path.of("deploy/ecs/task-role-policy.json"));
+		Set<String> used = faults.actions();
+
+		assertThat(granted).as("actions the worker called").containsAll(used);
+		Set<String> unused = new TreeSet<>(granted);
+		unused.removeAll(used);
+		assertThat(unused).as("granted, never called").containsExactlyInAnyOrderElementsOf(IamActions.NOT_CALLED);
 	}
 
 	@Test
@@ -721,15 +748,35 @@ class ImageWorkerIT {
 		return color.getBlue() > 180 && color.getRed() < 70 && color.getGreen() < 90;
 	}
 
-	private String get(String path) {
-		try (HttpClient client = HttpClient.newHttpClient()) {
-			HttpResponse<String> response = client.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.environment.getProperty("local.server.port") + path))
-				.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(response.statusCode()).as(path).isEqualTo(200);
-			return response.body();
+	private int serverPort() {
+		return this.environment.getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	private int managementPort() {
+		return this.environment.getRequiredProperty("local.management.port", Integer.class);
+	}
+
+	private String get(int port, String path) {
+		HttpResponse<String> response = send(port, "GET", path, null);
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return response.body();
+	}
+
+	private int status(int port, String method, String path, String credentials) {
+		return send(port, method, path, credentials).statusCode();
+	}
+
+	private HttpResponse<String> send(int port, String method, String path, String credentials) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.method(method, HttpRequest.BodyPublishers.noBody());
+		if (credentials != null) {
+			request.header("Authorization", "Basic "
+					+ java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
 		}
-		catch (java.io.IOException ex) {
+		try (HttpClient client = HttpClient.newHttpClient()) {
+			return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		}
+		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
 		catch (InterruptedException ex) {
@@ -747,7 +794,7 @@ class ImageWorkerIT {
 	}
 
 	private double prometheusTotal(String metric, String label) {
-		return get("/actuator/prometheus").lines()
+		return get(managementPort(), "/actuator/prometheus").lines()
 			.filter((line) -> line.startsWith(metric + "{") && line.contains(label))
 			.mapToDouble((line) -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
 			.sum();

@@ -87,9 +87,12 @@ public class ImageCatalog {
 			return new Claim.Claimed(now, 1);
 		}
 		catch (ConditionalCheckFailedException ex) {
-			// Asked for with the write, so a refusal costs no second read.
-			Map<String, AttributeValue> existing = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
-			return claimExisting(job, source, existing, sourceIsCurrent, now);
+			// Asked for with the write, so a refusal costs no second read (and the worker
+			// needs no right to read items).
+			if (!ex.hasItem()) {
+				throw new IllegalStateException("DynamoDB refused the claim without returning the item it holds", ex);
+			}
+			return claimExisting(job, source, ex.item(), sourceIsCurrent, now);
 		}
 	}
 
@@ -120,7 +123,7 @@ public class ImageCatalog {
 		catch (ConditionalCheckFailedException ex) {
 			// Completed, or claimed for a newer version, by a racing delivery since the
 			// put was refused.
-			Map<String, AttributeValue> racing = ex.hasItem() ? ex.item() : find(job.imageId()).orElseThrow();
+			Map<String, AttributeValue> racing = ex.hasItem() ? ex.item() : Map.of();
 			return isCompleted(racing, source.eTag()) ? refused(racing) : new Claim.Superseded();
 		}
 	}
@@ -209,7 +212,7 @@ public class ImageCatalog {
 				.attributes();
 		}
 		catch (ConditionalCheckFailedException ex) {
-			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : find(job.imageId()).orElse(Map.of());
+			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : Map.of();
 			return isCompleted(current, source.eTag()) ? new Completion.AlreadyCompleted()
 					: new Completion.Superseded();
 		}
@@ -264,11 +267,12 @@ public class ImageCatalog {
 			return FailureRecord.RECORDED;
 		}
 		catch (ConditionalCheckFailedException ex) {
-			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : find(job.imageId()).orElse(Map.of());
+			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : Map.of();
 			return isSameSource(job, current) ? FailureRecord.OUTDATED : FailureRecord.CONFLICT;
 		}
 	}
 
+	/** The item of an image, read consistently; for operators, the worker never reads. */
 	public Optional<Map<String, AttributeValue>> find(String imageId) {
 		var item = this.dynamo
 			.getItem((request) -> request.tableName(this.table).key(Map.of(KEY, s(imageId))).consistentRead(true))

@@ -15,6 +15,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Positive;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -42,6 +44,7 @@ import org.springframework.validation.annotation.Validated;
  * shaped {@code <prefix>/<userId>/<imageId>.<ext>} keep them; any other key gets a
  * name-based UUID of its bucket and key
  * @param maxRecords records one message may name; a message naming more is refused
+ * @param operator who may call the operator endpoints
  */
 @ConfigurationProperties("image-worker")
 @Validated
@@ -54,7 +57,7 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
 		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision,
 		@DefaultValue("auto") Engine engine, @DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
-		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords) {
+		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords, @DefaultValue @Valid Operator operator) {
 
 	/**
 	 * The bean name under which {@code @ConfigurationPropertiesScan} registers these
@@ -79,6 +82,18 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 				.thenComparing(Map.Entry.comparingByKey()))
 			.forEach((entry) -> ordered.put(entry.getKey(), entry.getValue()));
 		return ordered;
+	}
+
+	/**
+	 * The one operator account of the management port's operator endpoints
+	 * ({@code deadletters}, {@code images}), over HTTP Basic. Without a password those
+	 * endpoints do not exist.
+	 *
+	 * @param username the operator's user name
+	 * @param password the operator's password: a Spring Security encoded one such as
+	 * {@code {bcrypt}$2a$...}, or plain text
+	 */
+	public record Operator(@DefaultValue("operator") @NotBlank String username, @Nullable String password) {
 	}
 
 	/** The render engine choices. */

@@ -1,6 +1,5 @@
 package dev.imageworker.operations;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +7,6 @@ import java.util.Map;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueUrls;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -17,20 +14,20 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
-import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/deadletters}: GET lists the dead-lettered messages with their failure
- * codes without consuming them; POST moves them all back to the main queue (after the
- * cause is fixed). Messages the queue's redrive policy moved carry no failure attributes:
- * they failed transiently on every receive.
+ * {@code /actuator/deadletters}: lists the dead-lettered messages with their failure
+ * codes without consuming them. Messages the queue's redrive policy moved carry no
+ * failure attributes: they failed transiently on every receive. Moving them back is SQS's
+ * own DLQ redrive ({@code aws sqs start-message-move-task}), not the worker's: it needs
+ * rights the worker's role does not have.
  */
 @Component
 @Endpoint(id = "deadletters")
+@ConditionalOnProperty("image-worker.operator.password")
 class DeadLettersEndpoint {
-
-	private static final Logger log = LoggerFactory.getLogger(DeadLettersEndpoint.class);
 
 	private static final int MAX_LISTED = 100;
 
@@ -48,13 +45,10 @@ class DeadLettersEndpoint {
 
 	private final ImageWorkerProperties properties;
 
-	private final Clock clock;
-
-	DeadLettersEndpoint(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties, Clock clock) {
+	DeadLettersEndpoint(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties) {
 		this.sqs = sqs;
 		this.queues = queues;
 		this.properties = properties;
-		this.clock = clock;
 	}
 
 	@ReadOperation
@@ -69,36 +63,6 @@ class DeadLettersEndpoint {
 		}
 		return new DeadLetters(this.properties.deadLetterQueue(), seen.size(),
 				seen.stream().map(DeadLettersEndpoint::describe).toList());
-	}
-
-	@WriteOperation
-	Redriven redrive() {
-		String from = this.queues.of(this.properties.deadLetterQueue());
-		String to = this.queues.of(this.properties.queue());
-		long started = this.clock.millis();
-		int moved = 0;
-		List<Message> batch;
-		do {
-			batch = receive(from);
-			for (Message message : batch) {
-				Long sent = sentAt(message);
-				if (sent != null && sent >= started) {
-					// Dead-lettered again since the redrive began: moving it too would
-					// loop for as long as its cause lasts. It stays hidden for the peek
-					// time, so this redrive ends, then lists again.
-					continue;
-				}
-				// Sent before deleting: a crash in between duplicates, which is harmless,
-				// rather than loses.
-				this.sqs.sendMessage((request) -> request.queueUrl(to).messageBody(message.body())).join();
-				this.sqs.deleteMessage((request) -> request.queueUrl(from).receiptHandle(message.receiptHandle()))
-					.join();
-				moved++;
-			}
-		}
-		while (!batch.isEmpty());
-		log.info("Redrove {} dead-lettered messages to {}", moved, this.properties.queue());
-		return new Redriven(moved, this.properties.queue());
 	}
 
 	private List<Message> receiveAll(String url, int max) {
@@ -166,15 +130,6 @@ class DeadLettersEndpoint {
 	record DeadLetter(String messageId, @Nullable String imageId, @Nullable String failureCode,
 			@Nullable String failureMessage, @Nullable String sourceMessageId, @Nullable Long sentTimestamp,
 			String body) {
-	}
-
-	/**
-	 * The result of a redrive.
-	 *
-	 * @param moved messages moved
-	 * @param to the queue they were moved to
-	 */
-	record Redriven(int moved, String to) {
 	}
 
 }

@@ -74,9 +74,9 @@ class LocalProvisioner implements InitializingBean {
 			.notificationConfiguration((configuration) -> configuration.queueConfigurations(
 					QueueConfiguration.builder().queueArn(queueArn).events(Event.S3_OBJECT_CREATED).build())));
 		createTable(this.properties.table());
-		if (!this.properties.topic().startsWith("arn:")) {
-			this.sns.createTopic((request) -> request.name(this.properties.topic()));
-		}
+		String topic = this.properties.topic();
+		// The topic named by its ARN, as in production, has its name last.
+		this.sns.createTopic((request) -> request.name(topic.substring(topic.lastIndexOf(':') + 1)));
 		log.info("Provisioned queue {} (dead letters to {}), buckets {} and {}, table {}, topic {}",
 				this.properties.queue(), this.properties.deadLetterQueue(), sourceBucket,
 				this.properties.outputBucket(), this.properties.table(), this.properties.topic());

@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The IAM documents allow every call the worker makes, on its own resources only, and
- * nothing broader. The calls are listed from the code: a new AWS call needs a line here
- * and a statement in {@code task-role-policy.json}; {@code ImageWorkerIT} checks the
- * actions against the calls the running worker really makes.
+ * nothing broader. The resources are checked here; {@code ImageWorkerIT} and
+ * {@code OperationsIT} check the actions against the calls the running worker really
+ * makes, both ways.
  */
 class IamPoliciesTests {
 
@@ -37,14 +37,19 @@ class IamPoliciesTests {
 
 	private final IamPolicy task = IamPolicy.of(this.files.json(EcsFiles.DIRECTORY.resolve("task-role-policy.json")));
 
+	private final IamPolicy operator = IamPolicy
+		.of(this.files.json(EcsFiles.DIRECTORY.resolve("operator-policy.json")));
+
 	private final IamPolicy execution = IamPolicy
 		.of(this.files.json(EcsFiles.DIRECTORY.resolve("execution-role-policy.json")));
 
 	@Test
 	void taskRoleAllowsEveryCallTheWorkerMakes() {
-		// ImageStore.
+		// ImageStore; listing lets S3 answer 404 rather than 403 for a missing source.
 		assertAllowed(this.task, "s3:GetObject", "arn:aws:s3:::uploads/u/1/a.jpg");
-		assertAllowed(this.task, "s3:PutObject", "arn:aws:s3:::thumbs/thumb/a.jpg");
+		assertAllowed(this.task, "s3:ListBucket", "arn:aws:s3:::uploads");
+		assertAllowed(this.task, "s3:PutObject", "arn:aws:s3:::thumbs/a/e/thumb.jpg");
+		assertAllowed(this.task, "s3:DeleteObject", "arn:aws:s3:::thumbs/a/e/thumb.jpg");
 		// Listener container, QueueBacklog.
 		for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
 				"sqs:GetQueueUrl", "sqs:GetQueueAttributes")) {
@@ -55,12 +60,10 @@ class IamPoliciesTests {
 			assertAllowed(this.task, action, DLQ);
 		}
 		// ImageCatalog.
-		assertAllowed(this.task, "dynamodb:GetItem", TABLE);
 		assertAllowed(this.task, "dynamodb:PutItem", TABLE);
 		assertAllowed(this.task, "dynamodb:UpdateItem", TABLE);
-		// EventPublisher resolves a topic name with the idempotent CreateTopic.
+		// EventPublisher, given the topic's ARN as the task definition does.
 		assertAllowed(this.task, "sns:Publish", TOPIC);
-		assertAllowed(this.task, "sns:CreateTopic", TOPIC);
 		// Micrometer's CloudWatch registry.
 		assertAllowed(this.task, "cloudwatch:PutMetricData", "*");
 	}
@@ -71,15 +74,32 @@ class IamPoliciesTests {
 		assertDenied(this.task, "s3:GetObject", "arn:aws:s3:::thumbs/thumb/a.jpg");
 		assertDenied(this.task, "s3:PutObject", "arn:aws:s3:::uploads/u/1/a.jpg");
 		assertDenied(this.task, "s3:DeleteObject", "arn:aws:s3:::uploads/u/1/a.jpg");
+		assertDenied(this.task, "s3:ListBucket", "arn:aws:s3:::thumbs");
+		assertDenied(this.task, "s3:ListBucket", "arn:aws:s3:::other-bucket");
 		assertDenied(this.task, "sqs:SendMessage", QUEUE);
 		assertDenied(this.task, "sqs:ReceiveMessage", DLQ);
 		assertDenied(this.task, "sqs:DeleteMessage", DLQ);
 		assertDenied(this.task, "sqs:ReceiveMessage", SQS + "someone-elses-queue");
 		assertDenied(this.task, "dynamodb:DeleteItem", TABLE);
+		assertDenied(this.task, "dynamodb:GetItem", TABLE);
+		assertDenied(this.task, "sns:CreateTopic", TOPIC);
 		assertDenied(this.task, "dynamodb:Scan", TABLE);
 		assertDenied(this.task, "sns:Publish", "arn:aws:sns:eu-west-1:111122223333:other");
 		assertDenied(this.task, "sns:DeleteTopic", TOPIC);
 		assertDenied(this.task, "iam:PassRole", "*");
+	}
+
+	@Test
+	void operatorPolicyReadsTheDeadLettersAndTheTableOnly() {
+		assertAllowed(this.operator, "sqs:ReceiveMessage", DLQ);
+		assertAllowed(this.operator, "sqs:ChangeMessageVisibility", DLQ);
+		assertAllowed(this.operator, "dynamodb:GetItem", TABLE);
+		assertDenied(this.operator, "sqs:ReceiveMessage", QUEUE);
+		assertDenied(this.operator, "sqs:DeleteMessage", DLQ);
+		assertDenied(this.operator, "sqs:SendMessage", QUEUE);
+		assertDenied(this.operator, "sqs:StartMessageMoveTask", DLQ);
+		assertDenied(this.operator, "dynamodb:Scan", TABLE);
+		assertDenied(this.operator, "dynamodb:PutItem", TABLE);
 	}
 
 	@Test
@@ -113,7 +133,7 @@ class IamPoliciesTests {
 
 	@Test
 	void noWildcardActionsNoDataPlaneWildcardResourcesNoDenyTricks() {
-		for (IamPolicy policy : List.of(this.task, this.execution)) {
+		for (IamPolicy policy : List.of(this.task, this.operator, this.execution)) {
 			for (IamPolicy.Statement statement : policy.statements()) {
 				assertThat(statement.effect()).isEqualTo("Allow");
 				assertThat(statement.raw()).doesNotContainKeys("NotAction", "NotResource", "NotPrincipal");

@@ -1,5 +1,6 @@
 package dev.imageworker.support;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -125,7 +127,8 @@ public final class FaultProxy implements AutoCloseable {
 				body = in.readAllBytes();
 			}
 			Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-					exchange.getRequestURI().getRawQuery(), new String(body, StandardCharsets.UTF_8));
+					exchange.getRequestURI().getRawQuery(),
+					text(body, exchange.getRequestHeaders().getFirst("Content-Encoding")));
 			this.actions.add(iamAction(request, exchange.getRequestHeaders().getFirst("Authorization"),
 					exchange.getRequestHeaders().getFirst("X-Amz-Target")));
 			for (Fault fault : this.faults) {
@@ -182,6 +185,19 @@ public final class FaultProxy implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The body as text; the SDK gzips some requests, CloudWatch's PutMetricData among
+	 * them.
+	 */
+	private static String text(byte[] body, String encoding) throws IOException {
+		if ("gzip".equalsIgnoreCase(encoding)) {
+			try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+				return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+			}
+		}
+		return new String(body, StandardCharsets.UTF_8);
+	}
+
 	private static void sleep(Duration delay) throws IOException {
 		try {
 			Thread.sleep(delay);
@@ -200,7 +216,8 @@ public final class FaultProxy implements AutoCloseable {
 	 */
 	static String iamAction(Request request, String authorization, String target) {
 		Matcher signed = SIGNED_SERVICE.matcher((authorization != null) ? authorization : "");
-		String service = signed.find() ? signed.group(1) : "unsigned";
+		// CloudWatch signs as "monitoring"; IAM names its actions "cloudwatch:".
+		String service = signed.find() ? signed.group(1).replace("monitoring", "cloudwatch") : "unsigned";
 		if (target != null) {
 			String operation = target.substring(target.lastIndexOf('.') + 1);
 			// SQS authorises a batch as the action it batches.
