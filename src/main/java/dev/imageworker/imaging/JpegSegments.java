@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JpegSegments {
 
+	private static final int START_OF_IMAGE = 0xD8;
+
 	private static final int START_OF_SCAN = 0xDA;
 
 	private static final int END_OF_IMAGE = 0xD9;
@@ -31,15 +33,26 @@ public final class JpegSegments {
 	 * damaged or no segment answers
 	 */
 	public static <T> @Nullable T find(byte[] data, Visitor<T> visitor) {
+		if (data.length < 2 || (data[0] & 0xFF) != 0xFF || (data[1] & 0xFF) != START_OF_IMAGE) {
+			return null;
+		}
 		int pos = 2;
 		while (pos + 4 <= data.length) {
 			if ((data[pos] & 0xFF) != 0xFF) {
-				return null;
+				// Extraneous bytes before a marker: libjpeg warns and skips to the next
+				// 0xFF, so a decoder reads the segments behind them, and so must this.
+				pos++;
+				continue;
 			}
 			int marker = data[pos + 1] & 0xFF;
 			if (marker == 0xFF) {
 				// Fill byte before a marker.
 				pos++;
+				continue;
+			}
+			if (marker == 0x00) {
+				// A stuffed 0xFF among extraneous bytes is no marker either.
+				pos += 2;
 				continue;
 			}
 			if (marker == START_OF_SCAN || marker == END_OF_IMAGE) {

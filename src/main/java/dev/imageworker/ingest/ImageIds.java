@@ -37,7 +37,7 @@ public final class ImageIds {
 		this.uploadIds = uploadIds;
 	}
 
-	String fromKey(String bucket, String key) {
+	public String fromKey(String bucket, String key) {
 		String[] parts = conventionalParts(key);
 		if (parts != null && isImageId(parts[1]) && this.uploadIds.matcher(parts[1]).matches()) {
 			return parts[1];

@@ -3,6 +3,7 @@ package dev.imageworker.pipeline;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -58,6 +59,22 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 		long pixels = size.pixels();
 		return (format == ImageFormat.PNG) ? new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source))
 				: new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+	}
+
+	/**
+	 * The cost of an image whose size is known but whose header the worker could not
+	 * parse: a JPEG as a progressive one with every component at full resolution, the
+	 * costliest of that size.
+	 */
+	static DecodeEstimate ofSize(byte[] source, Dimensions size, int largestSide) {
+		ImageFormat format = ImageFormat.sniff(source).orElse(null);
+		if (format == ImageFormat.JPEG) {
+			JpegFrame.Sampling full = new JpegFrame.Sampling(1, 1);
+			return jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), largestSide);
+		}
+		long pixels = size.pixels();
+		return new DecodeEstimate(pixels,
+				pixels * ((format == ImageFormat.PNG) ? pngBytesPerPixel(source) : BYTES_PER_PIXEL));
 	}
 
 	private static DecodeEstimate jpeg(JpegFrame frame, int largestSide) {

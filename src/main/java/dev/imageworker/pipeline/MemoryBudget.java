@@ -2,12 +2,16 @@ package dev.imageworker.pipeline;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.OperatingSystemMXBean;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.Dimensions;
+import dev.imageworker.imaging.ImageFormat;
 import dev.imageworker.imaging.RenderEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +48,15 @@ class MemoryBudget {
 
 	private final long maxCoefficientBytes;
 
+	private final Function<byte[], Optional<Dimensions>> engineHeader;
+
 	@Autowired
 	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
 		this(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
-				properties.limits().maxPixels(), memoryLimit(), nativeMemory(properties.processing(),
-						engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
-				largestSide(properties), properties.processing().jobTimeout());
+				properties.limits().maxPixels(), memoryLimit(),
+				nativeMemory(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
+						memoryLimit()),
+				largestSide(properties), properties.processing().jobTimeout(), engine::headerSize);
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
@@ -59,14 +66,17 @@ class MemoryBudget {
 	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
 	 * @param maxCoefficientBytes the most a progressive JPEG's coefficients may take: the
 	 * native memory set aside for decoding
+	 * @param engineHeader the size the engine's own decoder reads from a header the
+	 * worker's parsing cannot read
 	 */
 	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, int largestSide,
-			Duration patience) {
+			Duration patience, Function<byte[], Optional<Dimensions>> engineHeader) {
 		this.permits = new KibPermits(bytes, patience);
 		this.maxPixels = maxPixels;
 		this.maxDecodeBytes = maxDecodeBytes;
 		this.maxCoefficientBytes = maxCoefficientBytes;
 		this.largestSide = largestSide;
+		this.engineHeader = engineHeader;
 	}
 
 	/**
@@ -122,10 +132,27 @@ class MemoryBudget {
 	 * 512 MiB about 44 MP): unlike a streamed decode they are all held at once. These
 	 * limits are enforced here, from the header, before any engine sees the image: a
 	 * native decoder may not read the header of a file it could not decode.
+	 * <p>
+	 * An unknown cost is never admitted for free: a header of a known format the worker
+	 * cannot parse is sized from what the engine's decoder reads of it (a JPEG as the
+	 * costliest progressive one of that size), and an image of which nothing tells the
+	 * size waits for the whole budget.
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
 	KibPermits.Lease admit(byte[] source) {
 		DecodeEstimate estimate = DecodeEstimate.of(source, this.largestSide);
+		if (estimate.pixels() == 0 && ImageFormat.sniff(source).isEmpty()) {
+			// Every engine refuses bytes of no known format before decoding anything.
+			return this.permits.acquire(0, "memory to decode");
+		}
+		if (estimate.pixels() == 0) {
+			Optional<Dimensions> size = this.engineHeader.apply(source);
+			if (size.isEmpty()) {
+				log.debug("No size in the header: decoding alone");
+				return this.permits.acquire(Long.MAX_VALUE, "memory to decode");
+			}
+			estimate = DecodeEstimate.ofSize(source, size.get(), this.largestSide);
+		}
 		if (estimate.pixels() > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
 					"header declares " + estimate.pixels() + " pixels, more than the limit of " + this.maxPixels);

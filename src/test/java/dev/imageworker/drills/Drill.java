@@ -89,16 +89,18 @@ final class Drill implements AutoCloseable {
 	}
 
 	/**
-	 * Uploads {@code count} images to {@code uploads/drill/<n>.jpg}.
+	 * Uploads {@code count} images to {@code uploads/drill/img_<n in hex>.jpg}, keys an
+	 * upload API would choose, so the stem is the imageId.
 	 * @return imageId to the expected final state: COMPLETED or a failure code
 	 */
 	Map<String, String> upload(int count, IntFunction<Upload> kind) {
 		Map<String, String> expected = new LinkedHashMap<>();
 		for (int n = 0; n < count; n++) {
 			Upload upload = kind.apply(n);
-			this.s3.putObject((request) -> request.bucket(BUCKET).key("uploads/drill/" + expected.size() + ".jpg"),
+			String imageId = "img_%08x".formatted(n);
+			this.s3.putObject((request) -> request.bucket(BUCKET).key("uploads/drill/" + imageId + ".jpg"),
 					RequestBody.fromBytes(upload.bytes()));
-			expected.put(Integer.toString(expected.size()), upload.expected());
+			expected.put(imageId, upload.expected());
 		}
 		return expected;
 	}

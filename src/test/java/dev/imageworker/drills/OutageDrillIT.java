@@ -32,14 +32,14 @@ class OutageDrillIT {
 			Map<Integer, Integer> liveness = new TreeMap<>();
 			Map<Integer, Integer> readiness = new TreeMap<>();
 			while (System.nanoTime() - start < outage.toNanos()) {
-				liveness.merge(worker.status("/actuator/health/liveness"), 1, Integer::sum);
-				readiness.merge(worker.status("/actuator/health/readiness"), 1, Integer::sum);
+				liveness.merge(worker.status("/livez"), 1, Integer::sum);
+				readiness.merge(worker.status("/readyz"), 1, Integer::sum);
 				Drill.sleep(Duration.ofSeconds(1));
 			}
 			int refused = proxy.refused();
 			proxy.on();
 			long restored = System.nanoTime();
-			worker.awaitStatus("/actuator/health/readiness", 200, Duration.ofSeconds(60));
+			worker.awaitStatus("/readyz", 200, Duration.ofSeconds(60));
 			Duration readyAgain = Duration.ofNanos(System.nanoTime() - restored);
 			Drill.Tally tally = drill.await(expected, Duration.ofMinutes(4));
 			boolean alive = worker.isAlive();

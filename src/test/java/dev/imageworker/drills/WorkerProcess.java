@@ -84,7 +84,8 @@ public final class WorkerProcess implements AutoCloseable {
 		command.addAll(JVM_OPTIONS);
 		command.addAll(jvmOptions);
 		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "--server.port=" + port,
-				"--image-worker.provision=true", "--management.cloudwatch.metrics.export.enabled=false"));
+				"--management.server.port=" + Drill.freePort(), "--image-worker.provision=true",
+				"--management.cloudwatch.metrics.export.enabled=false"));
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
 		try {
 			Files.createDirectories(log.getParent());
@@ -95,7 +96,7 @@ public final class WorkerProcess implements AutoCloseable {
 			// A failed drill must not leave a worker running.
 			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "drill-worker-stop"));
 			WorkerProcess worker = new WorkerProcess(process, port, log);
-			worker.awaitStatus("/actuator/health/readiness", 200, STARTUP);
+			worker.awaitStatus("/readyz", 200, STARTUP);
 			return worker;
 		}
 		catch (IOException ex) {
@@ -163,7 +164,10 @@ public final class WorkerProcess implements AutoCloseable {
 		}
 	}
 
-	/** The HTTP status of an actuator path, or -1 when nothing answers. */
+	/**
+	 * The HTTP status of a path of the main port (the probes), or -1 when nothing
+	 * answers.
+	 */
 	int status(String path) {
 		try {
 			HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.ingest.ImageIds;
 import dev.imageworker.support.SampleImages;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,7 +29,7 @@ public class SampleUploads {
 	private static final Duration PATIENCE = Duration.ofMinutes(2);
 
 	@Bean
-	ApplicationRunner uploadSamples(S3Client s3, ImageCatalog catalog, ImageWorkerProperties properties,
+	ApplicationRunner uploadSamples(S3Client s3, ImageCatalog catalog, ImageIds ids, ImageWorkerProperties properties,
 			Environment environment) {
 		return (ApplicationArguments arguments) -> {
 			String bucket = properties.sourceBuckets().getFirst();
@@ -42,15 +43,18 @@ public class SampleUploads {
 			samples.forEach((key, bytes) -> s3.putObject((request) -> request.bucket(bucket).key(key),
 					RequestBody.fromBytes(bytes)));
 			System.out.printf("%nUploaded %d samples to s3://%s/uploads/demo/ ...%n", samples.size(), bucket);
-			report(catalog, samples.keySet().stream().map(SampleUploads::imageId).toList());
+			report(catalog, samples.keySet().stream().map((key) -> ids.fromKey(bucket, key)).toList());
 			String endpoint = environment.getProperty("spring.cloud.aws.endpoint");
-			System.out.printf("%nThe worker keeps running. Upload more with:%n"
-					+ "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \\%n"
-					+ "  aws --endpoint-url %s s3 cp photo.jpg s3://%s/uploads/me/photo.jpg%n"
-					+ "and fetch the thumbnail with:%n" + "  aws --endpoint-url %s s3 cp s3://%s/photo/thumb.jpg .%n"
-					+ "Health: http://localhost:%s/actuator/health  Metrics: /actuator/prometheus  Ctrl-C stops.%n%n",
-					endpoint, bucket, endpoint, properties.outputBucket(),
-					environment.getProperty("local.server.port"));
+			System.out.printf(
+					"%nThe worker keeps running. Upload more with:%n"
+							+ "  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \\%n"
+							+ "  aws --endpoint-url %s s3 cp photo.jpg s3://%s/uploads/me/photo.jpg%n"
+							+ "and list the thumbnails (<imageId>/<source ETag>/<variant>.jpg) with:%n"
+							+ "  aws --endpoint-url %s s3 ls s3://%s --recursive%n"
+							+ "Probes: http://localhost:%s/livez  Actuator: http://localhost:%s/actuator/health, "
+							+ "/actuator/prometheus  Ctrl-C stops.%n%n",
+					endpoint, bucket, endpoint, properties.outputBucket(), environment.getProperty("local.server.port"),
+					environment.getProperty("local.management.port"));
 		};
 	}
 
@@ -75,7 +79,7 @@ public class SampleUploads {
 	}
 
 	private static String summary(Map<String, AttributeValue> item) {
-		String head = String.format("  %-22s %-9s", item.get("imageId").s(), item.get("status").s());
+		String head = String.format("  %-36s %-9s", item.get("sourceKey").s(), item.get("status").s());
 		if (item.containsKey("error")) {
 			Map<String, AttributeValue> error = item.get("error").m();
 			return head + " " + error.get("code").s() + ": " + error.get("message").s();
@@ -89,11 +93,6 @@ public class SampleUploads {
 			.collect(Collectors.joining(", "));
 		return String.format("%s %s %sx%s -> %s in %s ms", head, item.get("format").s(), item.get("width").n(),
 				item.get("height").n(), variants, item.get("processingMillis").n());
-	}
-
-	private static String imageId(String key) {
-		String name = key.substring(key.lastIndexOf('/') + 1);
-		return name.substring(0, name.lastIndexOf('.'));
 	}
 
 }

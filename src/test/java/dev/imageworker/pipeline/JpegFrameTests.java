@@ -25,6 +25,14 @@ class JpegFrameTests {
 	}
 
 	@Test
+	void readsTheFrameBehindExtraneousBytesAsLibjpegDoes() {
+		byte[] stray = SampleImages.withStrayByteBefore(SampleImages.progressiveJpeg(100, 60), 0xC2);
+
+		assertThat(JpegFrame.read(stray))
+			.contains(new JpegFrame(100, 60, true, List.of(new JpegFrame.Sampling(2, 2), FULL, FULL)));
+	}
+
+	@Test
 	void aSequentialJpegHoldsNoCoefficients() {
 		assertThat(
 				new JpegFrame(6000, 4000, false, List.of(new JpegFrame.Sampling(2, 2), FULL, FULL)).coefficientBytes())

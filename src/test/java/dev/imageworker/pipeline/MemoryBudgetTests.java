@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
+import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.support.SampleImages;
 import dev.imageworker.support.TestProperties;
 import org.junit.jupiter.api.Test;
@@ -20,12 +23,15 @@ class MemoryBudgetTests {
 
 	private static final long MIB = 1024 * 1024;
 
+	/** An engine whose decoder reads no header the worker cannot read itself. */
+	private static final Function<byte[], Optional<Dimensions>> NO_HEADER = (source) -> Optional.empty();
+
 	/** What a 512 MiB container sets aside for native decoding. */
 	private static final long NATIVE = 128 * MIB;
 
 	/** Half of a 512 MiB heap, the default share. */
 	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
-			Duration.ofMillis(200));
+			Duration.ofMillis(200), NO_HEADER);
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
@@ -53,7 +59,8 @@ class MemoryBudgetTests {
 
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
-		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ofMillis(200));
+		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ofMillis(200),
+				NO_HEADER);
 		try (KibPermits.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(small.available()).isZero();
 		}
@@ -62,7 +69,7 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
-		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO);
+		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO, NO_HEADER);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -70,7 +77,7 @@ class MemoryBudgetTests {
 	}
 
 	@Test
-	void unreadableHeadersCostNothingAndAreLeftToTheEngine() {
+	void bytesOfNoKnownFormatCostNothingAsEveryEngineRefusesThemUndecoded() {
 		try (KibPermits.Lease _ = this.budget.admit("not an image".getBytes())) {
 			assertThat(this.budget.available()).isEqualTo(256 * 1024);
 		}
@@ -79,7 +86,7 @@ class MemoryBudgetTests {
 	@Test
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
 		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
-				Duration.ofMillis(200));
+				Duration.ofMillis(200), NO_HEADER);
 		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
 		try (KibPermits.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
@@ -90,8 +97,9 @@ class MemoryBudgetTests {
 
 	@Test
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
-		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO);
-		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, NATIVE, 1024, Duration.ZERO);
+		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO, NO_HEADER);
+		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, NATIVE, 1024, Duration.ZERO,
+				NO_HEADER);
 		byte[] png = SampleImages.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
@@ -129,6 +137,47 @@ class MemoryBudgetTests {
 			.withMessageContaining("128 MiB of native memory");
 		this.budget.admit(baseline).close();
 		assertThat(this.budget.available()).isEqualTo(256 * 1024);
+	}
+
+	@Test
+	void aProgressiveJpegWithAStrayByteBeforeItsFrameIsSizedAsLibjpegReadsIt() {
+		byte[] stray = SampleImages.withStrayByteBefore(
+				SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 10_000, 10_000), 0xC2);
+
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> this.budget.admit(stray))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE))
+			.withMessageContaining("progressive JPEG");
+	}
+
+	@Test
+	void aHeaderOnlyTheEngineReadsIsSizedFromTheEnginesReading() {
+		// Not a JPEG the worker's parsing reads: the frame hides behind a bogus segment.
+		byte[] unreadable = SampleImages.withSegment(SampleImages.jpeg(64, 48), 0xE1, new byte[0]);
+		unreadable[5] = 1;
+		MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO,
+				(source) -> Optional.of(new Dimensions(3000, 2000)));
+
+		try (KibPermits.Lease _ = budget.admit(unreadable)) {
+			// As the costliest JPEG of that size: a progressive 4:4:4 one, six bytes of
+			// coefficients a pixel, beside its decode at the DCT scale of 1/1.
+			assertThat(budget.available()).isEqualTo(256 * 1024 - (3000 * 2000 * 4 + 3000 * 2000 * 6) / 1024);
+		}
+		MemoryBudget strict = new MemoryBudget(256 * MIB, 5_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO,
+				(source) -> Optional.of(new Dimensions(3000, 2000)));
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> strict.admit(unreadable))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
+	}
+
+	@Test
+	void anImageOfWhichNothingTellsTheSizeWaitsForTheWholeBudget() {
+		byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+		try (KibPermits.Lease _ = this.budget.admit(heic)) {
+			assertThat(this.budget.available()).isZero();
+		}
+		try (KibPermits.Lease _ = this.budget.admit(SampleImages.jpeg(100, 100))) {
+			assertThatExceptionOfType(TransientFailure.class).as("it waits for every other decode to end")
+				.isThrownBy(() -> this.budget.admit(heic));
+		}
 	}
 
 	@Test
