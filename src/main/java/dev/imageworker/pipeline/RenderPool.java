@@ -1,7 +1,6 @@
 package dev.imageworker.pipeline;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -21,6 +20,8 @@ import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -28,6 +29,8 @@ import org.springframework.stereotype.Component;
  * The bounded pool that runs CPU-bound rendering, one thread per permitted message in
  * flight, with the job time limit. A render over the limit is cancelled, not abandoned:
  * left running it would keep its pool thread and its memory while the next message waits.
+ * A render that ignores its cancellation (native code never sees it) marks the worker not
+ * live once past a grace period, so that it is replaced.
  */
 @Component
 class RenderPool implements DisposableBean {
@@ -42,11 +45,21 @@ class RenderPool implements DisposableBean {
 
 	private final PipelineMetrics metrics;
 
-	RenderPool(RenderEngine engine, ImageWorkerProperties properties, PipelineMetrics metrics) {
+	private final RenderWatchdog watchdog;
+
+	@Autowired
+	RenderPool(RenderEngine engine, ImageWorkerProperties properties, PipelineMetrics metrics,
+			ApplicationEventPublisher events) {
+		this(engine, properties, metrics, events, RenderWatchdog.DEFAULT_GRACE);
+	}
+
+	RenderPool(RenderEngine engine, ImageWorkerProperties properties, PipelineMetrics metrics,
+			ApplicationEventPublisher events, Duration grace) {
 		this.engine = engine;
 		this.spec = RenderSpec.from(properties);
 		this.timeout = properties.processing().jobTimeout();
 		this.metrics = metrics;
+		this.watchdog = new RenderWatchdog(events, grace);
 		int threads = properties.processing().effectiveConcurrency();
 		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
 				new CustomizableThreadFactory("render-"));
@@ -54,16 +67,14 @@ class RenderPool implements DisposableBean {
 
 	Rendering render(byte[] source) {
 		Cancellation cancellation = new Cancellation();
-		CountDownLatch started = new CountDownLatch(1);
-		Future<Rendering> rendering = this.executor.submit(() -> {
-			started.countDown();
-			return this.engine.render(source, this.spec, cancellation);
-		});
+		RenderWatchdog.Watched watched = new RenderWatchdog.Watched();
+		Future<Rendering> rendering = this.executor
+			.submit(() -> watched.run(() -> this.engine.render(source, this.spec, cancellation)));
 		long start = 0;
 		try {
 			// A prefetched message may wait for a thread, at most for the render ahead
 			// of it, which the time limit bounds; its own limit starts with it.
-			if (!started.await(this.timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			if (!watched.awaitStart(this.timeout)) {
 				rendering.cancel(true);
 				throw new TransientFailure("no render thread free within " + this.timeout.toSeconds() + " s", null);
 			}
@@ -73,6 +84,7 @@ class RenderPool implements DisposableBean {
 		catch (TimeoutException ex) {
 			cancellation.cancel();
 			rendering.cancel(true);
+			this.watchdog.watch(watched, start + this.timeout.toNanos());
 			throw new PermanentFailure(FailureCode.PROCESSING_TIMEOUT,
 					"rendering took longer than " + this.timeout.toSeconds() + " s");
 		}

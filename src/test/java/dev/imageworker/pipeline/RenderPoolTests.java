@@ -1,9 +1,11 @@
 package dev.imageworker.pipeline;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,19 +26,32 @@ import dev.imageworker.support.SampleImages;
 import dev.imageworker.support.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The job time limit stops the render, so the pool thread serves the next message instead
  * of finishing work nobody waits for. One thread, so the second render can only run once
- * the first one has really stopped.
+ * the first one has really stopped. A render that ignores its cancellation marks the
+ * worker not live after a grace period.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RenderPoolTests {
 
 	private static final Rendering DONE = new Rendering(ImageFormat.JPEG, 1, 1, List.of());
+
+	private static final Duration GRACE = Duration.ofMillis(300);
+
+	private final List<Object> events = new CopyOnWriteArrayList<>();
 
 	@Test
 	void timeoutCancelsTheRenderAndFreesTheThread() throws Exception {
@@ -70,6 +85,67 @@ class RenderPoolTests {
 			assertThat(pool.render(new byte[0])).isSameAs(DONE);
 		}
 		finally {
+			pool.destroy();
+		}
+	}
+
+	@Test
+	void renderStoppingOnItsCancellationLeavesLivenessAlone() {
+		RenderEngine blocksUntilCancelled = new TestEngine((cancellation) -> {
+			CountDownLatch stopped = new CountDownLatch(1);
+			try (Cancellation.Stage _ = cancellation.stage(stopped::countDown)) {
+				stopped.await(1, TimeUnit.MINUTES);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			cancellation.check();
+			return DONE;
+		});
+		RenderPool pool = pool(blocksUntilCancelled, "200ms");
+		try {
+			assertTimesOut(pool, new byte[0]);
+			await().during(GRACE.multipliedBy(2)).atMost(GRACE.multipliedBy(3)).until(this.events::isEmpty);
+		}
+		finally {
+			pool.destroy();
+		}
+	}
+
+	@Test
+	void renderIgnoringItsCancellationMarksTheWorkerNotLiveAfterTheGrace(CapturedOutput output) {
+		CountDownLatch testOver = new CountDownLatch(1);
+		RenderEngine ignoresCancellation = new TestEngine((cancellation) -> {
+			// Native code sees neither the cancellation nor the interrupt.
+			while (testOver.getCount() > 0) {
+				try {
+					testOver.await();
+				}
+				catch (InterruptedException ex) {
+					// Swallowed, as native code would.
+				}
+			}
+			return DONE;
+		});
+		// Longer than GRACE, so that a timeout thrown at once stays apart from one thrown
+		// after the grace even on a loaded machine.
+		Duration grace = Duration.ofSeconds(1);
+		RenderPool pool = pool(ignoresCancellation, "200ms", grace);
+		try {
+			long start = System.nanoTime();
+			assertTimesOut(pool, new byte[0]);
+			// The message's failure handling does not wait for the grace period.
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(grace);
+			assertThat(this.events).isEmpty();
+			await().atMost(grace.plusSeconds(2))
+				.untilAsserted(() -> assertThat(this.events).singleElement()
+					.isInstanceOfSatisfying(AvailabilityChangeEvent.class,
+							(event) -> assertThat(event.getState()).isEqualTo(LivenessState.BROKEN)));
+			assertThat(output).contains("Render thread render-1 ignored its cancellation")
+				.contains("CountDownLatch.await");
+		}
+		finally {
+			testOver.countDown();
 			pool.destroy();
 		}
 	}
@@ -123,7 +199,7 @@ class RenderPoolTests {
 	 * A 400 MP blank PNG takes seconds to inflate; were it left running, the small JPEG
 	 * after it would wait past its own time limit.
 	 */
-	private static void assertSlowRenderIsStopped(RenderEngine engine) {
+	private void assertSlowRenderIsStopped(RenderEngine engine) {
 		byte[] slow = SampleImages.blankPng(20_000, 20_000);
 		byte[] small = SampleImages.jpeg(64, 48);
 		RenderPool pool = pool(engine, "1s");
@@ -143,10 +219,15 @@ class RenderPoolTests {
 		assertThat(failure.code()).isEqualTo(FailureCode.PROCESSING_TIMEOUT);
 	}
 
-	private static RenderPool pool(RenderEngine engine, String jobTimeout) {
-		return new RenderPool(engine, TestProperties.bind(Map.of("processing.concurrency", "1",
-				"processing.job-timeout", jobTimeout, "limits.max-pixels", "1000000000")),
-				new PipelineMetrics(new SimpleMeterRegistry()));
+	private RenderPool pool(RenderEngine engine, String jobTimeout) {
+		return pool(engine, jobTimeout, GRACE);
+	}
+
+	private RenderPool pool(RenderEngine engine, String jobTimeout, Duration grace) {
+		return new RenderPool(engine,
+				TestProperties.bind(Map.of("processing.concurrency", "1", "processing.job-timeout", jobTimeout,
+						"limits.max-pixels", "1000000000")),
+				new PipelineMetrics(new SimpleMeterRegistry()), this.events::add, grace);
 	}
 
 	@FunctionalInterface
