@@ -75,6 +75,8 @@ class RenderPool implements DisposableBean {
 			// A prefetched message may wait for a thread, at most for the render ahead
 			// of it, which the time limit bounds; its own limit starts with it.
 			if (!watched.awaitStart(this.timeout)) {
+				// Should it start right now, it stops at its first stage.
+				cancellation.cancel();
 				rendering.cancel(true);
 				throw new TransientFailure("no render thread free within " + this.timeout.toSeconds() + " s", null);
 			}

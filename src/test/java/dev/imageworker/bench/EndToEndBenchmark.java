@@ -1,12 +1,14 @@
 package dev.imageworker.bench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -309,16 +311,17 @@ public final class EndToEndBenchmark {
 	}
 
 	/**
-	 * Uploads every photo per round under {@code <phase>/bench/<imageId>.jpg}, so both
-	 * contestants derive the same imageId from the key.
+	 * Uploads every photo per round under {@code <phase>/bench/<imageId>.jpg}, with an
+	 * imageId shaped as an upload API's ({@code img_} and hex), so both contestants take
+	 * the stem as the imageId.
 	 */
 	private Map<String, Instant> upload(Names names, String phase, int rounds) throws IOException {
 		Map<String, Instant> uploaded = new LinkedHashMap<>();
 		for (int round = 0; round < rounds; round++) {
-			for (Path photo : this.photos) {
-				String stem = photo.getFileName().toString().replaceFirst("\\.jpg$", "");
-				String imageId = phase + "-" + round + "-" + stem;
-				byte[] bytes = Files.readAllBytes(photo);
+			for (int photo = 0; photo < this.photos.size(); photo++) {
+				String imageId = "img_%s%04x%04x"
+					.formatted(HexFormat.of().formatHex(phase.getBytes(StandardCharsets.US_ASCII)), round, photo);
+				byte[] bytes = Files.readAllBytes(this.photos.get(photo));
 				this.s3.putObject((request) -> request.bucket(names.uploads())
 					.key(phase + "/bench/" + imageId + ".jpg")
 					.contentType("image/jpeg"), RequestBody.fromBytes(bytes));
