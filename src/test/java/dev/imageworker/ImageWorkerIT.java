@@ -232,6 +232,36 @@ class ImageWorkerIT {
 	}
 
 	@Test
+	void acceptsAnUploadApisOwnMessageWithItsIdsAsAttributesAndKeepsItsDetailsAndMetadata() {
+		String key = "uploads/user_1234/img_a11ce5.jpg";
+		this.s3.putObject((request) -> request.bucket(QUIET).key(key).metadata(Map.of("camera-model", "X100V")),
+				RequestBody.fromBytes(SampleImages.jpeg(900, 600)));
+		String body = """
+				{"s3Key": "%s", "bucketName": "%s", "fileName": "vacation.jpg", "fileSize": 12345,
+				 "fileType": "image/jpeg", "uploadTimestamp": "2026-01-01T12:00:00Z",
+				 "metadata": {"camera": "iPhone 12", "description": "At the beach"}}""".formatted(key, QUIET);
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl)
+			.messageBody(body)
+			.messageAttributes(
+					Map.of("imageId", stringAttribute("img_a11ce5"), "userId", stringAttribute("user_1234"))));
+
+		Map<String, AttributeValue> item = awaitFinal("img_a11ce5");
+		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item.get("userId").s()).isEqualTo("user_1234");
+		assertThat(item.get("fileName").s()).isEqualTo("vacation.jpg");
+		assertThat(item.get("fileType").s()).isEqualTo("image/jpeg");
+		assertThat(item.get("uploadTimestamp").s()).isEqualTo("2026-01-01T12:00:00Z");
+		Map<String, String> metadata = Map.of("camera", "iPhone 12", "description", "At the beach", "camera-model",
+				"X100V");
+		assertThat(item.get("metadata").m()).containsOnlyKeys(metadata.keySet())
+			.allSatisfy((name, value) -> assertThat(value.s()).isEqualTo(metadata.get(name)));
+		JsonNode event = awaitEvent("img_a11ce5", "COMPLETED");
+		assertThat(event.get("metadata").properties()).hasSize(3);
+		assertThat(event.get("metadata").get("camera-model").asString()).isEqualTo("X100V");
+	}
+
+	@Test
 	void rendersAPngFlatteningTransparencyOntoWhiteWithoutUpscaling() {
 		String key = "uploads/bob/logo.png";
 		upload(UPLOADS, key, SampleImages.png(900, 600, true));
@@ -650,6 +680,13 @@ class ImageWorkerIT {
 			.map(S3Object::key)
 			.sorted()
 			.toList();
+	}
+
+	private static software.amazon.awssdk.services.sqs.model.MessageAttributeValue stringAttribute(String value) {
+		return software.amazon.awssdk.services.sqs.model.MessageAttributeValue.builder()
+			.dataType("String")
+			.stringValue(value)
+			.build();
 	}
 
 	private static byte[] flatJpeg(int width, int height, Color color) {

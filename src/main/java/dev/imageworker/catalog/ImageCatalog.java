@@ -288,6 +288,21 @@ public class ImageCatalog {
 		if (job.userId() != null) {
 			attributes.put("userId", s(job.userId()));
 		}
+		ImageJob.Upload upload = job.upload();
+		if (upload.fileName() != null) {
+			attributes.put("fileName", s(upload.fileName()));
+		}
+		if (upload.fileType() != null) {
+			attributes.put("fileType", s(upload.fileType()));
+		}
+		if (upload.uploadTimestamp() != null) {
+			attributes.put("uploadTimestamp", s(upload.uploadTimestamp()));
+		}
+		if (!upload.metadata().isEmpty()) {
+			Map<String, AttributeValue> metadata = new HashMap<>();
+			upload.metadata().forEach((name, value) -> metadata.put(name, s(value)));
+			attributes.put("metadata", AttributeValue.fromM(metadata));
+		}
 		if (source != null) {
 			attributes.put("sourceETag", s(source.eTag()));
 			attributes.put("sourceBytes", n(source.bytes()));

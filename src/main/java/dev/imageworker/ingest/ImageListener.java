@@ -1,5 +1,8 @@
 package dev.imageworker.ingest;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.pipeline.Disposition;
 import dev.imageworker.pipeline.ImagePipeline;
@@ -41,8 +44,14 @@ class ImageListener {
 	@SqsListener(QUEUE)
 	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
 		String receiveCount = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+		Map<String, String> attributes = new HashMap<>();
+		message.messageAttributes().forEach((name, value) -> {
+			if (value.dataType().startsWith("String") && value.stringValue() != null) {
+				attributes.put(name, value.stringValue());
+			}
+		});
 		ReceivedMessage received = new ReceivedMessage(message.messageId(), message.body(),
-				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1);
+				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1, attributes);
 		this.inFlight.begin();
 		try {
 			Disposition disposition;

@@ -3,7 +3,12 @@ package dev.imageworker.ingest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import org.jspecify.annotations.Nullable;
@@ -15,13 +20,17 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the four message shapes the worker accepts: an S3 event notification, the same
- * wrapped in an SNS envelope, an EventBridge "Object Created" event, and a direct job.
- * Whatever the queue holds is untrusted: ids and owners a message names are validated,
- * and a message may name at most {@code image-worker.max-records} images.
+ * Reads the five message shapes the worker accepts: an S3 event notification, the same
+ * wrapped in an SNS envelope, an EventBridge "Object Created" event, a direct job, and an
+ * upload API's own event (a direct job with {@code bucketName}, upload details and
+ * metadata, its ids possibly only in message attributes). Whatever the queue holds is
+ * untrusted: ids and owners a message names are validated, upload details and metadata
+ * bounded, and a message may name at most {@code image-worker.max-records} images.
  */
 @Component
 public class MessageParser {
+
+	private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][\\w.+-]{0,62}/[A-Za-z0-9][\\w.+-]{0,62}");
 
 	private final ObjectMapper json;
 
@@ -29,18 +38,26 @@ public class MessageParser {
 
 	private final int maxRecords;
 
+	private final List<String> sourceBuckets;
+
 	@Autowired
 	public MessageParser(ObjectMapper json, ImageIds ids, ImageWorkerProperties properties) {
-		this(json, ids, properties.maxRecords());
+		this(json, ids, properties.maxRecords(), properties.sourceBuckets());
 	}
 
-	MessageParser(ObjectMapper json, ImageIds ids, int maxRecords) {
+	MessageParser(ObjectMapper json, ImageIds ids, int maxRecords, List<String> sourceBuckets) {
 		this.json = json;
 		this.ids = ids;
 		this.maxRecords = maxRecords;
+		this.sourceBuckets = List.copyOf(sourceBuckets);
 	}
 
-	public ParsedMessage parse(String body) {
+	/**
+	 * @param body the message body
+	 * @param attributes the message's string attributes, where an upload API may put
+	 * {@code imageId} and {@code userId}
+	 */
+	public ParsedMessage parse(String body, Map<String, String> attributes) {
 		JsonNode root;
 		try {
 			root = this.json.readTree(body);
@@ -52,15 +69,15 @@ public class MessageParser {
 			return ParsedMessage.invalid("body is not a JSON object");
 		}
 		if ("Notification".equals(text(root, "Type")) && text(root, "Message") != null) {
-			return parseUnwrapped(text(root, "Message"));
+			return parseUnwrapped(text(root, "Message"), attributes);
 		}
-		return parseObject(root);
+		return parseObject(root, attributes);
 	}
 
-	private ParsedMessage parseUnwrapped(String message) {
+	private ParsedMessage parseUnwrapped(String message, Map<String, String> attributes) {
 		try {
 			JsonNode inner = this.json.readTree(message);
-			return (inner != null && inner.isObject()) ? parseObject(inner)
+			return (inner != null && inner.isObject()) ? parseObject(inner, attributes)
 					: ParsedMessage.invalid("SNS Message is not a JSON object");
 		}
 		catch (JacksonException ex) {
@@ -68,7 +85,7 @@ public class MessageParser {
 		}
 	}
 
-	private ParsedMessage parseObject(JsonNode root) {
+	private ParsedMessage parseObject(JsonNode root, Map<String, String> attributes) {
 		if ("s3:TestEvent".equals(text(root, "Event"))) {
 			return ParsedMessage.ignored();
 		}
@@ -78,8 +95,8 @@ public class MessageParser {
 		if (root.has("detail-type")) {
 			return parseEventBridge(root);
 		}
-		if (root.has("s3Key") || root.has("bucket")) {
-			return parseDirectJob(root);
+		if (root.has("s3Key") || root.has("bucket") || root.has("bucketName")) {
+			return parseDirectJob(root, attributes);
 		}
 		return ParsedMessage.invalid("unknown message shape: expected an S3 event, an SNS envelope, "
 				+ "an EventBridge event or a direct job");
@@ -133,23 +150,67 @@ public class MessageParser {
 		return new ParsedMessage(List.of(this.ids.forObject(bucket, key, text(object, "etag"))), List.of());
 	}
 
-	private ParsedMessage parseDirectJob(JsonNode root) {
-		String bucket = text(root, "bucket");
+	private ParsedMessage parseDirectJob(JsonNode root, Map<String, String> attributes) {
 		String key = text(root, "s3Key");
-		String imageId = text(root, "imageId");
-		String userId = text(root, "userId");
-		if (bucket == null || key == null || key.isEmpty()) {
-			return ParsedMessage.invalid("direct job needs string fields bucket and s3Key");
+		String bucket = (text(root, "bucket") != null) ? text(root, "bucket") : text(root, "bucketName");
+		if (bucket == null && !root.has("bucket") && !root.has("bucketName") && this.sourceBuckets.size() == 1) {
+			bucket = this.sourceBuckets.getFirst();
 		}
-		if ((root.hasNonNull("imageId") && imageId == null) || (imageId != null && !ImageIds.isImageId(imageId))) {
+		if (bucket == null || key == null || key.isEmpty()) {
+			return ParsedMessage.invalid("a direct job needs a string s3Key, and a string bucket or bucketName "
+					+ "where more than one source bucket is configured");
+		}
+		if (isNotAString(root, "imageId") || isNotAString(root, "userId")) {
+			return ParsedMessage.invalid("imageId and userId must be strings");
+		}
+		String imageId = (text(root, "imageId") != null) ? text(root, "imageId") : attributes.get("imageId");
+		String userId = (text(root, "userId") != null) ? text(root, "userId") : attributes.get("userId");
+		if (imageId != null && !ImageIds.isImageId(imageId)) {
 			return ParsedMessage.invalid("imageId must be 1 to 128 of A-Z a-z 0-9 . _ - and not start with a dot");
 		}
-		if ((root.hasNonNull("userId") && userId == null) || (userId != null && !ImageIds.isUserId(userId))) {
+		if (userId != null && !ImageIds.isUserId(userId)) {
 			return ParsedMessage.invalid("userId must be 1 to 128 characters without control characters");
 		}
 		ImageJob derived = this.ids.forObject(bucket, key, null);
 		return new ParsedMessage(List.of(new ImageJob(bucket, key, (imageId != null) ? imageId : derived.imageId(),
-				(userId != null) ? userId : derived.userId(), null)), List.of());
+				(userId != null) ? userId : derived.userId(), null, upload(root))), List.of());
+	}
+
+	private static boolean isNotAString(JsonNode root, String field) {
+		return root.hasNonNull(field) && !root.get(field).isString();
+	}
+
+	/** The upload details an upload API sends, each kept only when well formed. */
+	private static ImageJob.Upload upload(JsonNode root) {
+		String fileName = text(root, "fileName");
+		String fileType = text(root, "fileType");
+		String uploadTimestamp = text(root, "uploadTimestamp");
+		Map<String, String> metadata = new LinkedHashMap<>();
+		root.path("metadata").properties().forEach((entry) -> {
+			JsonNode value = entry.getValue();
+			if (value.isString() || value.isNumber() || value.isBoolean()) {
+				metadata.put(entry.getKey(), value.asString());
+			}
+		});
+		return new ImageJob.Upload(
+				(fileName != null && fileName.length() <= 255 && isPrintable(fileName)) ? fileName : null,
+				(fileType != null && MEDIA_TYPE.matcher(fileType).matches()) ? fileType : null,
+				(uploadTimestamp != null && isInstant(uploadTimestamp)) ? uploadTimestamp : null,
+				UserMetadata.bounded(metadata, Map.of()));
+	}
+
+	private static boolean isPrintable(String text) {
+		return text.codePoints().noneMatch(Character::isISOControl);
+	}
+
+	private static boolean isInstant(String text) {
+		try {
+			Instant.parse(text);
+			return true;
+		}
+		catch (DateTimeParseException ex) {
+			return false;
+		}
 	}
 
 	/** S3 notifications form-encode keys: {@code +} is a space, {@code %2B} a plus. */

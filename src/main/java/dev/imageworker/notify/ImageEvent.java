@@ -1,6 +1,7 @@
 package dev.imageworker.notify;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.imageworker.catalog.ImageStatus;
 import dev.imageworker.failure.FailureCode;
@@ -19,18 +20,20 @@ import org.jspecify.annotations.Nullable;
  * @param sourceETag the version of the source object, where known
  * @param variants the stored variants; empty for a failure
  * @param error the failure, or null
+ * @param metadata the upload's user metadata, bounded; empty when it had none
  */
 public record ImageEvent(String imageId, ImageStatus status, @Nullable String userId, String sourceBucket,
-		String sourceKey, @Nullable String sourceETag, List<StoredVariant> variants, @Nullable Error error) {
+		String sourceKey, @Nullable String sourceETag, List<StoredVariant> variants, @Nullable Error error,
+		Map<String, String> metadata) {
 
 	public static ImageEvent completed(ImageJob job, String sourceETag, List<StoredVariant> variants) {
 		return new ImageEvent(job.imageId(), ImageStatus.COMPLETED, job.userId(), job.bucket(), job.key(), sourceETag,
-				List.copyOf(variants), null);
+				List.copyOf(variants), null, job.upload().metadata());
 	}
 
 	public static ImageEvent failed(ImageJob job, @Nullable String sourceETag, FailureCode code, String message) {
 		return new ImageEvent(job.imageId(), ImageStatus.FAILED, job.userId(), job.bucket(), job.key(), sourceETag,
-				List.of(), new Error(code, message));
+				List.of(), new Error(code, message), job.upload().metadata());
 	}
 
 	/**

@@ -1,20 +1,31 @@
 package dev.imageworker.pipeline;
 
+import dev.imageworker.ingest.ImageJob;
 import dev.imageworker.storage.SourceObject;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one delivery of an image learned before it ended: the version it read and whether
- * it claimed the item for it, so a failure is recorded against that version.
+ * What one delivery of an image learned before it ended: the version it read, the job as
+ * the object completed it, and whether it claimed the item for that version, so a failure
+ * is recorded against that version.
  */
 final class Attempt {
 
+	private final ImageJob named;
+
 	private @Nullable SourceObject source;
+
+	private @Nullable ImageJob read;
 
 	private boolean claimed;
 
-	void read(SourceObject source) {
+	Attempt(ImageJob named) {
+		this.named = named;
+	}
+
+	void read(SourceObject source, ImageJob job) {
 		this.source = source;
+		this.read = job;
 	}
 
 	void claimed() {
@@ -23,6 +34,11 @@ final class Attempt {
 
 	@Nullable SourceObject source() {
 		return this.source;
+	}
+
+	/** The job with what the object added to it, once it was read. */
+	ImageJob job() {
+		return (this.read != null) ? this.read : this.named;
 	}
 
 	boolean isClaimed() {

@@ -79,7 +79,7 @@ public class ImagePipeline {
 	}
 
 	private Disposition settle(ReceivedMessage message) {
-		ParsedMessage parsed = this.parser.parse(message.body());
+		ParsedMessage parsed = this.parser.parse(message.body(), message.attributes());
 		if (parsed.isIgnorable()) {
 			log.info("Ignoring S3 test event");
 			return new Disposition.Acknowledge();
@@ -102,7 +102,7 @@ public class ImagePipeline {
 					PermanentFailure exhausted = new PermanentFailure(FailureCode.RETRIES_EXHAUSTED, "failed on all "
 							+ message.receiveCount() + " receives, last: " + retry.failure().getMessage(),
 							retry.failure());
-					inContext(retry.job(), () -> failImage(retry.job(), retry.attempt(), exhausted, failed));
+					inContext(retry.job(), () -> failImage(retry.attempt(), exhausted, failed));
 				}
 			}
 			if (!failed.isEmpty()) {
@@ -127,7 +127,7 @@ public class ImagePipeline {
 
 	private void processOne(ImageJob job, List<DeadLetterQueue.Failed> failed, List<Retry> retries) {
 		long start = System.nanoTime();
-		Attempt attempt = new Attempt();
+		Attempt attempt = new Attempt(job);
 		String outcome;
 		try {
 			outcome = this.processor.process(job, attempt).tag();
@@ -135,7 +135,7 @@ public class ImagePipeline {
 		}
 		catch (PermanentFailure failure) {
 			outcome = "failed";
-			failImage(job, attempt, failure, failed);
+			failImage(attempt, failure, failed);
 		}
 		catch (RuntimeException ex) {
 			outcome = "retried";
@@ -151,8 +151,8 @@ public class ImagePipeline {
 	 * Records and announces the failure of an image, unless it concerns no image of the
 	 * worker's own or an outdated version, and notes it for the dead-letter queue.
 	 */
-	private void failImage(ImageJob job, Attempt attempt, PermanentFailure failure,
-			List<DeadLetterQueue.Failed> failed) {
+	private void failImage(Attempt attempt, PermanentFailure failure, List<DeadLetterQueue.Failed> failed) {
+		ImageJob job = attempt.job();
 		PermanentFailure recorded = failure;
 		try {
 			if (failure.code().isOfAnImage()) {
@@ -169,7 +169,7 @@ public class ImagePipeline {
 						recorded = new PermanentFailure(FailureCode.IMAGE_ID_CONFLICT, "imageId " + job.imageId()
 								+ " belongs to another source object; " + failure.code() + ": " + failure.getMessage(),
 								failure);
-					case RECORDED -> this.events.publish(ImageEvent.failed(job, eTag(job, attempt), failure.code(),
+					case RECORDED -> this.events.publish(ImageEvent.failed(job, eTag(attempt), failure.code(),
 							String.valueOf(failure.getMessage())));
 				}
 			}
@@ -182,9 +182,9 @@ public class ImagePipeline {
 		}
 	}
 
-	private static @Nullable String eTag(ImageJob job, Attempt attempt) {
+	private static @Nullable String eTag(Attempt attempt) {
 		SourceObject source = attempt.source();
-		return (source != null) ? source.eTag() : job.eTag();
+		return (source != null) ? source.eTag() : attempt.job().eTag();
 	}
 
 	private static TransientFailure asTransient(RuntimeException ex) {

@@ -71,8 +71,9 @@ class ImageProcessor {
 		this.maxBytes = properties.limits().maxBytes().toBytes();
 	}
 
-	Outcome process(ImageJob job, Attempt attempt) {
+	Outcome process(ImageJob named, Attempt attempt) {
 		long start = System.nanoTime();
+		ImageJob job = named;
 		if (!this.sourceBuckets.contains(job.bucket())) {
 			throw new PermanentFailure(FailureCode.INVALID_MESSAGE,
 					"bucket " + job.bucket() + " is not a configured source bucket");
@@ -82,8 +83,9 @@ class ImageProcessor {
 		Rendering rendering;
 		try (SourceDownload download = this.store.open(job.bucket(), job.key())) {
 			source = download.source();
-			attempt.read(source);
-			switch (this.catalog.claim(job, source, () -> isCurrent(job, source))) {
+			job = job.withObjectMetadata(source.userMetadata());
+			attempt.read(source, job);
+			switch (this.catalog.claim(job, source, () -> isCurrent(named, source))) {
 				case Claim.Announced announced -> {
 					log.info("Already completed for ETag {}, not rendering again", source.eTag());
 					return Outcome.DUPLICATE;

@@ -25,7 +25,7 @@ public final class SourceDownload implements AutoCloseable {
 		this.body = body;
 		GetObjectResponse response = body.response();
 		this.source = new SourceObject(ImageStore.unquote(response.eTag()), response.contentLength(),
-				response.lastModified());
+				response.lastModified(), response.metadata());
 	}
 
 	public SourceObject source() {

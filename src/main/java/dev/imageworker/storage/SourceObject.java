@@ -1,6 +1,7 @@
 package dev.imageworker.storage;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * What the source object's response headers tell before its bytes are read: which version
@@ -9,6 +10,12 @@ import java.time.Instant;
  * @param eTag the object's ETag, without quotes
  * @param bytes its size
  * @param lastModified when this version was written, to the second as S3 reports it
+ * @param userMetadata its {@code x-amz-meta-*} headers, unvalidated
  */
-public record SourceObject(String eTag, long bytes, Instant lastModified) {
+public record SourceObject(String eTag, long bytes, Instant lastModified, Map<String, String> userMetadata) {
+
+	public SourceObject {
+		userMetadata = Map.copyOf(userMetadata);
+	}
+
 }

@@ -41,12 +41,12 @@ class ImageCatalogIT {
 
 	private static final Instant WRITTEN = Instant.parse("2026-11-20T10:00:00Z");
 
-	private static final SourceObject VERSION_1 = new SourceObject("etag-1", 1000, WRITTEN);
+	private static final SourceObject VERSION_1 = new SourceObject("etag-1", 1000, WRITTEN, Map.of());
 
-	private static final SourceObject VERSION_2 = new SourceObject("etag-2", 2000, WRITTEN.plusSeconds(5));
+	private static final SourceObject VERSION_2 = new SourceObject("etag-2", 2000, WRITTEN.plusSeconds(5), Map.of());
 
 	/** Written within the same second as version 1. */
-	private static final SourceObject SAME_SECOND = new SourceObject("etag-3", 3000, WRITTEN.plusMillis(400));
+	private static final SourceObject SAME_SECOND = new SourceObject("etag-3", 3000, WRITTEN.plusMillis(400), Map.of());
 
 	private static final BooleanSupplier NEVER_ASKED = () -> {
 		throw new AssertionError("S3 asked which version is current");
@@ -169,7 +169,8 @@ class ImageCatalogIT {
 		Claim.Claimed claimed = (Claim.Claimed) catalog.claim(owner, VERSION_1, NEVER_ASKED);
 		complete(owner, VERSION_1, claimed);
 		Map<String, AttributeValue> before = item(owner);
-		ImageJob intruder = new ImageJob("uploads", "uploads/mallory/photo.jpg", owner.imageId(), "mallory", null);
+		ImageJob intruder = new ImageJob("uploads", "uploads/mallory/photo.jpg", owner.imageId(), "mallory", null,
+				ImageJob.Upload.NONE);
 
 		PermanentFailure conflict = catchThrowableOfType(PermanentFailure.class,
 				() -> catalog.claim(intruder, VERSION_2, NEVER_ASKED));
@@ -186,7 +187,8 @@ class ImageCatalogIT {
 	void aNewVersionThatCannotBeReadFailsOverTheOlderCompletionWithItsEventsETag() {
 		ImageJob job = job();
 		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
-		ImageJob newVersion = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2");
+		ImageJob newVersion = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2",
+				ImageJob.Upload.NONE);
 
 		assertThat(catalog.fail(newVersion, null, false, FailureCode.RETRIES_EXHAUSTED, "503 on every receive"))
 			.isEqualTo(FailureRecord.RECORDED);
@@ -204,7 +206,8 @@ class ImageCatalogIT {
 	void aFailureOfTheCompletedVersionOrOfAnOlderOneIsOutdated() {
 		ImageJob job = job();
 		complete(job, VERSION_2, (Claim.Claimed) catalog.claim(job, VERSION_2, NEVER_ASKED));
-		ImageJob duplicate = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2");
+		ImageJob duplicate = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2",
+				ImageJob.Upload.NONE);
 
 		assertThat(catalog.fail(duplicate, null, false, FailureCode.SOURCE_NOT_FOUND, "gone"))
 			.isEqualTo(FailureRecord.OUTDATED);
@@ -254,7 +257,8 @@ class ImageCatalogIT {
 	}
 
 	private static ImageJob job() {
-		return new ImageJob("uploads", "uploads/ada/photo.jpg", "catalog-" + ids.incrementAndGet(), "ada", null);
+		return new ImageJob("uploads", "uploads/ada/photo.jpg", "catalog-" + ids.incrementAndGet(), "ada", null,
+				ImageJob.Upload.NONE);
 	}
 
 	private static StoredVariant variant(ImageJob job, SourceObject source) {

@@ -2,6 +2,7 @@ package dev.imageworker.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -15,25 +16,29 @@ class MessageParserTests {
 
 	private static final int MAX_RECORDS = 10;
 
-	private final MessageParser parser = new MessageParser(JsonMapper.builder().build(),
-			new ImageIds(Pattern.compile(ImageWorkerProperties.DEFAULT_ID_PATTERN)), MAX_RECORDS);
+	private static final ImageIds IDS = new ImageIds(Pattern.compile(ImageWorkerProperties.DEFAULT_ID_PATTERN));
+
+	private final MessageParser parser = new MessageParser(JsonMapper.builder().build(), IDS, MAX_RECORDS,
+			List.of("uploads", "b"));
 
 	@Test
 	void readsAnS3EventWithEveryRecordDecodedKeysAndVersions() {
-		ParsedMessage parsed = this.parser.parse(s3Event(
-				record("ObjectCreated:Put", "uploads", "uploads/alice/img_a1.jpg"),
-				record("ObjectCreated:CompleteMultipartUpload", "uploads", "uploads/bob/%C3%A9t%C3%A9+2024%2B1.jpg")));
+		ParsedMessage parsed = this.parser.parse(
+				s3Event(record("ObjectCreated:Put", "uploads", "uploads/alice/img_a1.jpg"), record(
+						"ObjectCreated:CompleteMultipartUpload", "uploads", "uploads/bob/%C3%A9t%C3%A9+2024%2B1.jpg")),
+				Map.of());
 
 		assertThat(parsed.rejections()).isEmpty();
 		assertThat(parsed.jobs()).containsExactly(
-				new ImageJob("uploads", "uploads/alice/img_a1.jpg", "img_a1", "alice", "e"), new ImageJob("uploads",
-						"uploads/bob/été 2024+1.jpg", uuid("uploads/uploads/bob/été 2024+1.jpg"), "bob", "e"));
+				new ImageJob("uploads", "uploads/alice/img_a1.jpg", "img_a1", "alice", "e", ImageJob.Upload.NONE),
+				new ImageJob("uploads", "uploads/bob/été 2024+1.jpg", uuid("uploads/uploads/bob/été 2024+1.jpg"), "bob",
+						"e", ImageJob.Upload.NONE));
 	}
 
 	@Test
 	void decodesAnEncodedSlash() {
 		ParsedMessage parsed = this.parser
-			.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fimg_c.png")));
+			.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fimg_c.png")), Map.of());
 
 		assertThat(parsed.jobs()).singleElement().satisfies((job) -> {
 			assertThat(job.key()).isEqualTo("uploads/carol/img_c.png");
@@ -44,7 +49,7 @@ class MessageParserTests {
 	@Test
 	void keepsTheGoodRecordsOfAMessageWithABadOne() {
 		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "x/y/img_600d.jpg"),
-				record("ObjectRemoved:Delete", "b", "x/y/gone.jpg")));
+				record("ObjectRemoved:Delete", "b", "x/y/gone.jpg")), Map.of());
 
 		assertThat(parsed.jobs()).extracting(ImageJob::imageId).containsExactly("img_600d");
 		assertThat(parsed.rejections()).singleElement().satisfies((rejection) -> {
@@ -56,7 +61,7 @@ class MessageParserTests {
 	@Test
 	void ignoresTheS3TestEvent() {
 		ParsedMessage parsed = this.parser.parse("""
-				{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-23T10:00:00Z","Bucket":"b"}""");
+				{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2026-11-23T10:00:00Z","Bucket":"b"}""", Map.of());
 
 		assertThat(parsed.isIgnorable()).isTrue();
 	}
@@ -67,32 +72,33 @@ class MessageParserTests {
 		String envelope = "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\","
 				+ "\"Message\":" + JsonMapper.builder().build().writeValueAsString(inner) + "}";
 
-		assertThat(this.parser.parse(envelope).jobs())
-			.containsExactly(new ImageJob("b", "p/u/img_1.webp", "img_1", "u", "e"));
+		assertThat(this.parser.parse(envelope, Map.of()).jobs())
+			.containsExactly(new ImageJob("b", "p/u/img_1.webp", "img_1", "u", "e", ImageJob.Upload.NONE));
 	}
 
 	@Test
 	void readsAnEventBridgeObjectCreatedEventWithItsKeyAsStored() {
 		ParsedMessage parsed = this.parser.parse("""
 				{"version":"0","detail-type":"Object Created","source":"aws.s3",
-				 "detail":{"bucket":{"name":"b"},"object":{"key":"p/u/a b+c.jpg","size":10,"etag":"v2"}}}""");
+				 "detail":{"bucket":{"name":"b"},"object":{"key":"p/u/a b+c.jpg","size":10,"etag":"v2"}}}""", Map.of());
 
-		assertThat(parsed.jobs())
-			.containsExactly(new ImageJob("b", "p/u/a b+c.jpg", uuid("b/p/u/a b+c.jpg"), "u", "v2"));
+		assertThat(parsed.jobs()).containsExactly(
+				new ImageJob("b", "p/u/a b+c.jpg", uuid("b/p/u/a b+c.jpg"), "u", "v2", ImageJob.Upload.NONE));
 	}
 
 	@Test
 	void readsADirectJobWithItsOwnImageIdAndUser() {
 		ParsedMessage parsed = this.parser.parse("""
-				{"bucket":"b","s3Key":"any/where.png","imageId":"img-42","userId":"dave"}""");
+				{"bucket":"b","s3Key":"any/where.png","imageId":"img-42","userId":"dave"}""", Map.of());
 
-		assertThat(parsed.jobs()).containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave", null));
+		assertThat(parsed.jobs())
+			.containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave", null, ImageJob.Upload.NONE));
 	}
 
 	@Test
 	void givesADirectJobWithoutImageIdTheDerivedOne() {
 		ParsedMessage parsed = this.parser.parse("""
-				{"bucket":"b","s3Key":"flat.png"}""");
+				{"bucket":"b","s3Key":"flat.png"}""", Map.of());
 
 		assertThat(parsed.jobs()).singleElement().extracting(ImageJob::imageId).isEqualTo(uuid("b/flat.png"));
 	}
@@ -109,7 +115,7 @@ class MessageParserTests {
 				"{\"bucket\":\"b\",\"s3Key\":\"k.jpg\",\"userId\":[\"a\"]}");
 
 		assertThat(hostile).allSatisfy((body) -> {
-			ParsedMessage parsed = this.parser.parse(body);
+			ParsedMessage parsed = this.parser.parse(body, Map.of());
 			assertThat(parsed.jobs()).as(body).isEmpty();
 			assertThat(parsed.rejections()).as(body).singleElement().satisfies((rejection) -> {
 				assertThat(rejection.job()).isNull();
@@ -119,16 +125,63 @@ class MessageParserTests {
 	}
 
 	@Test
+	void readsAnUploadApisOwnMessage() {
+		ParsedMessage parsed = this.parser.parse("""
+				{"imageId": "img_1234567890abcdef", "userId": "user_1234",
+				 "s3Key": "uploads/user_1234/img_1234567890abcdef.jpg", "bucketName": "uploads",
+				 "fileName": "vacation.jpg", "fileSize": 2048576, "fileType": "image/jpeg",
+				 "uploadTimestamp": "2026-01-01T12:00:00Z",
+				 "metadata": {"camera": "iPhone 12", "description": "Beach", "iso": 100, "nested": {"no": 1}}}""",
+				Map.of());
+
+		assertThat(parsed.jobs()).containsExactly(new ImageJob("uploads", "uploads/user_1234/img_1234567890abcdef.jpg",
+				"img_1234567890abcdef", "user_1234", null, new ImageJob.Upload("vacation.jpg", "image/jpeg",
+						"2026-01-01T12:00:00Z", Map.of("camera", "iPhone 12", "description", "Beach", "iso", "100"))));
+	}
+
+	@Test
+	void takesAnUploadApisIdsFromTheMessageAttributesAndTheBucketFromTheOnlySourceBucket() {
+		MessageParser oneBucket = new MessageParser(JsonMapper.builder().build(), IDS, MAX_RECORDS, List.of("only"));
+		String body = """
+				{"s3Key": "uploads/u/vacation.jpg", "fileName": "vacation.jpg"}""";
+
+		assertThat(oneBucket.parse(body, Map.of("imageId", "img_42", "userId", "user_7")).jobs()).singleElement()
+			.satisfies((job) -> {
+				assertThat(job.bucket()).isEqualTo("only");
+				assertThat(job.imageId()).isEqualTo("img_42");
+				assertThat(job.userId()).isEqualTo("user_7");
+			});
+		assertThat(this.parser.parse(body, Map.of()).rejections()).as("several source buckets: which one?")
+			.singleElement()
+			.satisfies((rejection) -> assertThat(rejection.reason()).contains("bucketName"));
+		assertThat(oneBucket.parse(body, Map.of("imageId", "../x")).rejections()).as("attributes are validated too")
+			.singleElement()
+			.satisfies((rejection) -> assertThat(rejection.reason()).contains("imageId"));
+	}
+
+	@Test
+	void keepsOnlyWellFormedUploadDetails() {
+		ImageJob job = this.parser.parse("""
+				{"bucket": "b", "s3Key": "k.jpg", "fileName": "a\\u0000b.jpg", "fileType": "image/jpeg; x=<script>",
+				 "uploadTimestamp": "yesterday", "metadata": {"bad key": "v", "ok": "line\\nbreak", "fine": "yes"}}""",
+				Map.of())
+			.jobs()
+			.getFirst();
+
+		assertThat(job.upload()).isEqualTo(new ImageJob.Upload(null, null, null, Map.of("fine", "yes")));
+	}
+
+	@Test
 	void refusesAMessageOfMoreRecordsThanTheLimitWhole() {
 		String[] records = new String[MAX_RECORDS + 1];
 		java.util.Arrays.fill(records, record("ObjectCreated:Put", "b", "p/u/img_1.jpg"));
 
-		ParsedMessage parsed = this.parser.parse(s3Event(records));
+		ParsedMessage parsed = this.parser.parse(s3Event(records), Map.of());
 
 		assertThat(parsed.jobs()).isEmpty();
 		assertThat(parsed.rejections()).singleElement()
 			.satisfies((rejection) -> assertThat(rejection.reason()).contains("11 records", "limit of 10"));
-		assertThat(this.parser.parse(s3Event(java.util.Arrays.copyOf(records, MAX_RECORDS))).jobs())
+		assertThat(this.parser.parse(s3Event(java.util.Arrays.copyOf(records, MAX_RECORDS)), Map.of()).jobs())
 			.hasSize(MAX_RECORDS);
 	}
 
@@ -143,7 +196,7 @@ class MessageParserTests {
 				"{\"bucket\":\"b\"}", "{\"bucket\":\"b\",\"s3Key\":\"\"}", "{\"bucket\":7,\"s3Key\":\"k\"}");
 
 		assertThat(malformed).allSatisfy((body) -> {
-			ParsedMessage parsed = this.parser.parse(body);
+			ParsedMessage parsed = this.parser.parse(body, Map.of());
 			assertThat(parsed.jobs()).as(body).isEmpty();
 			assertThat(parsed.rejections()).as(body).isNotEmpty();
 		});
