@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -39,7 +40,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * peer's), preceded by {@code end-to-end-vs-peer-full: <ratio>} when the peer also ran as
  * {@code peer-full}: the same peer making the worker's other requests per image too
  * (claim, conditional completion, SNS event and its mark), which compares the two for the
- * same work.
+ * same work. The table goes to {@code target/end-to-end/report.md} too, and beside it
+ * {@code chart.svg} shows each run's images/s and CPU per image.
  * <p>
  * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
  * contestants: {@code peer}, {@code peer-full}, or an engine ({@code vips}, {@code java})
@@ -104,30 +106,49 @@ public final class EndToEndBenchmark {
 			results.put(label, result);
 			System.out.println(result.line(label));
 		}
-		report(results);
+		List<String> report = report(results);
+		Files.write(LOGS.resolve("report.md"), report);
+		String title = String.format(Locale.ROOT, "End-to-end benchmark %s: %d uploads per run after %d warm-up",
+				LocalDate.now(), rounds * photos.size(), warmUp * photos.size());
+		Path chart = BenchmarkChart.write(LOGS.resolve("chart.svg"), title, chartBars(results));
+		// Before the table: the ratio stays the last line, which is what scripts read.
+		System.out.println("report: " + LOGS.resolve("report.md").toAbsolutePath().toUri() + ", chart: "
+				+ chart.toAbsolutePath().toUri());
+		report.forEach(System.out::println);
 		System.exit(0);
 	}
 
+	/** One bar per run, in the order they ran. */
+	static List<BenchmarkChart.Bar> chartBars(Map<String, Result> results) {
+		return results.entrySet()
+			.stream()
+			.map((entry) -> new BenchmarkChart.Bar(entry.getKey(), isPeer(contestantOf(entry.getKey())),
+					entry.getValue().imagesPerSecond(),
+					entry.getValue().cpu().toMillis() / (double) entry.getValue().images()))
+			.toList();
+	}
+
 	/**
-	 * Prints the table and the ratio of the fastest engine's images/s to the peer's. A
+	 * The table and the ratio of the fastest engine's images/s to the peer's. A
 	 * contestant that ran more than once is compared by its median run, and each row's
 	 * ratio is to the peer's median: the machine is shared and the runs vary.
 	 */
-	private static void report(Map<String, Result> results) {
+	static List<String> report(Map<String, Result> results) {
 		Map<String, List<Double>> runs = new LinkedHashMap<>();
 		results.forEach((label, result) -> runs.computeIfAbsent(contestantOf(label), (name) -> new ArrayList<>())
 			.add(result.imagesPerSecond()));
 		double peer = runs.containsKey(PEER) ? median(runs.get(PEER)) : Double.NaN;
-		System.out.println(
+		List<String> lines = new ArrayList<>();
+		lines.add(
 				"| contestant | images/s | p50 latency s | p99 latency s | CPU ms/image | local AWS CPU ms/image | peak RSS MiB | vs peer |");
-		System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+		lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
 		for (Map.Entry<String, Result> entry : results.entrySet()) {
 			Result result = entry.getValue();
-			System.out.printf("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %s |%n", entry.getKey(),
+			lines.add(String.format("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %s |", entry.getKey(),
 					result.imagesPerSecond(), result.p50().toMillis() / 1000.0, result.p99().toMillis() / 1000.0,
 					result.cpu().toMillis() / result.images(), result.localAwsCpu().toMillis() / result.images(),
 					result.peakRssMib(),
-					Double.isNaN(peer) ? "no peer" : String.format("%.2fx", result.imagesPerSecond() / peer));
+					Double.isNaN(peer) ? "no peer" : String.format("%.2fx", result.imagesPerSecond() / peer)));
 		}
 		double best = runs.entrySet()
 			.stream()
@@ -136,14 +157,15 @@ public final class EndToEndBenchmark {
 			.max()
 			.orElse(Double.NaN);
 		if (Double.isNaN(best)) {
-			return;
+			return lines;
 		}
 		if (runs.containsKey(PEER_FULL)) {
-			System.out.printf("end-to-end-vs-peer-full: %.2f%n", best / median(runs.get(PEER_FULL)));
+			lines.add(String.format("end-to-end-vs-peer-full: %.2f", best / median(runs.get(PEER_FULL))));
 		}
 		if (!Double.isNaN(peer)) {
-			System.out.printf("end-to-end-vs-peer: %.2f%n", best / peer);
+			lines.add(String.format("end-to-end-vs-peer: %.2f", best / peer));
 		}
+		return lines;
 	}
 
 	private static boolean isPeer(String contestant) {

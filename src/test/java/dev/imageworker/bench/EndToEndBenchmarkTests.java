@@ -1,7 +1,9 @@
 package dev.imageworker.bench;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +32,31 @@ class EndToEndBenchmarkTests {
 	}
 
 	@Test
+	void theReportIsATableEndingWithTheRatioToThePeer() {
+		Map<String, EndToEndBenchmark.Result> results = new LinkedHashMap<>();
+		results.put("vips", result(Duration.ofSeconds(5)));
+		results.put("peer", result(Duration.ofSeconds(4)));
+
+		List<String> report = EndToEndBenchmark.report(results);
+
+		assertThat(report).hasSize(5);
+		assertThat(report.get(2)).startsWith("| vips | 12.00 |").endsWith("| 0.80x |");
+		assertThat(report.getLast()).isEqualTo("end-to-end-vs-peer: 0.80");
+	}
+
+	@Test
 	void percentilesAreNearestRank() {
 		List<Duration> latencies = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
 				Duration.ofSeconds(4));
 
 		assertThat(EndToEndBenchmark.percentile(latencies, 50)).isEqualTo(Duration.ofSeconds(2));
 		assertThat(EndToEndBenchmark.percentile(latencies, 99)).isEqualTo(Duration.ofSeconds(4));
+	}
+
+	/** 60 images measured in {@code elapsed}. */
+	private static EndToEndBenchmark.Result result(Duration elapsed) {
+		return new EndToEndBenchmark.Result(60, elapsed, Duration.ofSeconds(2), Duration.ofSeconds(3), 480,
+				Duration.ofSeconds(5), Duration.ofSeconds(1));
 	}
 
 }

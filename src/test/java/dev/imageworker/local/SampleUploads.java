@@ -1,6 +1,10 @@
 package dev.imageworker.local;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +25,15 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Uploads generated samples, one of them broken, and prints a line per image as it ends.
+ * Uploads generated samples, one of them broken, prints a line per image as it ends, a
+ * summary line once all have, and writes an HTML report of the run.
  */
 @TestConfiguration(proxyBeanMethods = false)
 public class SampleUploads {
 
 	private static final Duration PATIENCE = Duration.ofMinutes(2);
+
+	private static final Path REPORT = Path.of("target", "local-run");
 
 	@Bean
 	ApplicationRunner uploadSamples(S3Client s3, ImageCatalog catalog, ImageIds ids, ImageWorkerProperties properties,
@@ -40,10 +47,17 @@ public class SampleUploads {
 			samples.put("uploads/demo/logo-transparent.png", SampleImages.png(900, 600, true));
 			samples.put("uploads/demo/icon.png", SampleImages.png(64, 48, false));
 			samples.put("uploads/demo/broken.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.4));
-			samples.forEach((key, bytes) -> s3.putObject((request) -> request.bucket(bucket).key(key),
-					RequestBody.fromBytes(bytes)));
+			Instant started = Instant.now();
+			List<Upload> uploads = new ArrayList<>();
+			samples.forEach((key, bytes) -> {
+				s3.putObject((request) -> request.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+				uploads.add(new Upload(key, ids.fromKey(bucket, key), bytes, Instant.now()));
+			});
 			System.out.printf("%nUploaded %d samples to s3://%s/uploads/demo/ ...%n", samples.size(), bucket);
-			report(catalog, samples.keySet().stream().map((key) -> ids.fromKey(bucket, key)).toList());
+			List<RunItem> items = awaitFinal(s3, catalog, uploads);
+			RunSummary summary = RunSummary.of(items, started);
+			System.out.println("Summary: " + summary.line());
+			report(summary, items);
 			String endpoint = environment.getProperty("spring.cloud.aws.endpoint");
 			System.out.printf(
 					"%nThe worker keeps running. Upload more with:%n"
@@ -58,19 +72,74 @@ public class SampleUploads {
 		};
 	}
 
-	private static void report(ImageCatalog catalog, List<String> imageIds) throws InterruptedException {
-		List<String> pending = new java.util.ArrayList<>(imageIds);
+	/**
+	 * Polls the items until every upload is final or patience runs out, in upload order.
+	 */
+	private static List<RunItem> awaitFinal(S3Client s3, ImageCatalog catalog, List<Upload> uploads)
+			throws InterruptedException {
+		Map<Upload, RunItem> finished = new LinkedHashMap<>();
 		long deadline = System.nanoTime() + PATIENCE.toNanos();
-		while (!pending.isEmpty() && System.nanoTime() < deadline) {
-			for (String imageId : List.copyOf(pending)) {
-				catalog.find(imageId).filter(SampleUploads::isFinal).ifPresent((item) -> {
-					System.out.println(summary(item));
-					pending.remove(imageId);
-				});
+		while (finished.size() < uploads.size() && System.nanoTime() < deadline) {
+			for (Upload upload : uploads) {
+				if (!finished.containsKey(upload)) {
+					catalog.find(upload.imageId()).filter(SampleUploads::isFinal).ifPresent((item) -> {
+						System.out.println(line(item));
+						finished.put(upload, item(s3, upload, item));
+					});
+				}
 			}
 			Thread.sleep(250);
 		}
-		pending.forEach((imageId) -> System.out.println(imageId + ": not finished within " + PATIENCE));
+		List<RunItem> items = new ArrayList<>();
+		for (Upload upload : uploads) {
+			RunItem item = finished.get(upload);
+			if (item == null) {
+				System.out.println("  " + upload.key() + ": not finished within " + PATIENCE);
+				item = new RunItem(upload.key(), upload.imageId(), RunItem.UNFINISHED, upload.bytes(), "",
+						upload.uploadedAt(), null, null, null, List.of());
+			}
+			items.add(item);
+		}
+		return items;
+	}
+
+	private static void report(RunSummary summary, List<RunItem> items) {
+		try {
+			System.out.println("Report: " + RunReport.write(REPORT, summary, items).toAbsolutePath().toUri());
+		}
+		catch (IOException ex) {
+			// The run itself went fine; the worker keeps running for more uploads.
+			System.out.println("No report: could not write " + REPORT + ": " + ex);
+		}
+	}
+
+	private static RunItem item(S3Client s3, Upload upload, Map<String, AttributeValue> item) {
+		RunItem.Failure failure = null;
+		if (item.containsKey("error")) {
+			Map<String, AttributeValue> error = item.get("error").m();
+			failure = new RunItem.Failure(error.get("code").s(), error.get("message").s());
+		}
+		String description = item.containsKey("format")
+				? "%s %sx%s".formatted(item.get("format").s(), item.get("width").n(), item.get("height").n()) : "";
+		Long processingMillis = item.containsKey("processingMillis") ? Long.parseLong(item.get("processingMillis").n())
+				: null;
+		return new RunItem(upload.key(), upload.imageId(), item.get("status").s(), upload.bytes(), description,
+				upload.uploadedAt(), Instant.parse(item.get("updatedAt").s()), processingMillis, failure,
+				thumbnails(s3, item));
+	}
+
+	/** The variants of the item, read back from the output bucket. */
+	private static List<RunItem.Thumbnail> thumbnails(S3Client s3, Map<String, AttributeValue> item) {
+		if (!item.containsKey("variants") || item.containsKey("error")) {
+			return List.of();
+		}
+		return item.get("variants").l().stream().map(AttributeValue::m).map((variant) -> {
+			byte[] bytes = s3
+				.getObjectAsBytes((request) -> request.bucket(variant.get("bucket").s()).key(variant.get("key").s()))
+				.asByteArray();
+			return new RunItem.Thumbnail(variant.get("name").s(), Integer.parseInt(variant.get("width").n()),
+					Integer.parseInt(variant.get("height").n()), bytes);
+		}).toList();
 	}
 
 	private static boolean isFinal(Map<String, AttributeValue> item) {
@@ -78,7 +147,7 @@ public class SampleUploads {
 		return "COMPLETED".equals(status) || "FAILED".equals(status);
 	}
 
-	private static String summary(Map<String, AttributeValue> item) {
+	private static String line(Map<String, AttributeValue> item) {
 		String head = String.format("  %-36s %-9s", item.get("sourceKey").s(), item.get("status").s());
 		if (item.containsKey("error")) {
 			Map<String, AttributeValue> error = item.get("error").m();
@@ -93,6 +162,18 @@ public class SampleUploads {
 			.collect(Collectors.joining(", "));
 		return String.format("%s %s %sx%s -> %s in %s ms", head, item.get("format").s(), item.get("width").n(),
 				item.get("height").n(), variants, item.get("processingMillis").n());
+	}
+
+	/**
+	 * A sample as uploaded.
+	 *
+	 * @param key its key
+	 * @param imageId the imageId the worker derives from the key
+	 * @param bytes the bytes uploaded
+	 * @param uploadedAt when the upload returned
+	 */
+	private record Upload(String key, String imageId, byte[] bytes, Instant uploadedAt) {
+
 	}
 
 }
