@@ -45,6 +45,7 @@ import org.springframework.validation.annotation.Validated;
  * name-based UUID of its bucket and key
  * @param maxRecords records one message may name; a message naming more is refused
  * @param operator who may call the operator endpoints
+ * @param breaker when an outage of S3, DynamoDB or SNS pauses the worker
  */
 @ConfigurationProperties("image-worker")
 @Validated
@@ -57,7 +58,8 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
 		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision,
 		@DefaultValue("auto") Engine engine, @DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
-		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords, @DefaultValue @Valid Operator operator) {
+		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords, @DefaultValue @Valid Operator operator,
+		@DefaultValue @Valid Breaker breaker) {
 
 	/**
 	 * The bean name under which {@code @ConfigurationPropertiesScan} registers these
@@ -94,6 +96,26 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * {@code {bcrypt}$2a$...}, or plain text
 	 */
 	public record Operator(@DefaultValue("operator") @NotBlank String username, @Nullable String password) {
+	}
+
+	/**
+	 * The circuit breaker of each downstream (S3, DynamoDB, SNS): while one is open the
+	 * worker receives nothing and no transient failure counts against a message.
+	 *
+	 * @param window calls of a downstream the failure rate is computed over
+	 * @param minimumCalls calls before the failure rate counts at all
+	 * @param failureRateThreshold percentage of failed calls (5xx, throttling, no
+	 * connection) that opens the breaker
+	 * @param firstProbe wait before the first probe of an open downstream; doubled after
+	 * each failed probe
+	 * @param maxProbeInterval longest wait between probes
+	 * @param releaseVisibility how long a message in flight stays hidden when an open
+	 * breaker releases it
+	 */
+	public record Breaker(@DefaultValue("20") @Min(1) int window, @DefaultValue("5") @Min(1) int minimumCalls,
+			@DefaultValue("50") @DecimalMin("1") @DecimalMax("100") float failureRateThreshold,
+			@DefaultValue("5s") Duration firstProbe, @DefaultValue("2m") Duration maxProbeInterval,
+			@DefaultValue("10s") Duration releaseVisibility) {
 	}
 
 	/** The render engine choices. */

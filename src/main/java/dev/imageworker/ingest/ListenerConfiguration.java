@@ -3,9 +3,11 @@ package dev.imageworker.ingest;
 import java.time.Duration;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.downstream.DownstreamBreakers;
 import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
 import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
 import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
+import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandlerFactories;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import org.springframework.context.annotation.Bean;
@@ -31,7 +33,7 @@ class ListenerConfiguration {
 
 	@Bean
 	SqsMessageListenerContainerFactory<Object> defaultSqsListenerContainerFactory(SqsAsyncClient sqs,
-			ImageWorkerProperties properties) {
+			ImageWorkerProperties properties, DownstreamBreakers downstreams) {
 		int inFlight = properties.processing().messagesInFlight();
 		return SqsMessageListenerContainerFactory.builder()
 			.sqsAsyncClient(sqs)
@@ -51,6 +53,10 @@ class ListenerConfiguration {
 				.acknowledgementThreshold(SQS_MAX_BATCH)
 				// Creating a missing queue would create it without its redrive policy.
 				.queueNotFoundStrategy(QueueNotFoundStrategy.FAIL)
+				// Nothing is received while a downstream's breaker is open.
+				.backPressureHandlerFactory(BackPressureHandlerFactories.compositeBackPressureHandler(
+						(containerOptions) -> new DownstreamGate(downstreams),
+						BackPressureHandlerFactories.adaptiveThroughputBackPressureHandler()))
 				// On stop, polling ends at once and messages in flight get this long to
 				// finish; VisibilityHeartbeat then releases what is left.
 				.listenerShutdownTimeout(properties.processing().drainTimeout())

@@ -34,6 +34,11 @@ public class EventPublisher {
 			.of(() -> topic.startsWith("arn:") ? topic : sns.createTopic((request) -> request.name(topic)).topicArn());
 	}
 
+	/** The topic's ARN, resolved on first use when the properties give its name. */
+	public String topicArn() {
+		return this.topicArn.get();
+	}
+
 	public void publish(ImageEvent event) {
 		this.sns.publish((request) -> request.topicArn(this.topicArn.get())
 			.message(this.json.writeValueAsString(event))

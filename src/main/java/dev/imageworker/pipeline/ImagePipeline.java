@@ -7,6 +7,7 @@ import java.util.List;
 import dev.imageworker.catalog.FailureRecord;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.downstream.DownstreamBreakers;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.ProcessingFailure;
@@ -30,8 +31,9 @@ import org.springframework.stereotype.Service;
  * place, what each failure means. Permanent failures of an image are recorded on its item
  * and announced at once; transient ones leave the message on the queue with a backoff
  * until the last receive the queue allows, which records them as
- * {@link FailureCode#RETRIES_EXHAUSTED}. Once the message is done, it goes to the
- * dead-letter queue once if anything in it failed, with every reason.
+ * {@link FailureCode#RETRIES_EXHAUSTED}, unless a downstream's breaker is open: an outage
+ * releases the message without counting against it. Once the message is done, it goes to
+ * the dead-letter queue once if anything in it failed, with every reason.
  */
 @Service
 public class ImagePipeline {
@@ -52,10 +54,13 @@ public class ImagePipeline {
 
 	private final QueueSettings queue;
 
+	private final DownstreamBreakers downstreams;
+
 	private final ImageWorkerProperties.Processing settings;
 
 	ImagePipeline(MessageParser parser, ImageProcessor processor, ImageCatalog catalog, DeadLetterQueue deadLetters,
-			EventPublisher events, PipelineMetrics metrics, QueueSettings queue, ImageWorkerProperties properties) {
+			EventPublisher events, PipelineMetrics metrics, QueueSettings queue, DownstreamBreakers downstreams,
+			ImageWorkerProperties properties) {
 		this.parser = parser;
 		this.processor = processor;
 		this.catalog = catalog;
@@ -63,6 +68,7 @@ public class ImagePipeline {
 		this.events = events;
 		this.metrics = metrics;
 		this.queue = queue;
+		this.downstreams = downstreams;
 		this.settings = properties.processing();
 	}
 
@@ -94,6 +100,12 @@ public class ImagePipeline {
 				inContext(job, () -> processOne(job, failed, retries));
 			}
 			if (!retries.isEmpty()) {
+				if (this.downstreams.isOpen()) {
+					// An outage, not this message: release it for when the downstream
+					// answers, whatever its receive count.
+					log.info("Releasing the message: a downstream's breaker is open");
+					return new Disposition.RetryLater(this.downstreams.releaseVisibility());
+				}
 				int maxReceiveCount = this.queue.maxReceiveCount();
 				if (message.receiveCount() < maxReceiveCount) {
 					return new Disposition.RetryLater(this.settings.backoffAfter(message.receiveCount()));

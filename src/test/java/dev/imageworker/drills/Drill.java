@@ -97,12 +97,20 @@ final class Drill implements AutoCloseable {
 		Map<String, String> expected = new LinkedHashMap<>();
 		for (int n = 0; n < count; n++) {
 			Upload upload = kind.apply(n);
-			String imageId = "img_%08x".formatted(n);
-			this.s3.putObject((request) -> request.bucket(BUCKET).key("uploads/drill/" + imageId + ".jpg"),
-					RequestBody.fromBytes(upload.bytes()));
-			expected.put(imageId, upload.expected());
+			expected.put(upload(n, upload), upload.expected());
 		}
 		return expected;
+	}
+
+	/**
+	 * Uploads image number {@code n} to {@code uploads/drill/img_<n in hex>.jpg}.
+	 * @return its imageId
+	 */
+	String upload(int n, Upload upload) {
+		String imageId = "img_%08x".formatted(n);
+		this.s3.putObject((request) -> request.bucket(BUCKET).key("uploads/drill/" + imageId + ".jpg"),
+				RequestBody.fromBytes(upload.bytes()));
+		return imageId;
 	}
 
 	/** The catalogue items of the given images, by imageId. */

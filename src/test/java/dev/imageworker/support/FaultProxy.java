@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,7 +40,7 @@ public final class FaultProxy implements AutoCloseable {
 	private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
 			"transfer-encoding", "keep-alive");
 
-	private static final Answer SLOW_DOWN = new Answer(503, "SlowDown", "Please reduce your request rate.");
+	private static final Answer SLOW_DOWN = Answer.xml(503, "SlowDown", "Please reduce your request rate.");
 
 	private final URI target;
 
@@ -55,6 +56,8 @@ public final class FaultProxy implements AutoCloseable {
 	private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
 	private final Set<String> actions = ConcurrentHashMap.newKeySet();
+
+	private final List<BiConsumer<Request, byte[]>> responseObservers = new CopyOnWriteArrayList<>();
 
 	public FaultProxy(URI target) {
 		this.target = target;
@@ -91,7 +94,7 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Answers the next {@code times} requests that match with an S3-style XML error.
+	 * Answers the next {@code times} requests that match with an error.
 	 * @return a counter of the answers served so far
 	 */
 	public AtomicInteger answerNext(Predicate<Request> matching, Answer answer, int times) {
@@ -109,6 +112,11 @@ public final class FaultProxy implements AutoCloseable {
 		Fault fault = new Fault(matching, null, delay, new AtomicInteger(times), new AtomicInteger());
 		this.faults.add(fault);
 		return fault.served();
+	}
+
+	/** Shows every forwarded request's response body to the observer. */
+	public void observeResponses(BiConsumer<Request, byte[]> observer) {
+		this.responseObservers.add(observer);
 	}
 
 	/** The IAM actions of the requests seen since the last {@link #forgetActions()}. */
@@ -135,8 +143,8 @@ public final class FaultProxy implements AutoCloseable {
 				if (fault.matching().test(request) && fault.remaining().getAndDecrement() > 0) {
 					fault.served().incrementAndGet();
 					if (fault.answer() != null) {
-						byte[] error = fault.answer().xml();
-						exchange.getResponseHeaders().set("Content-Type", "application/xml");
+						byte[] error = fault.answer().body().getBytes(StandardCharsets.UTF_8);
+						exchange.getResponseHeaders().set("Content-Type", fault.answer().contentType());
 						exchange.sendResponseHeaders(fault.answer().status(), error.length);
 						exchange.getResponseBody().write(error);
 						return;
@@ -144,11 +152,11 @@ public final class FaultProxy implements AutoCloseable {
 					sleep(fault.delay());
 				}
 			}
-			forward(exchange, body);
+			forward(exchange, request, body);
 		}
 	}
 
-	private void forward(HttpExchange exchange, byte[] body) throws IOException {
+	private void forward(HttpExchange exchange, Request seen, byte[] body) throws IOException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(this.target.resolve(exchange.getRequestURI().toString()))
 			.method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
 		exchange.getRequestHeaders().forEach((name, values) -> {
@@ -177,6 +185,7 @@ public final class FaultProxy implements AutoCloseable {
 				.ifPresent((length) -> exchange.getResponseHeaders().set("Content-Length", length));
 		}
 		byte[] payload = response.body();
+		this.responseObservers.forEach((observer) -> observer.accept(seen, payload));
 		exchange.sendResponseHeaders(response.statusCode(), (head || payload.length == 0) ? -1 : payload.length);
 		if (!head && payload.length > 0) {
 			try (OutputStream out = exchange.getResponseBody()) {
@@ -232,6 +241,10 @@ public final class FaultProxy implements AutoCloseable {
 				&& request.query().startsWith("delete")) {
 			return "s3:DeleteObject";
 		}
+		if (!object && service.equals("s3") && (request.method().equals("HEAD") || request.method().equals("GET"))) {
+			// HeadBucket and ListObjects.
+			return "s3:ListBucket";
+		}
 		return switch (object ? request.method() : "bucket") {
 			case "GET", "HEAD" -> "s3:GetObject";
 			case "PUT" -> "s3:PutObject";
@@ -257,22 +270,33 @@ public final class FaultProxy implements AutoCloseable {
 	}
 
 	/**
-	 * An error answer in S3's XML shape.
+	 * An error answer as the AWS protocols shape them.
 	 *
 	 * @param status the HTTP status
-	 * @param code the error code
-	 * @param message the error message
+	 * @param contentType its media type
+	 * @param body its body
 	 */
-	public record Answer(int status, String code, String message) {
+	public record Answer(int status, String contentType, String body) {
 
 		/** What S3 answers a role that may not read an object. */
-		public static final Answer ACCESS_DENIED = new Answer(403, "AccessDenied", "Access Denied");
+		public static final Answer ACCESS_DENIED = xml(403, "AccessDenied", "Access Denied");
 
-		byte[] xml() {
-			return """
+		/** What DynamoDB answers a table over its throughput. */
+		public static final Answer THROTTLED = json(400,
+				"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+				"The level of configured provisioned throughput for the table was exceeded.");
+
+		/** S3's and the query protocols' XML error. */
+		public static Answer xml(int status, String code, String message) {
+			return new Answer(status, "application/xml", """
 					<?xml version="1.0" encoding="UTF-8"?>
-					<Error><Code>%s</Code><Message>%s</Message></Error>""".formatted(this.code, this.message)
-				.getBytes(StandardCharsets.UTF_8);
+					<Error><Code>%s</Code><Message>%s</Message></Error>""".formatted(code, message));
+		}
+
+		/** The JSON protocols' error (DynamoDB, SQS). */
+		public static Answer json(int status, String type, String message) {
+			return new Answer(status, "application/x-amz-json-1.0",
+					"{\"__type\":\"%s\",\"message\":\"%s\"}".formatted(type, message));
 		}
 
 	}

@@ -14,12 +14,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class IamActions {
 
-	/**
-	 * Granted although the worker never sends the request: S3 consults
-	 * {@code s3:ListBucket} to answer a GET of a missing key with 404 rather than 403.
-	 */
-	public static final Set<String> NOT_CALLED = Set.of("s3:ListBucket");
-
 	private IamActions() {
 	}
 
