@@ -5,10 +5,11 @@
 #   sigterm 100 uploads, SIGTERM mid-run, a successor finishes the rest
 #   outage  200 uploads, the AWS endpoint gone for 60 s
 #   burst   1,000 small and large uploads, peak RSS against a 512 MiB container
-# Usage: drills/run-drills.sh [TestClass,...]   (default: all four)
+#   partial S3 503 for 5 minutes, then DynamoDB throttling for 5 minutes, 200 uploads each
+# Usage: drills/run-drills.sh [TestClass,...]   (default: all five)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tests="${1:-CrashDrillIT,ShutdownDrillIT,OutageDrillIT,BurstDrillIT}"
+tests="${1:-CrashDrillIT,ShutdownDrillIT,OutageDrillIT,BurstDrillIT,PartialOutageDrillIT}"
 rm -f target/drills/figures.md
 ./mvnw -q -DskipTests package
 ./mvnw -q -Djacoco.skip=true -Dspring-javaformat.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
