@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import dev.imageworker.downstream.Downstream;
+import io.awspring.cloud.sqs.listener.AbstractMessageListenerContainer;
+import io.awspring.cloud.sqs.listener.ContainerOptions;
+import io.awspring.cloud.sqs.listener.MessageListenerContainerRegistry;
+import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
+import io.awspring.cloud.sqs.listener.SqsContainerOptions;
+import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
 import dev.imageworker.downstream.DownstreamProbes;
 import dev.imageworker.support.FaultProxy;
 import dev.imageworker.support.IamActions;
@@ -106,10 +112,13 @@ class ImageWorkerIT {
 
 	private final DownstreamProbes probes;
 
+	private final MessageListenerContainerRegistry containers;
+
 	@Autowired
-	ImageWorkerIT(Environment environment, DownstreamProbes probes) {
+	ImageWorkerIT(Environment environment, DownstreamProbes probes, MessageListenerContainerRegistry containers) {
 		this.environment = environment;
 		this.probes = probes;
+		this.containers = containers;
 	}
 
 	@DynamicPropertySource
@@ -566,6 +575,54 @@ class ImageWorkerIT {
 		for (Downstream downstream : Downstream.values()) {
 			this.probes.probe(downstream);
 		}
+	}
+
+	@Test
+	void reprocessesACompletedImageOnRequestKeepingItsIdAndKeys() {
+		String key = "uploads/rita/again-please.jpg";
+		String id = idOf(UPLOADS, key);
+		upload(UPLOADS, key, SampleImages.jpeg(900, 600));
+		Map<String, AttributeValue> first = await().atMost(PATIENCE)
+			.until(() -> item(id), (item) -> item.containsKey("announcedAt"));
+		List<String> keys = outputKeys(id + "/");
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody("""
+				{"bucket": "%s", "s3Key": "%s", "reprocess": true}""".formatted(UPLOADS, key)));
+
+		Map<String, AttributeValue> again = await().atMost(PATIENCE)
+			.until(() -> item(id), (item) -> "2".equals(item.get("attempts").n()) && item.containsKey("announcedAt"));
+		assertThat(again.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(again.get("updatedAt").s()).isGreaterThan(first.get("updatedAt").s());
+		assertThat(again.get("variantsSpec").s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
+		assertThat(again.get("variants")).isEqualTo(first.get("variants"));
+		assertThat(outputKeys(id + "/")).isEqualTo(keys);
+		assertThat(this.events.matching(eventFor(id)))
+			.extracting((event) -> this.json.readTree(event.body()).path("reprocessed").asBoolean())
+			.containsExactly(false, true);
+	}
+
+	@Test
+	void theListenerIsSpringCloudAwsOwnWithTheOptionsOfApplicationYml() {
+		AbstractMessageListenerContainer<?, ?, ?> live = this.containers.getListenerContainers()
+			.stream()
+			.map((container) -> (AbstractMessageListenerContainer<?, ?, ?>) container)
+			.filter((container) -> container.getQueueNames().contains("e2e-queue"))
+			.findFirst()
+			.orElseThrow();
+		ContainerOptions<?, ?> options = live.getContainerOptions();
+
+		assertThat(((SqsContainerOptions) options).getQueueNotFoundStrategy()).isEqualTo(QueueNotFoundStrategy.FAIL);
+		assertThat(options.getMaxMessagesPerPoll()).isEqualTo(1);
+		assertThat(options.getPollTimeout()).isEqualTo(Duration.ofSeconds(20));
+		assertThat(options.getMaxConcurrentMessages()).as("image-worker.processing.concurrency").isEqualTo(2);
+		assertThat(options.getAcknowledgementMode()).isEqualTo(AcknowledgementMode.MANUAL);
+		upload(UPLOADS, "uploads/kim/observed.jpg", SampleImages.jpeg(300, 200));
+		awaitFinal(idOf(UPLOADS, "uploads/kim/observed.jpg"));
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(get(managementPort(), "/actuator/prometheus"))
+				.as("the listener's messaging observation")
+				.containsPattern(
+						"spring_(cloud_)?aws_sqs_listener_seconds_count\\{[^}]*messaging_destination_name=\"e2e-queue\""));
 	}
 
 	@Test

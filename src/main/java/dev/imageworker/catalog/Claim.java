@@ -12,8 +12,10 @@ public sealed interface Claim {
 	 *
 	 * @param createdAt when the item was first written
 	 * @param attempts deliveries that claimed it so far, this one included
+	 * @param reprocessing whether this very version was COMPLETED: rendered again, with
+	 * other variants or on request
 	 */
-	record Claimed(String createdAt, long attempts) implements Claim {
+	record Claimed(String createdAt, long attempts, boolean reprocessing) implements Claim {
 	}
 
 	/** This source version is COMPLETED and its event went out: nothing left to do. */

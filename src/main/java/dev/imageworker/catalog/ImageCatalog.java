@@ -47,23 +47,29 @@ public class ImageCatalog {
 
 	private static final String LAST_MODIFIED = "sourceLastModified";
 
+	private static final String VARIANTS_SPEC = "variantsSpec";
+
 	private final DynamoDbClient dynamo;
 
 	private final String table;
 
 	private final Clock clock;
 
+	private final String variantsSpec;
+
 	public ImageCatalog(DynamoDbClient dynamo, ImageWorkerProperties properties, Clock clock) {
 		this.dynamo = dynamo;
 		this.table = properties.table();
 		this.clock = clock;
+		this.variantsSpec = properties.variantsSpec();
 	}
 
 	/**
 	 * Marks the image PROCESSING for this source version unless it is already COMPLETED
-	 * or a newer version holds it. The first delivery of an image, by far the most
-	 * common, finds no item and claims it with a plain conditional put; only a redelivery
-	 * or a new source version pays for an update expression.
+	 * with the current variants (and the job does not ask to reprocess it) or a newer
+	 * version holds it. The first delivery of an image, by far the most common, finds no
+	 * item and claims it with a plain conditional put; only a redelivery or a new source
+	 * version pays for an update expression.
 	 * @param sourceIsCurrent asked only when the item holds another version written in
 	 * the same second: whether this version is the object's current one
 	 * @return how the claim went; a refused claim tells whether the completion was
@@ -78,13 +84,14 @@ public class ImageCatalog {
 		item.put("status", s(ImageStatus.PROCESSING.name()));
 		item.put("attempts", n(1));
 		item.put("createdAt", s(now));
+		item.put(VARIANTS_SPEC, s(this.variantsSpec));
 		try {
 			this.dynamo.putItem((request) -> request.tableName(this.table)
 				.item(item)
 				.conditionExpression("attribute_not_exists(#key)")
 				.expressionAttributeNames(Map.of("#key", KEY))
 				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-			return new Claim.Claimed(now, 1);
+			return new Claim.Claimed(now, 1, false);
 		}
 		catch (ConditionalCheckFailedException ex) {
 			// Asked for with the write, so a refusal costs no second read (and the worker
@@ -99,16 +106,20 @@ public class ImageCatalog {
 	private Claim claimExisting(ImageJob job, SourceObject source, Map<String, AttributeValue> existing,
 			BooleanSupplier sourceIsCurrent, String now) {
 		requireSameSource(job, existing);
-		if (isCompleted(existing, source.eTag())) {
+		if (!job.reprocess() && isCompleted(existing, source.eTag())) {
 			return refused(existing);
 		}
 		if (holdsNewer(existing, source, sourceIsCurrent)) {
 			return new Claim.Superseded();
 		}
+		boolean reprocessing = ImageStatus.COMPLETED.name().equals(text(existing, "status"))
+				&& source.eTag().equals(text(existing, "sourceETag"));
 		ItemUpdate update = update(job, source, now).set("status", s(ImageStatus.PROCESSING.name()))
+			.set(VARIANTS_SPEC, s(this.variantsSpec))
 			.add("attempts", 1)
 			.remove("error");
-		String condition = sameSource(update, job) + " AND NOT (" + completedFor(update, source.eTag()) + ") AND "
+		String condition = sameSource(update, job) + " AND "
+				+ (job.reprocess() ? "" : "NOT (" + completedFor(update, source.eTag()) + ") AND ")
 				+ notNewerThan(update, source);
 		try {
 			Map<String, AttributeValue> item = this.dynamo
@@ -118,7 +129,7 @@ public class ImageCatalog {
 					.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
 					.build())
 				.attributes();
-			return new Claim.Claimed(item.get("createdAt").s(), Long.parseLong(item.get("attempts").n()));
+			return new Claim.Claimed(item.get("createdAt").s(), Long.parseLong(item.get("attempts").n()), reprocessing);
 		}
 		catch (ConditionalCheckFailedException ex) {
 			// Completed, or claimed for a newer version, by a racing delivery since the
@@ -145,9 +156,14 @@ public class ImageCatalog {
 		return !source.eTag().equals(text(item, "sourceETag")) && !sourceIsCurrent.getAsBoolean();
 	}
 
-	private static boolean isCompleted(Map<String, AttributeValue> item, @Nullable String eTag) {
+	/**
+	 * Whether the item holds this version COMPLETED with the current variants; an item
+	 * that records none predates the record and counts as current.
+	 */
+	private boolean isCompleted(Map<String, AttributeValue> item, @Nullable String eTag) {
+		String spec = text(item, VARIANTS_SPEC);
 		return ImageStatus.COMPLETED.name().equals(text(item, "status")) && eTag != null
-				&& eTag.equals(text(item, "sourceETag"));
+				&& eTag.equals(text(item, "sourceETag")) && (spec == null || spec.equals(this.variantsSpec));
 	}
 
 	private static Claim refused(Map<String, AttributeValue> item) {
@@ -196,6 +212,7 @@ public class ImageCatalog {
 		item.put("processingMillis", n(processingMillis));
 		item.put("attempts", n(claim.attempts()));
 		item.put("createdAt", s(claim.createdAt()));
+		item.put(VARIANTS_SPEC, s(this.variantsSpec));
 		Map<String, AttributeValue> replaced;
 		try {
 			replaced = this.dynamo
@@ -332,9 +349,12 @@ public class ImageCatalog {
 				+ " = " + update.value(s(job.key()));
 	}
 
-	private static String completedFor(ItemUpdate update, String eTag) {
+	/** The condition {@link #isCompleted} checks, for DynamoDB to check at the write. */
+	private String completedFor(ItemUpdate update, String eTag) {
+		String spec = update.name(VARIANTS_SPEC);
 		return update.name("status") + " = " + update.value(s(ImageStatus.COMPLETED.name())) + " AND "
-				+ update.name("sourceETag") + " = " + update.value(s(eTag));
+				+ update.name("sourceETag") + " = " + update.value(s(eTag)) + " AND (attribute_not_exists(" + spec
+				+ ") OR " + spec + " = " + update.value(s(this.variantsSpec)) + ")";
 	}
 
 	private static String notNewerThan(ItemUpdate update, SourceObject source) {

@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -46,6 +48,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRecords records one message may name; a message naming more is refused
  * @param operator who may call the operator endpoints
  * @param breaker when an outage of S3, DynamoDB or SNS pauses the worker
+ * @param bulkQueue a second queue (name or URL) for reprocessing and backfills, polled
+ * only with capacity the live queue leaves free; none by default
  */
 @ConfigurationProperties("image-worker")
 @Validated
@@ -59,13 +63,7 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision,
 		@DefaultValue("auto") Engine engine, @DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
 		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords, @DefaultValue @Valid Operator operator,
-		@DefaultValue @Valid Breaker breaker) {
-
-	/**
-	 * The bean name under which {@code @ConfigurationPropertiesScan} registers these
-	 * properties.
-	 */
-	public static final String BEAN_NAME = "image-worker-dev.imageworker.config.ImageWorkerProperties";
+		@DefaultValue @Valid Breaker breaker, @Nullable String bulkQueue) {
 
 	/** A UUID, or {@code img_} and hex digits. */
 	public static final String DEFAULT_ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|img_[0-9a-fA-F]{1,64}";
@@ -74,6 +72,18 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 
 	public ImageWorkerProperties {
 		variants = largestFirst((variants == null || variants.isEmpty()) ? DEFAULT_VARIANTS : variants);
+	}
+
+	/**
+	 * What the variants are rendered with, as the item records it: names, sizes, format
+	 * and quality, so that items rendered otherwise can be found and rendered again.
+	 */
+	public String variantsSpec() {
+		return "jpeg q" + this.jpegQuality + ": "
+				+ new TreeMap<>(this.variants).entrySet()
+					.stream()
+					.map((variant) -> variant.getKey() + " " + variant.getValue())
+					.collect(Collectors.joining(", "));
 	}
 
 	private static Map<String, Integer> largestFirst(Map<String, Integer> variants) {
@@ -164,13 +174,16 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
 	 * before they are released to other workers; fits within
 	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}
+	 * @param bulkQuietPeriod how long no live message must have been in flight before the
+	 * bulk queue is polled
 	 */
 	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("0") @Min(0) int prefetch,
 			@DefaultValue("2m") Duration jobTimeout, @DefaultValue("3") @Min(1) int maxReceiveCount,
 			@DefaultValue("30s") Duration retryBackoff, @DefaultValue("5m") Duration maxRetryBackoff,
 			@DefaultValue("60s") Duration visibilityTimeout,
 			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
-			@DefaultValue("210MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout) {
+			@DefaultValue("210MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout,
+			@DefaultValue("2s") Duration bulkQuietPeriod) {
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

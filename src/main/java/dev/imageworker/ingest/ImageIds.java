@@ -52,7 +52,7 @@ public final class ImageIds {
 
 	/** A job whose id and owner follow from the key, as for S3 events. */
 	ImageJob forObject(String bucket, String key, @Nullable String eTag) {
-		return new ImageJob(bucket, key, fromKey(bucket, key), userIdFromKey(key), eTag, ImageJob.Upload.NONE);
+		return new ImageJob(bucket, key, fromKey(bucket, key), userIdFromKey(key), eTag, ImageJob.Upload.NONE, false);
 	}
 
 	static boolean isImageId(String id) {

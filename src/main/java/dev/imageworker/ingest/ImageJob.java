@@ -16,9 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param eTag the version the event announces, when it names one: what a failure is
  * recorded against when the object itself cannot be read
  * @param upload what an upload API's message tells of the upload
+ * @param reprocess render again even what is completed for this version and these
+ * variants (a direct job's {@code "reprocess": true})
  */
 public record ImageJob(String bucket, String key, String imageId, @Nullable String userId, @Nullable String eTag,
-		Upload upload) {
+		Upload upload, boolean reprocess) {
 
 	/** The same job with the source object's own user metadata merged in, bounded. */
 	public ImageJob withObjectMetadata(Map<String, String> objectMetadata) {
@@ -26,7 +28,7 @@ public record ImageJob(String bucket, String key, String imageId, @Nullable Stri
 			return this;
 		}
 		return new ImageJob(this.bucket, this.key, this.imageId, this.userId, this.eTag,
-				this.upload.withMetadata(UserMetadata.bounded(this.upload.metadata(), objectMetadata)));
+				this.upload.withMetadata(UserMetadata.bounded(this.upload.metadata(), objectMetadata)), this.reprocess);
 	}
 
 	/**

@@ -173,7 +173,8 @@ public class MessageParser {
 		}
 		ImageJob derived = this.ids.forObject(bucket, key, null);
 		return new ParsedMessage(List.of(new ImageJob(bucket, key, (imageId != null) ? imageId : derived.imageId(),
-				(userId != null) ? userId : derived.userId(), null, upload(root))), List.of());
+				(userId != null) ? userId : derived.userId(), null, upload(root),
+				root.path("reprocess").asBoolean(false))), List.of());
 	}
 
 	private static boolean isNotAString(JsonNode root, String field) {

@@ -21,19 +21,21 @@ import org.jspecify.annotations.Nullable;
  * @param variants the stored variants; empty for a failure
  * @param error the failure, or null
  * @param metadata the upload's user metadata, bounded; empty when it had none
+ * @param reprocessed whether this version was COMPLETED before and was rendered again
  */
 public record ImageEvent(String imageId, ImageStatus status, @Nullable String userId, String sourceBucket,
 		String sourceKey, @Nullable String sourceETag, List<StoredVariant> variants, @Nullable Error error,
-		Map<String, String> metadata) {
+		Map<String, String> metadata, boolean reprocessed) {
 
-	public static ImageEvent completed(ImageJob job, String sourceETag, List<StoredVariant> variants) {
+	public static ImageEvent completed(ImageJob job, String sourceETag, List<StoredVariant> variants,
+			boolean reprocessed) {
 		return new ImageEvent(job.imageId(), ImageStatus.COMPLETED, job.userId(), job.bucket(), job.key(), sourceETag,
-				List.copyOf(variants), null, job.upload().metadata());
+				List.copyOf(variants), null, job.upload().metadata(), reprocessed);
 	}
 
 	public static ImageEvent failed(ImageJob job, @Nullable String sourceETag, FailureCode code, String message) {
 		return new ImageEvent(job.imageId(), ImageStatus.FAILED, job.userId(), job.bucket(), job.key(), sourceETag,
-				List.of(), new Error(code, message), job.upload().metadata());
+				List.of(), new Error(code, message), job.upload().metadata(), false);
 	}
 
 	/**

@@ -93,7 +93,7 @@ class ImageProcessor {
 				case Claim.Unannounced unannounced -> {
 					log.info("Already completed for ETag {}, announcing what an earlier delivery did not",
 							source.eTag());
-					announce(job, source, unannounced.variants());
+					announce(job, source, unannounced.variants(), false);
 					return Outcome.DUPLICATE;
 				}
 				case Claim.Superseded superseded -> {
@@ -132,7 +132,7 @@ class ImageProcessor {
 			}
 			case Completion.Recorded recorded -> delete(recorded.replaced());
 		}
-		announce(job, source, stored);
+		announce(job, source, stored, claimed.reprocessing());
 		log.info("Completed {} {}x{} into {} variants in {} ms", rendering.format(), rendering.width(),
 				rendering.height(), stored.size(), millis);
 		return Outcome.COMPLETED;
@@ -151,8 +151,8 @@ class ImageProcessor {
 		}
 	}
 
-	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants) {
-		this.events.publish(ImageEvent.completed(job, source.eTag(), variants));
+	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants, boolean reprocessed) {
+		this.events.publish(ImageEvent.completed(job, source.eTag(), variants, reprocessed));
 		this.catalog.markAnnounced(job, source);
 	}
 

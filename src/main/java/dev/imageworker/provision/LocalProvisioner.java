@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Creates whatever local resources are missing, before the listener starts: the queue
- * with its dead-letter queue and redrive policy, the buckets with the S3 to SQS
- * notification, the table and the topic. Local use only: production resources belong to
- * infrastructure code.
+ * (and the bulk queue, where one is configured) with its dead-letter queue and redrive
+ * policy, the buckets with the S3 to SQS notification, the table and the topic. Local use
+ * only: production resources belong to infrastructure code.
  */
 @Component
 @ConditionalOnBooleanProperty("image-worker.provision")
@@ -63,10 +63,14 @@ class LocalProvisioner implements InitializingBean {
 				Map.of(QueueAttributeName.MESSAGE_RETENTION_PERIOD, FOURTEEN_DAYS));
 		String redrivePolicy = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\""
 				+ this.properties.processing().maxReceiveCount() + "\"}";
-		String queueArn = createQueue(QueueUrls.name(this.properties.queue()),
-				Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy, QueueAttributeName.VISIBILITY_TIMEOUT,
-						Long.toString(this.properties.processing().visibilityTimeout().toSeconds()),
-						QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20"));
+		Map<QueueAttributeName, String> queueAttributes = Map.of(QueueAttributeName.REDRIVE_POLICY, redrivePolicy,
+				QueueAttributeName.VISIBILITY_TIMEOUT,
+				Long.toString(this.properties.processing().visibilityTimeout().toSeconds()),
+				QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20");
+		String queueArn = createQueue(QueueUrls.name(this.properties.queue()), queueAttributes);
+		if (this.properties.bulkQueue() != null) {
+			createQueue(QueueUrls.name(this.properties.bulkQueue()), queueAttributes);
+		}
 		String sourceBucket = this.properties.sourceBuckets().getFirst();
 		createBucket(sourceBucket);
 		createBucket(this.properties.outputBucket());

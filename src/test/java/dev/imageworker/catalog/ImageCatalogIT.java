@@ -82,7 +82,7 @@ class ImageCatalogIT {
 		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1));
+		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1, false));
 		assertThat(item.get("status").s()).isEqualTo("PROCESSING");
 		assertThat(item.get("attempts").n()).isEqualTo("1");
 		assertThat(item.get("sourceETag").s()).isEqualTo("etag-1");
@@ -98,7 +98,7 @@ class ImageCatalogIT {
 
 		Claim second = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
-		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2));
+		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false));
 		assertThat(item(job).get("updatedAt").s()).isGreaterThan(first.createdAt());
 	}
 
@@ -129,7 +129,7 @@ class ImageCatalogIT {
 
 		Claim second = catalog.claim(job, VERSION_2, NEVER_ASKED);
 
-		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2));
+		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false));
 		assertThat(item(job).get("status").s()).isEqualTo("PROCESSING");
 		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-2");
 		assertThat(complete(job, VERSION_1, first)).isEqualTo(new Completion.Superseded());
@@ -138,6 +138,45 @@ class ImageCatalogIT {
 			.isEqualTo(new Completion.Recorded(List.of(variant(job, VERSION_1))));
 		assertThat(item(job).get("sourceBytes").n()).isEqualTo("2000");
 		assertThat(item(job).get("sourceLastModified").s()).isEqualTo("2026-11-20T10:00:05Z");
+	}
+
+	@Test
+	void aCompletedVersionIsRenderedAgainWhenTheVariantsChangedOrOnRequestKeepingItsKeys() {
+		ImageJob job = job();
+		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
+		catalog.markAnnounced(job, VERSION_1);
+		ImageCatalog otherVariants = new ImageCatalog(dynamo,
+				TestProperties.bind(Map.of("table", TABLE, "variants.thumb", "200")), new SecondsClock());
+		assertThat(item(job).get("variantsSpec").s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
+
+		Claim changed = otherVariants.claim(job, VERSION_1, NEVER_ASKED);
+
+		assertThat(changed).isInstanceOfSatisfying(Claim.Claimed.class, (claim) -> {
+			assertThat(claim.reprocessing()).isTrue();
+			assertThat(claim.attempts()).isEqualTo(2);
+		});
+		assertThat(item(job).get("variantsSpec").s()).isEqualTo("jpeg q85: thumb 200");
+		assertThat(otherVariants.complete(job, VERSION_1, (Claim.Claimed) changed, rendering(),
+				List.of(variant(job, VERSION_1)), 7))
+			.as("the same keys: nothing to delete")
+			.isEqualTo(new Completion.Recorded(List.of()));
+		assertThat(otherVariants.claim(job, VERSION_1, NEVER_ASKED)).isInstanceOf(Claim.Unannounced.class);
+
+		ImageJob reprocess = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), null,
+				ImageJob.Upload.NONE, true);
+		assertThat(otherVariants.claim(reprocess, VERSION_1, NEVER_ASKED)).isInstanceOfSatisfying(Claim.Claimed.class,
+				(claim) -> assertThat(claim.reprocessing()).isTrue());
+	}
+
+	@Test
+	void anItemThatRecordsNoVariantsCountsAsCurrent() {
+		ImageJob job = job();
+		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
+		dynamo.updateItem((request) -> request.tableName(TABLE)
+			.key(Map.of("imageId", AttributeValue.fromS(job.imageId())))
+			.updateExpression("REMOVE variantsSpec"));
+
+		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isInstanceOf(Claim.Unannounced.class);
 	}
 
 	@Test
@@ -170,7 +209,7 @@ class ImageCatalogIT {
 		complete(owner, VERSION_1, claimed);
 		Map<String, AttributeValue> before = item(owner);
 		ImageJob intruder = new ImageJob("uploads", "uploads/mallory/photo.jpg", owner.imageId(), "mallory", null,
-				ImageJob.Upload.NONE);
+				ImageJob.Upload.NONE, false);
 
 		PermanentFailure conflict = catchThrowableOfType(PermanentFailure.class,
 				() -> catalog.claim(intruder, VERSION_2, NEVER_ASKED));
@@ -188,7 +227,7 @@ class ImageCatalogIT {
 		ImageJob job = job();
 		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
 		ImageJob newVersion = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2",
-				ImageJob.Upload.NONE);
+				ImageJob.Upload.NONE, false);
 
 		assertThat(catalog.fail(newVersion, null, false, FailureCode.RETRIES_EXHAUSTED, "503 on every receive"))
 			.isEqualTo(FailureRecord.RECORDED);
@@ -207,7 +246,7 @@ class ImageCatalogIT {
 		ImageJob job = job();
 		complete(job, VERSION_2, (Claim.Claimed) catalog.claim(job, VERSION_2, NEVER_ASKED));
 		ImageJob duplicate = new ImageJob(job.bucket(), job.key(), job.imageId(), job.userId(), "etag-2",
-				ImageJob.Upload.NONE);
+				ImageJob.Upload.NONE, false);
 
 		assertThat(catalog.fail(duplicate, null, false, FailureCode.SOURCE_NOT_FOUND, "gone"))
 			.isEqualTo(FailureRecord.OUTDATED);
@@ -239,7 +278,7 @@ class ImageCatalogIT {
 		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1));
+		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1, false));
 		assertThat(item.get("status").s()).isEqualTo("PROCESSING");
 		assertThat(item).doesNotContainKey("error");
 	}
@@ -258,7 +297,7 @@ class ImageCatalogIT {
 
 	private static ImageJob job() {
 		return new ImageJob("uploads", "uploads/ada/photo.jpg", "catalog-" + ids.incrementAndGet(), "ada", null,
-				ImageJob.Upload.NONE);
+				ImageJob.Upload.NONE, false);
 	}
 
 	private static StoredVariant variant(ImageJob job, SourceObject source) {
@@ -267,9 +306,12 @@ class ImageCatalogIT {
 	}
 
 	private static Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim) {
-		Rendering rendering = new Rendering(ImageFormat.JPEG, 3000, 2000,
+		return catalog.complete(job, source, claim, rendering(), List.of(variant(job, source)), 42);
+	}
+
+	private static Rendering rendering() {
+		return new Rendering(ImageFormat.JPEG, 3000, 2000,
 				List.of(new Rendering.RenderedVariant("thumb", 256, 171, new byte[9000])));
-		return catalog.complete(job, source, claim, rendering, List.of(variant(job, source)), 42);
 	}
 
 	private static Map<String, AttributeValue> item(ImageJob job) {

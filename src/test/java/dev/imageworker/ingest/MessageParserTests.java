@@ -30,9 +30,10 @@ class MessageParserTests {
 
 		assertThat(parsed.rejections()).isEmpty();
 		assertThat(parsed.jobs()).containsExactly(
-				new ImageJob("uploads", "uploads/alice/img_a1.jpg", "img_a1", "alice", "e", ImageJob.Upload.NONE),
+				new ImageJob("uploads", "uploads/alice/img_a1.jpg", "img_a1", "alice", "e", ImageJob.Upload.NONE,
+						false),
 				new ImageJob("uploads", "uploads/bob/été 2024+1.jpg", uuid("uploads/uploads/bob/été 2024+1.jpg"), "bob",
-						"e", ImageJob.Upload.NONE));
+						"e", ImageJob.Upload.NONE, false));
 	}
 
 	@Test
@@ -73,7 +74,7 @@ class MessageParserTests {
 				+ "\"Message\":" + JsonMapper.builder().build().writeValueAsString(inner) + "}";
 
 		assertThat(this.parser.parse(envelope, Map.of()).jobs())
-			.containsExactly(new ImageJob("b", "p/u/img_1.webp", "img_1", "u", "e", ImageJob.Upload.NONE));
+			.containsExactly(new ImageJob("b", "p/u/img_1.webp", "img_1", "u", "e", ImageJob.Upload.NONE, false));
 	}
 
 	@Test
@@ -83,7 +84,7 @@ class MessageParserTests {
 				 "detail":{"bucket":{"name":"b"},"object":{"key":"p/u/a b+c.jpg","size":10,"etag":"v2"}}}""", Map.of());
 
 		assertThat(parsed.jobs()).containsExactly(
-				new ImageJob("b", "p/u/a b+c.jpg", uuid("b/p/u/a b+c.jpg"), "u", "v2", ImageJob.Upload.NONE));
+				new ImageJob("b", "p/u/a b+c.jpg", uuid("b/p/u/a b+c.jpg"), "u", "v2", ImageJob.Upload.NONE, false));
 	}
 
 	@Test
@@ -92,7 +93,7 @@ class MessageParserTests {
 				{"bucket":"b","s3Key":"any/where.png","imageId":"img-42","userId":"dave"}""", Map.of());
 
 		assertThat(parsed.jobs())
-			.containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave", null, ImageJob.Upload.NONE));
+			.containsExactly(new ImageJob("b", "any/where.png", "img-42", "dave", null, ImageJob.Upload.NONE, false));
 	}
 
 	@Test
@@ -136,7 +137,8 @@ class MessageParserTests {
 
 		assertThat(parsed.jobs()).containsExactly(new ImageJob("uploads", "uploads/user_1234/img_1234567890abcdef.jpg",
 				"img_1234567890abcdef", "user_1234", null, new ImageJob.Upload("vacation.jpg", "image/jpeg",
-						"2026-01-01T12:00:00Z", Map.of("camera", "iPhone 12", "description", "Beach", "iso", "100"))));
+						"2026-01-01T12:00:00Z", Map.of("camera", "iPhone 12", "description", "Beach", "iso", "100")),
+				false));
 	}
 
 	@Test

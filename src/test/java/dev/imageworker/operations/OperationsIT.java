@@ -19,6 +19,10 @@ import dev.imageworker.support.FaultProxy;
 import dev.imageworker.support.IamActions;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.SampleImages;
+import io.awspring.cloud.sqs.listener.AbstractMessageListenerContainer;
+import io.awspring.cloud.sqs.listener.ContainerOptions;
+import io.awspring.cloud.sqs.listener.MessageListenerContainerRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -43,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "management.server.port=0", "image-worker.provision=true",
-				"image-worker.processing.retry-backoff=1s", "management.endpoint.health.show-components=always" })
+				"image-worker.processing.retry-backoff=1s", "management.endpoint.health.show-components=always",
+				"spring.cloud.aws.sqs.listener.poll-timeout=7s", "spring.cloud.aws.sqs.observation-enabled=false" })
 class OperationsIT {
 
 	private static final LocalAws aws = LocalAws.shared();
@@ -61,6 +66,9 @@ class OperationsIT {
 
 	@Autowired
 	private Environment environment;
+
+	@Autowired
+	private MessageListenerContainerRegistry containers;
 
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
@@ -143,6 +151,18 @@ class OperationsIT {
 		assertThat(liveness.statusCode()).isEqualTo(200);
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
 		assertThat(peeks.getFirst().get().statusCode()).as("the held calls finish").isEqualTo(200);
+	}
+
+	@Test
+	void springCloudAwsListenerPropertiesMeanWhatTheySay() {
+		ContainerOptions<?, ?> options = this.containers.getListenerContainers()
+			.stream()
+			.map((container) -> ((AbstractMessageListenerContainer<?, ?, ?>) container).getContainerOptions())
+			.findFirst()
+			.orElseThrow();
+
+		assertThat(options.getPollTimeout()).isEqualTo(Duration.ofSeconds(7));
+		assertThat(options.getObservationRegistry()).isEqualTo(ObservationRegistry.NOOP);
 	}
 
 	@Test

@@ -1,0 +1,126 @@
+package dev.imageworker.drills;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Live uploads arriving at a steady rate, first with the bulk queue empty, then with it
+ * full of reprocessing jobs: the backfill runs in the gaps of live traffic, so the live
+ * uploads' p99 latency (upload to COMPLETED) stays within 20% of the idle run's, and the
+ * backfill makes progress once live traffic pauses. CI: 40 uploads at 2/s per phase;
+ * {@code -Ddrill.scale=full}: 200.
+ */
+class BulkQueueDrillIT {
+
+	private static final String BULK_QUEUE = "image-processing-bulk";
+
+	private static final Duration BETWEEN_UPLOADS = Duration.ofMillis(500);
+
+	@Test
+	void aFullBulkQueueDoesNotDelayLiveUploads() throws InterruptedException {
+		int uploads = Drill.full() ? 200 : 40;
+		try (Drill drill = new Drill("bulk-queue")) {
+			WorkerProcess worker = drill.startWorker(drill.endpoint(), "image-worker.bulk-queue", BULK_QUEUE);
+			Map<String, String> idle = new LinkedHashMap<>();
+			Map<String, Instant> idleSent = live(drill, idle, 0, uploads);
+			List<Duration> idleLatencies = latencies(drill, idle, idleSent);
+
+			int backfill = 5 * uploads;
+			enqueueReprocessing(drill, idle.keySet(), backfill);
+			Drill.sleep(Duration.ofSeconds(3));
+			long renderedBefore = rendered(drill, idle);
+			Map<String, String> busy = new LinkedHashMap<>();
+			Map<String, Instant> busySent = live(drill, busy, uploads, uploads);
+			List<Duration> busyLatencies = latencies(drill, busy, busySent);
+			long renderedDuringLive = rendered(drill, idle) - renderedBefore;
+			Drill.sleep(Duration.ofSeconds(10));
+			long renderedAfterLive = rendered(drill, idle) - renderedBefore - renderedDuringLive;
+			Drill.Tally tally = drill.tally(busy);
+			worker.terminate(Duration.ofSeconds(60));
+
+			Duration idleP99 = percentile(idleLatencies, 99);
+			Duration busyP99 = percentile(busyLatencies, 99);
+			drill.report(tally, String.format(
+					"live uploads every %d ms: p50 %d / p99 %d ms with the bulk queue empty, p50 %d / p99 %d ms with "
+							+ "%d reprocessing jobs queued (%.2fx); backfill rendered %d during the live run, %d in the "
+							+ "10 s after",
+					BETWEEN_UPLOADS.toMillis(), percentile(idleLatencies, 50).toMillis(), idleP99.toMillis(),
+					percentile(busyLatencies, 50).toMillis(), busyP99.toMillis(), backfill,
+					busyP99.toNanos() / (double) idleP99.toNanos(), renderedDuringLive, renderedAfterLive));
+			assertThat(tally.completed()).isEqualTo(uploads);
+			assertThat(busyP99).as("live p99 with a full bulk queue").isLessThanOrEqualTo(multiplied(idleP99, 1.2));
+			assertThat(renderedAfterLive).as("backfill progress once live traffic pauses").isPositive();
+		}
+	}
+
+	/** Uploads at the steady rate; returns when each upload was sent. */
+	private static Map<String, Instant> live(Drill drill, Map<String, String> expected, int first, int uploads) {
+		Map<String, Instant> sent = new LinkedHashMap<>();
+		for (int n = 0; n < uploads; n++) {
+			String imageId = drill.upload(first + n, Drill.Upload.SMALL);
+			sent.put(imageId, Instant.now());
+			expected.put(imageId, "COMPLETED");
+			Drill.sleep(BETWEEN_UPLOADS);
+		}
+		return sent;
+	}
+
+	private static List<Duration> latencies(Drill drill, Map<String, String> expected, Map<String, Instant> sent) {
+		drill.await(expected, Duration.ofMinutes(5));
+		List<Duration> latencies = new ArrayList<>();
+		drill.items(expected)
+			.forEach((imageId, item) -> latencies
+				.add(Duration.between(sent.get(imageId), Instant.parse(item.get("updatedAt").s()))));
+		latencies.sort(null);
+		return latencies;
+	}
+
+	/** Direct jobs that render the given images again, as the reprocess command sends. */
+	private static void enqueueReprocessing(Drill drill, Iterable<String> imageIds, int jobs) {
+		String url = drill.sqs.getQueueUrl((request) -> request.queueName(BULK_QUEUE)).queueUrl();
+		List<String> keys = new ArrayList<>();
+		imageIds.forEach((imageId) -> keys.add("uploads/drill/" + imageId + ".jpg"));
+		List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+		for (int n = 0; n < jobs; n++) {
+			batch.add(SendMessageBatchRequestEntry.builder()
+				.id(Integer.toString(batch.size()))
+				.messageBody("{\"bucket\":\"%s\",\"s3Key\":\"%s\",\"reprocess\":true}".formatted(Drill.BUCKET,
+						keys.get(n % keys.size())))
+				.build());
+			if (batch.size() == 10 || n == jobs - 1) {
+				List<SendMessageBatchRequestEntry> entries = List.copyOf(batch);
+				drill.sqs.sendMessageBatch((request) -> request.queueUrl(url).entries(entries));
+				batch.clear();
+			}
+		}
+	}
+
+	/** Renders of the given images beyond their first, that is, the backfill's. */
+	private static long rendered(Drill drill, Map<String, String> images) {
+		return drill.items(images)
+			.values()
+			.stream()
+			.map((item) -> item.get("attempts"))
+			.mapToLong((attempts) -> Long.parseLong(attempts.n()) - 1)
+			.sum();
+	}
+
+	private static Duration percentile(List<Duration> sorted, int percent) {
+		int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+		return sorted.get(Math.max(rank, 1) - 1);
+	}
+
+	private static Duration multiplied(Duration duration, double factor) {
+		return Duration.ofNanos((long) (duration.toNanos() * factor));
+	}
+
+}
