@@ -45,8 +45,9 @@ final class ListenerGate implements BackPressureHandler, IdentifiableContainerCo
 		if (this.downstreams.isOpen()) {
 			return 0;
 		}
-		// Composite handlers name their parts "<class>-<container id>".
-		boolean bulk = this.id.endsWith("-" + ListenerConfiguration.BULK);
+		// The container names its message source "<container id>-<index>", and the
+		// composite handler its parts "<class>-<source id>".
+		boolean bulk = this.id.contains("-" + ListenerConfiguration.BULK + "-");
 		return (!bulk || this.traffic.isQuietFor(this.quiet)) ? amount : 0;
 	}
 
