@@ -622,7 +622,7 @@ class ImageWorkerIT {
 			.untilAsserted(() -> assertThat(get(managementPort(), "/actuator/prometheus"))
 				.as("the listener's messaging observation")
 				.containsPattern(
-						"spring_(cloud_)?aws_sqs_listener_seconds_count\\{[^}]*messaging_destination_name=\"e2e-queue\""));
+						"spring_(cloud_)?aws_sqs_listener_seconds_count\\{[^}]*messaging_source_name=\"e2e-queue\""));
 	}
 
 	@Test
