@@ -27,6 +27,9 @@ public class CloudWatchExport {
 	public static final Set<String> METERS = Set.of("imageworker.images", "imageworker.messages", "imageworker.render",
 			"imageworker.job");
 
+	/** The high-resolution backlog metric's name. */
+	public static final String BACKLOG_METRIC = BacklogMetric.NAME;
+
 	static MeterFilter dashboardMetersOnly() {
 		return MeterFilter.denyUnless((id) -> METERS.contains(id.getName()));
 	}
