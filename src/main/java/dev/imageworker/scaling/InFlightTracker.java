@@ -1,5 +1,7 @@
 package dev.imageworker.scaling;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.Gauge;
@@ -9,12 +11,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Counts the messages this worker is processing right now. Next to the queue backlog it
- * tells whether a worker is saturated (in flight equals its concurrency) or idle.
+ * tells whether a worker is saturated (in flight equals its concurrency) or idle, and
+ * task scale-in protection follows it.
  */
 @Component
 public class InFlightTracker {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	public InFlightTracker(MeterRegistry registry) {
 		Gauge.builder("imageworker.inflight", this.inFlight, AtomicInteger::get)
@@ -23,11 +28,29 @@ public class InFlightTracker {
 	}
 
 	public void begin() {
-		this.inFlight.incrementAndGet();
+		if (this.inFlight.incrementAndGet() == 1) {
+			this.listeners.forEach(Runnable::run);
+		}
 	}
 
 	public void end() {
-		this.inFlight.decrementAndGet();
+		if (this.inFlight.decrementAndGet() == 0) {
+			this.listeners.forEach(Runnable::run);
+		}
+	}
+
+	/** Messages in flight now. */
+	int inFlight() {
+		return this.inFlight.get();
+	}
+
+	/**
+	 * Calls the listener, on the calling thread, whenever the worker turns busy or idle.
+	 * Two such calls may arrive out of order, so a listener reads {@link #inFlight()}
+	 * rather than trusting which transition woke it.
+	 */
+	void onBusyOrIdle(Runnable listener) {
+		this.listeners.add(listener);
 	}
 
 }

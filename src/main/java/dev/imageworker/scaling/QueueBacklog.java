@@ -3,7 +3,6 @@ package dev.imageworker.scaling;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.imageworker.config.ImageWorkerProperties;
@@ -16,13 +15,12 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-import org.springframework.scheduling.annotation.Scheduled;
-
 /**
  * Gauges of the backlog the worker sees: visible and in-flight messages of its queue and
- * the depth of the dead-letter queue, refreshed by {@link #refresh()}. The age of the
- * oldest message is not among the queue attributes SQS returns; it is CloudWatch's
- * {@code AWS/SQS ApproximateAgeOfOldestMessage}, which the alarms use directly.
+ * the depth of the dead-letter queue, refreshed by {@link #refresh()} on the schedule of
+ * {@link BacklogSampler}. The age of the oldest message is not among the queue attributes
+ * SQS returns; it is CloudWatch's {@code AWS/SQS ApproximateAgeOfOldestMessage}, which
+ * the alarms use directly.
  */
 public class QueueBacklog {
 
@@ -34,11 +32,14 @@ public class QueueBacklog {
 
 	private final QueueUrls queues;
 
+	private final Watched queue;
+
 	public QueueBacklog(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties,
 			MeterRegistry registry) {
 		this.sqs = sqs;
 		this.queues = queues;
 		Watched queue = new Watched(properties.queue());
+		this.queue = queue;
 		Watched deadLetters = new Watched(properties.deadLetterQueue());
 		this.watched = List.of(queue, deadLetters);
 		gauge(registry, "imageworker.queue.messages", queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "state",
@@ -52,11 +53,8 @@ public class QueueBacklog {
 
 	/**
 	 * Reads the attributes of both queues once. A failed read leaves the previous values,
-	 * so one throttled call does not make the backlog look empty. Every 30 s: the rate at
-	 * which CloudWatch's SQS metrics update, inside the CloudWatch registry's one-minute
-	 * step.
+	 * so one throttled call does not make the backlog look empty.
 	 */
-	@Scheduled(fixedDelay = 30, initialDelay = 5, timeUnit = TimeUnit.SECONDS)
 	public void refresh() {
 		for (Watched queue : this.watched) {
 			try {
@@ -72,6 +70,21 @@ public class QueueBacklog {
 				log.warn("Could not read the backlog of queue {}", queue.name, ex);
 			}
 		}
+	}
+
+	/**
+	 * Visible plus in-flight messages of the queue at the last read, as KEDA's
+	 * {@code aws-sqs-queue} scaler and the stack's backlog policy count them; NaN until
+	 * read.
+	 */
+	double backlog() {
+		return this.queue.value(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+				+ this.queue.value(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+	}
+
+	/** The queue's name, whether the properties give a name or a URL. */
+	String queueName() {
+		return this.queue.name;
 	}
 
 	private static void gauge(MeterRegistry registry, String name, Watched queue, QueueAttributeName attribute,

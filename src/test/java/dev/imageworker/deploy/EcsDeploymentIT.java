@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,21 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.imageworker.support.LocalAws;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
-import software.amazon.awssdk.services.applicationautoscaling.model.PolicyType;
-import software.amazon.awssdk.services.applicationautoscaling.model.PutScalingPolicyRequest;
-import software.amazon.awssdk.services.applicationautoscaling.model.RegisterScalableTargetRequest;
-import software.amazon.awssdk.services.applicationautoscaling.model.ScalingPolicy;
-import software.amazon.awssdk.services.applicationautoscaling.model.TargetTrackingMetricDataQuery;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricAlarmRequest;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Compatibility;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
@@ -42,10 +30,10 @@ import software.amazon.awssdk.services.iam.IamClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ECS artefacts go through the real AWS SDK service models into moto, the way
- * {@code deploy/ecs/apply.sh} sends them: task definition, scalable target, policies,
- * alarms and IAM roles. LocalStack's free edition has no ECS or Application Auto Scaling,
- * so this always uses moto.
+ * The ECS files go through the real AWS SDK service models into moto: the task definition
+ * as a pipeline registers it (filled in by {@code deploy/ecs/task-definition.sh}) and the
+ * IAM documents the stack's roles carry. LocalStack's free edition has no ECS, so this
+ * always uses moto. The stack itself: {@code CloudFormationStackIT}.
  */
 class EcsDeploymentIT {
 
@@ -56,28 +44,37 @@ class EcsDeploymentIT {
 	private static final LocalAws MOTO = LocalAws.startMoto();
 
 	private final EcsFiles files = new EcsFiles(Map.ofEntries(Map.entry("AWS_ACCOUNT_ID", ACCOUNT),
-			Map.entry("AWS_REGION", REGION), Map.entry("CLUSTER", "media"), Map.entry("SERVICE", "image-worker"),
+			Map.entry("AWS_REGION", REGION), Map.entry("STACK", "thumbs"),
 			Map.entry("IMAGE", ACCOUNT + ".dkr.ecr." + REGION + ".amazonaws.com/image-worker:0.1.0"),
-			Map.entry("ALARM_TOPIC_ARN", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":ops-alarms"),
-			Map.entry("QUEUE", "image-processing-queue"), Map.entry("DLQ", "image-processing-dlq"),
-			Map.entry("SOURCE_BUCKET", "image-uploads"), Map.entry("OUTPUT_BUCKET", "image-thumbnails"),
-			Map.entry("TABLE", "image-metadata"), Map.entry("TOPIC", "image-processing-events"),
-			Map.entry("LOG_GROUP", "/ecs/image-worker"), Map.entry("ECR_REPOSITORY", "image-worker"),
-			Map.entry("TASK_ROLE", "image-worker-task"), Map.entry("EXECUTION_ROLE", "image-worker-execution")));
+			Map.entry("QUEUE", "thumbs-queue"), Map.entry("DLQ", "thumbs-dlq"),
+			Map.entry("SOURCE_BUCKET", "image-uploads-1"), Map.entry("OUTPUT_BUCKET", "thumbs-outputbucket-1"),
+			Map.entry("TABLE", "thumbs-Table-1"), Map.entry("TOPIC", "thumbs-EventsTopic-1"),
+			Map.entry("TOPIC_ARN", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1"),
+			Map.entry("LOG_GROUP", "/ecs/thumbs"), Map.entry("ECR_REPOSITORY", "image-worker"),
+			Map.entry("TASK_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/thumbs-TaskRole-1"),
+			Map.entry("EXECUTION_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/thumbs-ExecutionRole-1"),
+			Map.entry("JOB_TIMEOUT_SECONDS", "120"), Map.entry("BACKLOG_PER_TASK_TARGET", "184")));
 
 	private final EcsClient ecs = MOTO.client(EcsClient.builder());
 
 	@Test
-	void applyScriptFillsEveryPlaceholder() {
-		Matcher declared = Pattern.compile("PLACEHOLDERS=\\(([^)]*)\\)")
-			.matcher(EcsFiles.read(EcsFiles.DIRECTORY.resolve("apply.sh")));
-		assertThat(declared.find()).isTrue();
-		Set<String> filled = Set.of(declared.group(1).trim().split("\\s+"));
+	void taskDefinitionScriptFillsEveryPlaceholderFromTheStack() {
+		String script = EcsFiles.read(EcsFiles.DIRECTORY.resolve("task-definition.sh"));
+		Matcher fromStack = Pattern.compile("FROM_STACK=\\(([^)]*)\\)").matcher(script);
+		assertThat(fromStack.find()).isTrue();
+		Map<String, String> sources = new java.util.LinkedHashMap<>();
+		for (String mapping : fromStack.group(1).trim().split("\\s+")) {
+			sources.put(mapping.substring(0, mapping.indexOf('=')), mapping.substring(mapping.indexOf('=') + 1));
+		}
+		Set<String> filled = new TreeSet<>(sources.keySet());
+		filled.addAll(List.of("IMAGE", "STACK", "AWS_REGION"));
+		assertThat(script).contains("PLACEHOLDERS=(IMAGE STACK AWS_REGION \"${FROM_STACK[@]%%=*}\")");
 
-		Set<String> used = new TreeSet<>();
-		jsonFiles().forEach((file) -> used.addAll(EcsFiles.placeholders(file)));
-
-		assertThat(filled).containsAll(used);
+		assertThat(filled).containsExactlyInAnyOrderElementsOf(EcsFiles.placeholders(EcsFiles.TASK_DEFINITION));
+		CloudFormationTemplate template = CloudFormationTemplate.load();
+		Set<String> stackKeys = new TreeSet<>(template.outputs().keySet());
+		stackKeys.addAll(template.parameters().keySet());
+		assertThat(stackKeys).as("outputs and parameters of the stack").containsAll(sources.values());
 	}
 
 	@Test
@@ -92,9 +89,10 @@ class EcsDeploymentIT {
 		assertThat(registered.memory()).isEqualTo("2048");
 		assertThat(container.entryPoint()).as("the image's JVM flags apply").isEmpty();
 		assertThat(container.command()).isEmpty();
-		assertThat(registered.taskRoleArn()).endsWith(":role/image-worker-task")
+		assertThat(registered.family()).as("the stack's family, so revisions follow its own").isEqualTo("thumbs");
+		assertThat(registered.taskRoleArn()).endsWith(":role/thumbs-TaskRole-1")
 			.isNotEqualTo(registered.executionRoleArn());
-		assertThat(registered.executionRoleArn()).endsWith(":role/image-worker-execution");
+		assertThat(registered.executionRoleArn()).endsWith(":role/thumbs-ExecutionRole-1");
 		assertThat(container.essential()).isTrue();
 		assertThat(container.stopTimeout()).isEqualTo(120);
 		assertThat(container.readonlyRootFilesystem()).isTrue();
@@ -110,12 +108,14 @@ class EcsDeploymentIT {
 			assertThat(registered.volumes()).anyMatch((volume) -> volume.name().equals(mount.sourceVolume()));
 		});
 		assertThat(container.logConfiguration().logDriver()).isEqualTo(LogDriver.AWSLOGS);
-		assertThat(container.logConfiguration().options()).containsEntry("awslogs-group", "/ecs/image-worker")
+		assertThat(container.logConfiguration().options()).containsEntry("awslogs-group", "/ecs/thumbs")
 			.containsKeys("awslogs-region", "awslogs-stream-prefix");
 		assertThat(container.healthCheck().command()).first().isEqualTo("CMD");
 		assertThat(environment(container))
 			.containsEntry("MANAGEMENT_CLOUDWATCH_METRICS_EXPORT_NAMESPACE", "ImageWorker")
-			.containsEntry("IMAGE_WORKER_QUEUE", "image-processing-queue")
+			.containsEntry("IMAGE_WORKER_QUEUE", "thumbs-queue")
+			.containsEntry("IMAGE_WORKER_TOPIC", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1")
+			.containsEntry("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT", "120s")
 			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
 	}
 
@@ -123,7 +123,7 @@ class EcsDeploymentIT {
 	void taskEnvironmentBindsToRealProperties() {
 		ContainerDefinition container = registerTaskDefinition().containerDefinitions().get(0);
 
-		assertThat(new PropertyEnvironmentVariables().unknown(environment(container).keySet())).isEmpty();
+		assertThat(TaskEnvironment.unknown(environment(container).keySet())).isEmpty();
 	}
 
 	@Test
@@ -143,65 +143,6 @@ class EcsDeploymentIT {
 	}
 
 	@Test
-	void autoscalingTracksBacklogPerTaskAndStartsFromZero() {
-		registerTaskDefinition();
-		this.ecs.createCluster((request) -> request.clusterName("media"));
-		this.ecs.createService((request) -> request.cluster("media")
-			.serviceName("image-worker")
-			.taskDefinition("image-worker")
-			.desiredCount(0));
-		ApplicationAutoScalingClient autoScaling = MOTO.client(ApplicationAutoScalingClient.builder());
-		CloudWatchClient cloudWatch = MOTO.client(CloudWatchClient.builder());
-
-		RegisterScalableTargetRequest target = this.files.request(EcsFiles.DIRECTORY.resolve("scalable-target.json"),
-				RegisterScalableTargetRequest.serializableBuilderClass());
-		autoScaling.registerScalableTarget(target);
-		PutScalingPolicyRequest backlog = this.files.request(EcsFiles.DIRECTORY.resolve("backlog-per-task-policy.json"),
-				PutScalingPolicyRequest.serializableBuilderClass());
-		autoScaling.putScalingPolicy(backlog);
-		String stepPolicyArn = autoScaling.putScalingPolicy(
-				this.files.<PutScalingPolicyRequest>request(EcsFiles.DIRECTORY.resolve("scale-from-zero-policy.json"),
-						PutScalingPolicyRequest.serializableBuilderClass()))
-			.policyARN();
-		EcsFiles withPolicy = this.files.with("SCALE_FROM_ZERO_POLICY_ARN", stepPolicyArn);
-		for (String alarm : List.of("alarm-scale-from-zero", "alarm-queue-depth", "alarm-oldest-message",
-				"alarm-dead-letters")) {
-			cloudWatch.putMetricAlarm(withPolicy.<PutMetricAlarmRequest>request(
-					EcsFiles.DIRECTORY.resolve(alarm + ".json"), PutMetricAlarmRequest.serializableBuilderClass()));
-		}
-
-		assertThat(target.minCapacity()).isZero();
-		assertThat(target.resourceId()).isEqualTo("service/media/image-worker");
-		List<ScalingPolicy> policies = autoScaling
-			.describeScalingPolicies(
-					(request) -> request.serviceNamespace("ecs").resourceId("service/media/image-worker"))
-			.scalingPolicies();
-		assertThat(policies).extracting(ScalingPolicy::policyType)
-			.containsExactlyInAnyOrder(PolicyType.TARGET_TRACKING_SCALING, PolicyType.STEP_SCALING);
-		assertBacklogPerTask(
-				backlog.targetTrackingScalingPolicyConfiguration().customizedMetricSpecification().metrics());
-
-		Map<String, MetricAlarm> alarms = new java.util.HashMap<>();
-		cloudWatch.describeAlarms((request) -> request.alarmNamePrefix("image-worker-"))
-			.metricAlarms()
-			.forEach((alarm) -> alarms.put(alarm.alarmName(), alarm));
-		assertThat(alarms.get("image-worker-scale-from-zero").alarmActions()).containsExactly(stepPolicyArn);
-		MetricAlarm deadLetters = alarms.get("image-worker-dead-letters");
-		assertThat(deadLetters.dimensions()).singleElement()
-			.satisfies((dimension) -> assertThat(dimension.value()).isEqualTo("image-processing-dlq"));
-		assertThat(deadLetters.threshold()).isZero();
-		assertThat(deadLetters.comparisonOperator()).isEqualTo(ComparisonOperator.GREATER_THAN_THRESHOLD);
-		assertThat(alarms.get("image-worker-oldest-message-age").metricName())
-			.isEqualTo("ApproximateAgeOfOldestMessage");
-		assertThat(alarms.get("image-worker-queue-depth").metricName()).isEqualTo("ApproximateNumberOfMessagesVisible");
-		for (String notifying : List.of("image-worker-dead-letters", "image-worker-oldest-message-age",
-				"image-worker-queue-depth")) {
-			assertThat(alarms.get(notifying).alarmActions()).as(notifying)
-				.containsExactly("arn:aws:sns:" + REGION + ":" + ACCOUNT + ":ops-alarms");
-		}
-	}
-
-	@Test
 	void rolesAndPoliciesAreAccepted() {
 		IamClient iam = MOTO.client(IamClient.builder());
 		for (String role : List.of("task", "execution")) {
@@ -213,31 +154,6 @@ class EcsDeploymentIT {
 				.policyDocument(this.files.render(EcsFiles.DIRECTORY.resolve(role + "-role-policy.json"))));
 			assertThat(iam.listRolePolicies((request) -> request.roleName(name)).policyNames()).containsExactly(name);
 		}
-	}
-
-	private static void assertBacklogPerTask(List<TargetTrackingMetricDataQuery> metrics) {
-		TargetTrackingMetricDataQuery returned = metrics.stream()
-			.filter(TargetTrackingMetricDataQuery::returnData)
-			.collect(java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(),
-					(list) -> list.size() == 1 ? list.get(0) : null));
-		assertThat(returned).as("exactly one query returns data").isNotNull();
-		Matcher division = Pattern.compile("\\s*(\\w+)\\s*/\\s*(\\w+)\\s*").matcher(returned.expression());
-		assertThat(division.matches()).as(returned.expression()).isTrue();
-		TargetTrackingMetricDataQuery visible = byId(metrics, division.group(1));
-		TargetTrackingMetricDataQuery tasks = byId(metrics, division.group(2));
-		assertThat(visible.metricStat().metric().namespace()).isEqualTo("AWS/SQS");
-		assertThat(visible.metricStat().metric().metricName()).isEqualTo("ApproximateNumberOfMessagesVisible");
-		assertThat(visible.metricStat().metric().dimensions()).singleElement()
-			.satisfies((dimension) -> assertThat(dimension.value()).isEqualTo("image-processing-queue"));
-		assertThat(tasks.metricStat().metric().namespace()).isEqualTo("ECS/ContainerInsights");
-		assertThat(tasks.metricStat().metric().metricName()).isEqualTo("RunningTaskCount");
-		assertThat(tasks.metricStat().metric().dimensions())
-			.extracting((dimension) -> dimension.name() + "=" + dimension.value())
-			.containsExactlyInAnyOrder("ClusterName=media", "ServiceName=image-worker");
-	}
-
-	private static TargetTrackingMetricDataQuery byId(List<TargetTrackingMetricDataQuery> metrics, String id) {
-		return metrics.stream().filter((metric) -> metric.id().equals(id)).findFirst().orElseThrow();
 	}
 
 	private TaskDefinition registerTaskDefinition() {
@@ -281,17 +197,6 @@ class EcsDeploymentIT {
 		}
 		finally {
 			actuator.stop(0);
-		}
-	}
-
-	private static List<Path> jsonFiles() {
-		try (Stream<Path> files = java.nio.file.Files.list(EcsFiles.DIRECTORY)) {
-			return Stream
-				.concat(Stream.of(EcsFiles.TASK_DEFINITION), files.filter((file) -> file.toString().endsWith(".json")))
-				.toList();
-		}
-		catch (IOException ex) {
-			throw new java.io.UncheckedIOException(ex);
 		}
 	}
 

@@ -22,8 +22,10 @@ import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The ECS JSON files as {@code deploy/ecs/apply.sh} feeds them to the CLI: placeholders
- * filled in, then read into SDK requests so the service model checks every field name.
+ * The ECS JSON files with their placeholders filled in, as
+ * {@code deploy/ecs/task-definition.sh} fills the task definition from a stack, then read
+ * into SDK requests so the service model checks every field name; also the template's
+ * resource properties, read the same way.
  */
 final class EcsFiles {
 
@@ -76,6 +78,18 @@ final class EcsFiles {
 	<T extends SdkPojo> T request(Path file, Class<?> builderClass) {
 		T request = (T) ((SdkBuilder<?, ?>) JSON.readValue(render(file), builderClass)).build();
 		checkMembers(json(file), request.sdkFields(), file.toString());
+		return request;
+	}
+
+	/**
+	 * Reads JSON-shaped values (a template's resource properties, resolved) into the
+	 * request the builder class builds, member names checked as for a file.
+	 */
+	@SuppressWarnings("unchecked")
+	static <T extends SdkPojo> T request(Map<String, Object> values, Class<?> builderClass, String where) {
+		String text = JSON.writeValueAsString(values);
+		T request = (T) ((SdkBuilder<?, ?>) JSON.readValue(text, builderClass)).build();
+		checkMembers(JSON.readValue(text, Map.class), request.sdkFields(), where);
 		return request;
 	}
 

@@ -1,0 +1,771 @@
+package dev.imageworker.deploy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.imageworker.scaling.CloudWatchExport;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static dev.imageworker.deploy.CloudFormationTemplate.getAtt;
+import static dev.imageworker.deploy.CloudFormationTemplate.ref;
+import static dev.imageworker.deploy.CloudFormationTemplate.subText;
+import static dev.imageworker.deploy.CloudFormationTemplate.subVariables;
+import static dev.imageworker.deploy.Manifests.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The CloudFormation template on its own: cfn-lint, and every property that matters
+ * asserted from the template, including those of the resource types moto's CloudFormation
+ * does not create ({@link CloudFormationTemplate#NOT_IMPLEMENTED_BY_MOTO}) and those it
+ * drops; the IAM documents against the JSON files under {@code deploy/ecs}; the task
+ * definition against {@code ecs-task-def.json}; the scaling targets against the measured
+ * throughput; the dashboard and alarms against what the worker exports.
+ */
+class CloudFormationTemplateTests {
+
+	/**
+	 * CPU-seconds per image of the Java worker, as measured for the scaling simulation
+	 * (docs/scaling.md): a 1-vCPU task completes 1 / 0.163 = 6.13 images/s.
+	 */
+	private static final double SECONDS_PER_IMAGE = 0.163;
+
+	private static final Map<String, Object> SOURCE_BUCKET_NAME = Map.of("Fn::If",
+			List.of("CreateSourceBucket", ref("SourceBucket"), ref("ExistingSourceBucketName")));
+
+	private static final Map<String, Object> CLUSTER_NAME = Map.of("Fn::If",
+			List.of("CreateCluster", ref("Cluster"), ref("ExistingClusterName")));
+
+	private static final Map<String, Object> ALARM_TOPIC = Map.of("Fn::If",
+			List.of("CreateAlarmTopic", ref("AlarmTopic"), ref("AlarmTopicArn")));
+
+	private final CloudFormationTemplate template = CloudFormationTemplate.load();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@Test
+	void cfnLintFindsNoErrorAndNoWarning() throws IOException, InterruptedException {
+		assumeThat(onPath("cfn-lint")).as("cfn-lint on PATH (pip install cfn-lint; .ci/run requires it)").isTrue();
+		Process lint = new ProcessBuilder("cfn-lint", "--", CloudFormationTemplate.PATH.toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(lint.getInputStream().readAllBytes());
+		assertThat(lint.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(lint.exitValue()).as("cfn-lint:%n%s", output).isZero();
+		assertThat(output).isBlank();
+	}
+
+	@Test
+	void queuesAreEncryptedKeepTwoWeeksAndRedriveAfterThreeReceives() {
+		Map<String, Object> queue = this.template.properties("Queue");
+		Map<String, Object> deadLetters = this.template.properties("DeadLetterQueue");
+
+		for (Map<String, Object> properties : List.of(queue, deadLetters)) {
+			assertThat(properties).containsEntry("SqsManagedSseEnabled", true)
+				.containsEntry("MessageRetentionPeriod", 14 * 24 * 3600)
+				.doesNotContainKey("KmsMasterKeyId");
+		}
+		assertThat(queue).containsEntry("ReceiveMessageWaitTimeSeconds", 20);
+		assertThat(queue.get("RedrivePolicy"))
+			.isEqualTo(Map.of("deadLetterTargetArn", getAtt("DeadLetterQueue", "Arn"), "maxReceiveCount", 3));
+		assertThat(subText(queue.get("QueueName"))).isEqualTo("${AWS::StackName}-queue");
+		assertThat(at(deadLetters, "RedriveAllowPolicy.redrivePermission")).isEqualTo("byQueue");
+		assertThat((List<?>) at(deadLetters, "RedriveAllowPolicy.sourceQueueArnList")).singleElement()
+			.satisfies((arn) -> assertThat(subText(arn))
+				.isEqualTo("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-queue"));
+	}
+
+	@Test
+	void visibilityTimeoutIsTheJobTimeoutTheWorkerIsGiven() {
+		Map<String, Object> environment = environment(this.template);
+
+		assertThat(this.template.properties("Queue").get("VisibilityTimeout")).isEqualTo(ref("JobTimeoutSeconds"));
+		assertThat(subText(environment.get("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT"))).isEqualTo("${JobTimeoutSeconds}s");
+		assertThat(subText(environment.get("IMAGE_WORKER_PROCESSING_VISIBILITY_TIMEOUT")))
+			.isEqualTo("${JobTimeoutSeconds}s");
+		assertThat(this.template.defaultOf("JobTimeoutSeconds")).as("the worker's default job-timeout, 2m")
+			.isEqualTo(120);
+	}
+
+	@Test
+	void queuePolicyAdmitsOnlyTheUploadBucketOfThisAccountOrTheUploadRule() {
+		Map<String, Object> policy = this.template.properties("QueuePolicy");
+		List<?> statements = (List<?>) at(policy, "PolicyDocument.Statement");
+		List<?> branches = (List<?>) ((Map<?, ?>) statements.get(0)).get("Fn::If");
+		Map<?, ?> s3 = (Map<?, ?>) branches.get(1);
+		Map<?, ?> events = (Map<?, ?>) branches.get(2);
+
+		assertThat(policy.get("Queues")).isEqualTo(List.of(ref("Queue")));
+		assertThat(branches.get(0)).isEqualTo("CreateSourceBucket");
+		assertThat(s3.get("Effect")).isEqualTo("Allow");
+		assertThat(s3.get("Principal")).isEqualTo(Map.of("Service", "s3.amazonaws.com"));
+		assertThat(s3.get("Action")).isEqualTo("sqs:SendMessage");
+		assertThat(s3.get("Resource")).isEqualTo(getAtt("Queue", "Arn"));
+		Object sourceArn = at(s3, "Condition.ArnEquals.aws:SourceArn");
+		assertThat(subText(sourceArn)).as("the bucket's own name, which the bucket resource is given")
+			.isEqualTo("arn:${AWS::Partition}:s3:::"
+					+ subText(this.template.properties("SourceBucket").get("BucketName")));
+		assertThat(subVariables(sourceArn))
+			.isEqualTo(subVariables(this.template.properties("SourceBucket").get("BucketName")));
+		assertThat(at(s3, "Condition.StringEquals.aws:SourceAccount")).isEqualTo(ref("AWS::AccountId"));
+		assertThat(events.get("Principal")).isEqualTo(Map.of("Service", "events.amazonaws.com"));
+		assertThat(events.get("Action")).isEqualTo("sqs:SendMessage");
+		assertThat(at(events, "Condition.ArnEquals.aws:SourceArn")).isEqualTo(getAtt("SourceEventsRule", "Arn"));
+		assertTlsOnly((Map<?, ?>) statements.get(1), "sqs:*", getAtt("Queue", "Arn"));
+		assertTlsOnly((Map<?, ?>) ((List<?>) at(this.template.properties("DeadLetterQueuePolicy"),
+				"PolicyDocument.Statement"))
+			.get(0), "sqs:*", getAtt("DeadLetterQueue", "Arn"));
+	}
+
+	@Test
+	void uploadBucketNotifiesTheQueueOfObjectsCreatedUnderThePrefix() {
+		Map<String, Object> bucket = this.template.resource("SourceBucket");
+
+		assertThat(bucket).containsEntry("Condition", "CreateSourceBucket")
+			.as("S3 tests the destination when the notification is set")
+			.containsEntry("DependsOn", "QueuePolicy");
+		assertThat(subText(at(bucket, "Properties.BucketName"))).isEqualTo("image-uploads-${StackUuid}");
+		assertThat((List<?>) at(bucket, "Properties.NotificationConfiguration.QueueConfigurations")).singleElement()
+			.satisfies((notification) -> {
+				assertThat(at(notification, "Event")).isEqualTo("s3:ObjectCreated:*");
+				assertThat(at(notification, "Queue")).isEqualTo(getAtt("Queue", "Arn"));
+				assertThat(at(notification, "Filter.Fn::If.0")).isEqualTo("HasKeyFilter");
+				assertThat(at(notification, "Filter.Fn::If.2")).isEqualTo(ref("AWS::NoValue"));
+				assertThat(at(notification, "Filter.Fn::If.1.S3Key.Rules")).isEqualTo(List.of(
+						Map.of("Fn::If",
+								List.of("HasPrefix", Map.of("Name", "prefix", "Value", ref("SourceKeyPrefix")),
+										ref("AWS::NoValue"))),
+						Map.of("Fn::If", List.of("HasSuffix", Map.of("Name", "suffix", "Value", ref("SourceKeySuffix")),
+								ref("AWS::NoValue")))));
+			});
+		assertThat(this.template.defaultOf("SourceKeyPrefix")).isEqualTo("uploads/");
+	}
+
+	@Test
+	void anExistingBucketReachesTheQueueThroughEventBridgeFilteredAlike() {
+		Map<String, Object> rule = this.template.resource("SourceEventsRule");
+
+		assertThat(rule).containsEntry("Condition", "UseExistingSourceBucket");
+		assertThat(at(rule, "Properties.EventPattern.source")).isEqualTo(List.of("aws.s3"));
+		assertThat(at(rule, "Properties.EventPattern.detail-type")).isEqualTo(List.of("Object Created"));
+		assertThat(at(rule, "Properties.EventPattern.detail.bucket.name"))
+			.isEqualTo(List.of(ref("ExistingSourceBucketName")));
+		assertThat(subText(at(rule, "Properties.EventPattern.detail.object.key.0.wildcard")))
+			.isEqualTo("${SourceKeyPrefix}*${SourceKeySuffix}");
+		assertThat(at(rule, "Properties.Targets.0.Arn")).isEqualTo(getAtt("Queue", "Arn"));
+		assertThat(this.template.root().get("Conditions"))
+			.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.map(String.class, Object.class))
+			.containsEntry("UseExistingSourceBucket",
+					Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(ref("ExistingSourceBucketName"), "")))))
+			.containsEntry("CreateSourceBucket", Map.of("Fn::Equals", List.of(ref("ExistingSourceBucketName"), "")));
+	}
+
+	@Test
+	void bucketsBlockPublicAccessAreEncryptedKeptAndReachableOverTlsOnly() {
+		for (String bucket : List.of("SourceBucket", "OutputBucket")) {
+			Map<String, Object> resource = this.template.resource(bucket);
+			assertThat(resource).as(bucket)
+				.containsEntry("DeletionPolicy", "Retain")
+				.containsEntry("UpdateReplacePolicy", "Retain");
+			assertThat(at(resource, "Properties.PublicAccessBlockConfiguration")).as(bucket)
+				.isEqualTo(Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
+						"RestrictPublicBuckets", true));
+			assertThat(at(resource, "Properties.BucketEncryption.ServerSideEncryptionConfiguration.0"
+					+ ".ServerSideEncryptionByDefault.SSEAlgorithm"))
+				.isEqualTo("AES256");
+			assertThat(at(resource, "Properties.OwnershipControls.Rules.0.ObjectOwnership"))
+				.isEqualTo("BucketOwnerEnforced");
+			assertThat(at(resource, "Properties.LifecycleConfiguration.Rules.0.AbortIncompleteMultipartUpload"))
+				.isEqualTo(Map.of("DaysAfterInitiation", 7));
+			Map<String, Object> policy = this.template.properties(bucket + "Policy");
+			assertThat(policy.get("Bucket")).isEqualTo(ref(bucket));
+			Map<?, ?> statement = (Map<?, ?>) ((List<?>) at(policy, "PolicyDocument.Statement")).get(0);
+			assertTlsOnly(statement, "s3:*", null);
+			assertThat(objects(statement.get("Resource"))).hasSize(2)
+				.contains(getAtt(bucket, "Arn"))
+				.anySatisfy((resourceArn) -> assertThat(subText(resourceArn)).isEqualTo("${" + bucket + ".Arn}/*"));
+		}
+		assertThat(this.template.resource("SourceBucketPolicy")).containsEntry("Condition", "CreateSourceBucket");
+		assertThat(at(this.template.properties("OutputBucket"), "LifecycleConfiguration.Rules.1.Fn::If"))
+			.isEqualTo(List.of("ExpireOutputs", Map.of("Id", "ExpireThumbnails", "Status", "Enabled",
+					"ExpirationInDays", ref("OutputExpirationDays")), ref("AWS::NoValue")));
+		assertThat(this.template.defaultOf("OutputExpirationDays")).as("kept unless asked").isEqualTo(0);
+	}
+
+	@Test
+	void tableTopicAndLogsAreProductionGrade() {
+		Map<String, Object> table = this.template.resource("Table");
+		assertThat(table).containsEntry("DeletionPolicy", "Retain").containsEntry("UpdateReplacePolicy", "Retain");
+		assertThat(at(table, "Properties.KeySchema"))
+			.isEqualTo(List.of(Map.of("AttributeName", "imageId", "KeyType", "HASH")));
+		assertThat(at(table, "Properties.AttributeDefinitions"))
+			.isEqualTo(List.of(Map.of("AttributeName", "imageId", "AttributeType", "S")));
+		assertThat(at(table, "Properties.BillingMode")).isEqualTo("PAY_PER_REQUEST");
+		assertThat(at(table, "Properties.PointInTimeRecoverySpecification.PointInTimeRecoveryEnabled")).isEqualTo(true);
+		assertThat(at(table, "Properties.SSESpecification.SSEEnabled")).isEqualTo(true);
+		assertThat(at(table, "Properties.DeletionProtectionEnabled")).isEqualTo(true);
+
+		assertThat(this.template.properties("EventsTopic")).containsEntry("KmsMasterKeyId", "alias/aws/sns");
+		Map<String, Object> topicPolicy = this.template.properties("EventsTopicPolicy");
+		assertThat(topicPolicy.get("Topics")).isEqualTo(List.of(ref("EventsTopic")));
+		assertTlsOnly((Map<?, ?>) ((List<?>) at(topicPolicy, "PolicyDocument.Statement")).get(0), "sns:Publish",
+				ref("EventsTopic"));
+		assertThat(this.template.properties("AlarmTopic")).as("CloudWatch cannot use the AWS managed SNS key")
+			.doesNotContainKey("KmsMasterKeyId");
+
+		assertThat(this.template.properties("LogGroup")).containsEntry("RetentionInDays", ref("LogRetentionDays"));
+		assertThat(this.template.defaultOf("LogRetentionDays")).isEqualTo(30);
+	}
+
+	@Test
+	void iamAllowsNoWildcardActionAndNamesEveryResource() {
+		List<Map<?, ?>> statements = identityStatements();
+		assertThat(statements).hasSizeGreaterThan(10);
+
+		for (Map<?, ?> statement : statements) {
+			assertThat(statement.get("Effect")).isEqualTo("Allow");
+			assertThat(map(statement)).doesNotContainKeys("NotAction", "NotResource");
+			List<String> actions = strings(statement.get("Action"));
+			assertThat(actions).as("%s", statement).isNotEmpty().noneMatch((action) -> action.contains("*"));
+			for (Object resource : list(statement.get("Resource"))) {
+				if ("*".equals(resource)) {
+					assertThat(List.of("cloudwatch:PutMetricData", "ecr:GetAuthorizationToken"))
+						.as("actions without resource-level permissions")
+						.containsAll(actions);
+				}
+				else if (resource instanceof Map<?, ?> map && map.containsKey("Ref")) {
+					assertThat(map.get("Ref")).as("an ARN parameter").isEqualTo("OperatorPasswordSecretArn");
+				}
+				else {
+					String arn = subText(resource);
+					assertThat(arn).as("a named ARN").startsWith("arn:${AWS::Partition}:");
+					assertThat(arn.substring(0, arn.length() - (arn.endsWith("/*") || arn.endsWith(":*") ? 2 : 0)))
+						.as("only object, log stream and task paths below a named resource may be wildcards")
+						.doesNotContain("*")
+						.matches(".*\\$\\{[^}]+}[^:/]*$");
+				}
+			}
+		}
+		Map<?, ?> metrics = statements.stream()
+			.filter((statement) -> "cloudwatch:PutMetricData".equals(statement.get("Action")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(metrics.get("Condition")).isEqualTo(Map.of("StringEquals", Map.of("cloudwatch:namespace",
+				environment(this.template).get("MANAGEMENT_CLOUDWATCH_METRICS_EXPORT_NAMESPACE"))));
+		assertThat(this.template.parameters().get("OperatorPasswordSecretArn").get("AllowedPattern").toString())
+			.startsWith("^(arn:aws");
+	}
+
+	@Test
+	void resourcePoliciesAdmitServicesOnlyForTheirSourceAndDenyPlainHttp() {
+		for (String type : List.of("AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy", "AWS::SNS::TopicPolicy")) {
+			for (String id : this.template.ofType(type)) {
+				for (Object statement : (List<?>) at(this.template.properties(id), "PolicyDocument.Statement")) {
+					Map<?, ?> branch = (Map<?, ?>) statement;
+					List<Map<?, ?>> alternatives = branch.containsKey("Fn::If")
+							? List.of((Map<?, ?>) ((List<?>) branch.get("Fn::If")).get(1),
+									(Map<?, ?>) ((List<?>) branch.get("Fn::If")).get(2))
+							: List.of(branch);
+					for (Map<?, ?> alternative : alternatives) {
+						if ("Allow".equals(alternative.get("Effect"))) {
+							assertThat(map(alternative.get("Principal"))).as(id).containsOnlyKeys("Service");
+							assertThat(at(alternative, "Condition.ArnEquals")).as(id + ": only from its source")
+								.asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+								.containsKey("aws:SourceArn");
+						}
+						else {
+							assertThat(at(alternative, "Condition.Bool.aws:SecureTransport")).as(id).isEqualTo("false");
+						}
+					}
+				}
+			}
+		}
+	}
+
+	@Test
+	void roleDocumentsAreTheJsonFilesUnderDeployEcs() {
+		Map<String, Object> taskRole = this.template.properties("TaskRole");
+		Map<String, Object> executionRole = this.template.properties("ExecutionRole");
+
+		assertSameDocument("task-role-policy.json", inlinePolicy(taskRole, "worker"));
+		assertSameDocument("execution-role-policy.json", inlinePolicy(executionRole, "execution"));
+		assertSameDocument("operator-policy.json",
+				(Map<?, ?>) this.template.properties("OperatorPolicy").get("PolicyDocument"));
+		assertSameDocument("task-role-trust.json", (Map<?, ?>) taskRole.get("AssumeRolePolicyDocument"));
+		assertSameDocument("execution-role-trust.json", (Map<?, ?>) executionRole.get("AssumeRolePolicyDocument"));
+		assertThat(this.template.resource("OperatorPolicy")).containsEntry("Condition", "OperatorEndpoints");
+		assertThat(this.template.properties("OperatorPolicy").get("Roles")).isEqualTo(List.of(ref("TaskRole")));
+	}
+
+	@Test
+	void theTaskRoleMayProtectOnlyTasksOfItsCluster() {
+		Map<?, ?> document = inlinePolicy(this.template.properties("TaskRole"), "task-protection");
+		Map<?, ?> statement = (Map<?, ?>) ((List<?>) document.get("Statement")).get(0);
+
+		assertThat(statement.get("Action")).isEqualTo(List.of("ecs:UpdateTaskProtection", "ecs:GetTaskProtection"));
+		assertThat(subText(statement.get("Resource")))
+			.isEqualTo("arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task/${ClusterName}/*");
+		assertThat(subVariables(statement.get("Resource"))).isEqualTo(Map.of("ClusterName", CLUSTER_NAME));
+	}
+
+	@Test
+	void theTaskDefinitionIsEcsTaskDefJson() {
+		Map<String, Object> file = this.json.readValue(EcsFiles.read(EcsFiles.TASK_DEFINITION), Map.class);
+		Map<String, Object> task = this.template.properties("TaskDefinition");
+		Map<?, ?> fileContainer = (Map<?, ?>) at(file, "containerDefinitions.0");
+		Map<?, ?> container = (Map<?, ?>) at(task, "ContainerDefinitions.0");
+
+		assertThat(task.get("Cpu")).isEqualTo(file.get("cpu"));
+		assertThat(task.get("Memory")).isEqualTo(file.get("memory"));
+		assertThat(task.get("NetworkMode")).isEqualTo(file.get("networkMode"));
+		assertThat(task.get("RequiresCompatibilities")).isEqualTo(file.get("requiresCompatibilities"));
+		assertThat(at(task, "RuntimePlatform.CpuArchitecture")).isEqualTo(at(file, "runtimePlatform.cpuArchitecture"));
+		assertThat(task.get("TaskRoleArn")).isEqualTo(getAtt("TaskRole", "Arn"));
+		assertThat(file.get("taskRoleArn")).isEqualTo("${TASK_ROLE_ARN}");
+		assertThat(task.get("ExecutionRoleArn")).isEqualTo(getAtt("ExecutionRole", "Arn"));
+		assertThat(file.get("executionRoleArn")).isEqualTo("${EXECUTION_ROLE_ARN}");
+		assertThat(task.get("Volumes")).isEqualTo(List.of(Map.of("Name", "tmp")));
+		assertThat(file.get("volumes")).isEqualTo(List.of(Map.of("name", "tmp")));
+
+		assertThat(container.get("Name")).isEqualTo(fileContainer.get("name"));
+		assertThat(container.get("Image")).isEqualTo(ref("ImageUri"));
+		assertThat(fileContainer.get("image")).isEqualTo("${IMAGE}");
+		assertThat(container.get("Essential")).isEqualTo(fileContainer.get("essential")).isEqualTo(true);
+		assertThat(container.get("ReadonlyRootFilesystem")).isEqualTo(fileContainer.get("readonlyRootFilesystem"))
+			.isEqualTo(true);
+		assertThat(container.get("StopTimeout")).isEqualTo(fileContainer.get("stopTimeout")).isEqualTo(120);
+		assertThat(at(container, "LinuxParameters.Capabilities.Drop"))
+			.isEqualTo(at(fileContainer, "linuxParameters.capabilities.drop"));
+		assertThat(at(container, "MountPoints.0"))
+			.isEqualTo(Map.of("SourceVolume", "tmp", "ContainerPath", "/tmp", "ReadOnly", false));
+		assertThat(map(container)).doesNotContainKeys("PortMappings", "EntryPoint", "Command");
+		assertThat(at(container, "HealthCheck.Command")).isEqualTo(at(fileContainer, "healthCheck.command"));
+		for (String setting : List.of("Interval", "Timeout", "Retries", "StartPeriod")) {
+			assertThat(at(container, "HealthCheck." + setting)).isEqualTo(
+					at(fileContainer, "healthCheck." + setting.substring(0, 1).toLowerCase() + setting.substring(1)));
+		}
+		assertThat(at(container, "LogConfiguration.LogDriver"))
+			.isEqualTo(at(fileContainer, "logConfiguration.logDriver"));
+		assertThat(((Map<?, ?>) at(container, "LogConfiguration.Options")).keySet())
+			.isEqualTo(((Map<?, ?>) at(fileContainer, "logConfiguration.options")).keySet());
+		assertThat(at(container, "LogConfiguration.Options.awslogs-group")).isEqualTo(ref("LogGroup"));
+
+		Map<String, Object> environment = environment(this.template);
+		Map<String, Object> fileEnvironment = new LinkedHashMap<>();
+		for (Object pair : (List<?>) fileContainer.get("environment")) {
+			fileEnvironment.put((String) ((Map<?, ?>) pair).get("name"), ((Map<?, ?>) pair).get("value"));
+		}
+		assertThat(environment.keySet()).isEqualTo(fileEnvironment.keySet());
+		fileEnvironment.forEach((name, value) -> {
+			if (!((String) value).contains("${")) {
+				assertThat(environment.get(name)).as(name).isEqualTo(value);
+			}
+		});
+		assertThat(environment).containsEntry("IMAGE_WORKER_QUEUE", getAtt("Queue", "QueueName"))
+			.containsEntry("IMAGE_WORKER_DEAD_LETTER_QUEUE", getAtt("DeadLetterQueue", "QueueName"))
+			.containsEntry("IMAGE_WORKER_SOURCE_BUCKETS", SOURCE_BUCKET_NAME)
+			.containsEntry("IMAGE_WORKER_OUTPUT_BUCKET", ref("OutputBucket"))
+			.containsEntry("IMAGE_WORKER_TABLE", ref("Table"))
+			.as("an ARN: the task role has no sns:CreateTopic")
+			.containsEntry("IMAGE_WORKER_TOPIC", ref("EventsTopic"));
+		assertThat(at(container, "Secrets.Fn::If.0")).isEqualTo("OperatorEndpoints");
+		assertThat(at(container, "Secrets.Fn::If.1.0.Name")).isEqualTo("IMAGE_WORKER_OPERATOR_PASSWORD");
+	}
+
+	@Test
+	void theTaskEnvironmentBindsToRealProperties() {
+		assertThat(TaskEnvironment.unknown(environment(this.template).keySet())).isEmpty();
+	}
+
+	@Test
+	void theServiceRunsOnFargateAndSpotInPrivateSubnetsAndRollsBackFailedDeployments() {
+		Map<String, Object> service = this.template.properties("Service");
+
+		assertThat(service).doesNotContainKeys("DesiredCount", "LaunchType")
+			.containsEntry("Cluster", CLUSTER_NAME)
+			.containsEntry("TaskDefinition", ref("TaskDefinition"));
+		assertThat(service.get("CapacityProviderStrategy")).isEqualTo(List.of(
+				Map.of("CapacityProvider", "FARGATE", "Base", ref("OnDemandBaseTasks"), "Weight",
+						ref("OnDemandWeight")),
+				Map.of("CapacityProvider", "FARGATE_SPOT", "Weight", ref("SpotWeight"))));
+		assertThat(at(service, "NetworkConfiguration.AwsvpcConfiguration")).isEqualTo(Map.of("AssignPublicIp",
+				"DISABLED", "Subnets", ref("Subnets"), "SecurityGroups", ref("SecurityGroups")));
+		assertThat(at(service, "DeploymentConfiguration.DeploymentCircuitBreaker"))
+			.isEqualTo(Map.of("Enable", true, "Rollback", true));
+		assertThat(at(service, "DeploymentConfiguration.MinimumHealthyPercent")).isEqualTo(100);
+		Map<String, Object> cluster = this.template.resource("Cluster");
+		assertThat(cluster).containsEntry("Condition", "CreateCluster");
+		assertThat(at(cluster, "Properties.CapacityProviders")).isEqualTo(List.of("FARGATE", "FARGATE_SPOT"));
+		assertThat(at(cluster, "Properties.ClusterSettings"))
+			.as("RunningTaskCount, which scaling divides by, is a Container Insights metric")
+			.isEqualTo(List.of(Map.of("Name", "containerInsights", "Value", "enabled")));
+		assertThat(this.template.defaultOf("SpotWeight")).isEqualTo(3);
+		assertThat(this.template.defaultOf("OnDemandBaseTasks")).isEqualTo(1);
+	}
+
+	@Test
+	void scalingTracksBacklogAndArrivalsPerTaskStartsFromZeroAndReactsFastToBursts() {
+		Map<String, Object> target = this.template.properties("ScalableTarget");
+		assertThat(target).containsEntry("MinCapacity", ref("MinTasks")).containsEntry("MaxCapacity", ref("MaxTasks"));
+		assertThat(subText(target.get("ResourceId"))).isEqualTo("service/${ClusterName}/${Service.Name}");
+
+		Map<String, Object> backlog = this.template.properties("BacklogPerTaskPolicy");
+		assertThat(at(backlog, "TargetTrackingScalingPolicyConfiguration.TargetValue"))
+			.isEqualTo(ref("BacklogPerTaskTarget"));
+		assertThat(at(backlog, "TargetTrackingScalingPolicyConfiguration.DisableScaleIn"))
+			.as("a backlog near 0 says nothing about how many tasks are needed")
+			.isEqualTo(true);
+		assertThat(returnedExpression(
+				at(backlog, "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics")))
+			.isEqualTo("(SQS:ApproximateNumberOfMessagesVisible/Sum + SQS:ApproximateNumberOfMessagesNotVisible/Sum)"
+					+ " / ContainerInsights:RunningTaskCount/Average");
+
+		Map<String, Object> arrivals = this.template.properties("ArrivalsPerTaskPolicy");
+		assertThat(at(arrivals, "TargetTrackingScalingPolicyConfiguration.TargetValue"))
+			.isEqualTo(ref("ArrivalsPerTaskTarget"));
+		assertThat(map(at(arrivals, "TargetTrackingScalingPolicyConfiguration"))).doesNotContainKey("DisableScaleIn");
+		assertThat(returnedExpression(
+				at(arrivals, "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification.Metrics")))
+			.isEqualTo("SQS:NumberOfMessagesSent/Sum / ContainerInsights:RunningTaskCount/Average");
+
+		Map<String, Object> fromZero = this.template.properties("ScaleFromZeroPolicy");
+		assertThat(at(fromZero, "StepScalingPolicyConfiguration.AdjustmentType")).isEqualTo("ChangeInCapacity");
+		assertThat(at(fromZero, "StepScalingPolicyConfiguration.StepAdjustments"))
+			.isEqualTo(List.of(Map.of("MetricIntervalLowerBound", 0, "ScalingAdjustment", 1)));
+		Map<String, Object> fromZeroAlarm = this.template.properties("ScaleFromZeroAlarm");
+		assertThat(fromZeroAlarm.get("AlarmActions")).isEqualTo(List.of(ref("ScaleFromZeroPolicy")));
+		assertThat(returnedExpression(fromZeroAlarm.get("Metrics"))).isEqualTo(
+				"IF(SQS:ApproximateNumberOfMessagesVisible/Maximum > 0 AND FILL(ContainerInsights:RunningTaskCount/Maximum, 0) == 0, 1, 0)");
+
+		Map<String, Object> fast = this.template.properties("FastScaleOutPolicy");
+		assertThat(at(fast, "StepScalingPolicyConfiguration.AdjustmentType")).isEqualTo("PercentChangeInCapacity");
+		assertThat(at(fast, "StepScalingPolicyConfiguration.Cooldown")).isEqualTo(60);
+		assertThat(at(fast, "StepScalingPolicyConfiguration.StepAdjustments")).as("2, 4 and 8 targets per task")
+			.isEqualTo(List.of(
+					Map.of("MetricIntervalLowerBound", 0, "MetricIntervalUpperBound", 2, "ScalingAdjustment", 100),
+					Map.of("MetricIntervalLowerBound", 2, "MetricIntervalUpperBound", 6, "ScalingAdjustment", 300),
+					Map.of("MetricIntervalLowerBound", 6, "ScalingAdjustment", 700)));
+		Map<String, Object> fastAlarm = this.template.properties("FastScaleOutAlarm");
+		assertThat(fastAlarm.get("AlarmActions")).isEqualTo(List.of(ref("FastScaleOutPolicy")));
+		assertThat(fastAlarm).containsEntry("Threshold", 2)
+			.containsEntry("EvaluationPeriods", 3)
+			.containsEntry("DatapointsToAlarm", 3)
+			.containsEntry("TreatMissingData", "notBreaching");
+		assertThat(returnedExpression(fastAlarm.get("Metrics")))
+			.isEqualTo("ImageWorker:" + CloudWatchExport.BACKLOG_METRIC + "/Maximum / ImageWorker:"
+					+ CloudWatchExport.BACKLOG_METRIC + "/SampleCount / ${BacklogPerTaskTarget}");
+		for (Object query : (List<?>) fastAlarm.get("Metrics")) {
+			if (((Map<?, ?>) query).containsKey("MetricStat")) {
+				assertThat(at(query, "MetricStat.Period")).as("high resolution").isEqualTo(10);
+				assertThat(at(query, "MetricStat.Metric.Dimensions"))
+					.isEqualTo(List.of(Map.of("Name", "queue", "Value", getAtt("Queue", "QueueName"))));
+			}
+		}
+		Map<String, Object> environment = environment(this.template);
+		assertThat(environment).containsEntry("IMAGE_WORKER_SCALING_BACKLOG_METRIC_ENABLED", "true")
+			.containsEntry("IMAGE_WORKER_SCALING_BACKLOG_INTERVAL", "10s")
+			.as("below one target per task no fleet needs the fast signal")
+			.containsEntry("IMAGE_WORKER_SCALING_BACKLOG_METRIC_THRESHOLD", ref("BacklogPerTaskTarget"));
+	}
+
+	@Test
+	void scalingTargetsAreDerivedFromTheMeasuredThroughput() {
+		double imagesPerSecond = 1 / SECONDS_PER_IMAGE;
+
+		assertThat(this.template.defaultOf("BacklogPerTaskTarget")).as("30 s of work per task")
+			.isEqualTo((int) Math.round(30 * imagesPerSecond));
+		assertThat(this.template.defaultOf("ArrivalsPerTaskTarget")).as("75 % of a task's images per minute")
+			.isEqualTo((int) Math.round(0.75 * 60 * imagesPerSecond));
+	}
+
+	@Test
+	void alarmsWatchDeadLettersWaitingUploadsBacklogAndTheTaskCeiling() {
+		Map<String, Object> deadLetters = this.template.properties("DeadLettersAlarm");
+		assertThat(deadLetters).containsEntry("MetricName", "ApproximateNumberOfMessagesVisible")
+			.containsEntry("Threshold", 0)
+			.containsEntry("ComparisonOperator", "GreaterThanThreshold");
+		assertThat(at(deadLetters, "Dimensions.0.Value")).isEqualTo(getAtt("DeadLetterQueue", "QueueName"));
+
+		Map<String, Object> oldest = this.template.properties("OldestMessageAlarm");
+		assertThat(oldest).containsEntry("MetricName", "ApproximateAgeOfOldestMessage")
+			.containsEntry("Threshold", ref("OldestMessageAgeAlarmSeconds"));
+
+		Map<String, Object> depth = this.template.properties("QueueDepthAlarm");
+		assertThat(returnedExpression(depth.get("Metrics"))).isEqualTo(
+				"(SQS:ApproximateNumberOfMessagesVisible/Maximum + SQS:ApproximateNumberOfMessagesNotVisible/Maximum) / ${MaxTasks}");
+		assertThat(depth).containsEntry("Threshold", ref("BacklogPerTaskTarget"));
+
+		Map<String, Object> ceiling = this.template.properties("TasksAtMaximumAlarm");
+		assertThat(ceiling).containsEntry("MetricName", "DesiredTaskCount")
+			.containsEntry("Threshold", ref("MaxTasks"))
+			.containsEntry("ComparisonOperator", "GreaterThanOrEqualToThreshold");
+
+		for (String alarm : List.of("DeadLettersAlarm", "OldestMessageAlarm", "QueueDepthAlarm",
+				"TasksAtMaximumAlarm")) {
+			Map<String, Object> properties = this.template.properties(alarm);
+			assertThat(properties.get("AlarmActions")).as(alarm).isEqualTo(List.of(ALARM_TOPIC));
+			assertThat(properties.get("OKActions")).as(alarm).isEqualTo(List.of(ALARM_TOPIC));
+			assertThat(properties).as(alarm).containsEntry("TreatMissingData", "notBreaching");
+		}
+	}
+
+	@Test
+	void theDashboardAndAlarmsReadExactlyTheMetersTheWorkerExports() {
+		Set<String> meters = new TreeSet<>();
+		JsonNode dashboard = dashboard();
+		List<String> titles = new ArrayList<>();
+		for (JsonNode widget : dashboard.path("widgets")) {
+			titles.add(widget.path("properties").path("title").asString());
+			for (JsonNode metric : widget.path("properties").path("metrics")) {
+				if (metric.get(0).isObject()) {
+					Matcher search = Pattern.compile("\\{ImageWorker,.*MetricName=\"([^\"]+)\"")
+						.matcher(metric.get(0).path("expression").asString());
+					if (search.find()) {
+						meters.add(meter(search.group(1)));
+					}
+				}
+				else if (metric.get(0).asString().equals("ImageWorker")) {
+					meters.add(meter(metric.get(1).asString()));
+				}
+			}
+		}
+		for (String alarm : this.template.ofType("AWS::CloudWatch::Alarm")) {
+			for (Object query : list(this.template.properties(alarm).get("Metrics"))) {
+				if ("ImageWorker"
+					.equals(at(query, "MetricStat") != null ? at(query, "MetricStat.Metric.Namespace") : null)) {
+					meters.add(meter((String) at(query, "MetricStat.Metric.MetricName")));
+				}
+			}
+		}
+
+		Set<String> exported = new TreeSet<>(CloudWatchExport.METERS);
+		exported.add(CloudWatchExport.BACKLOG_METRIC);
+		assertThat(meters).isEqualTo(exported);
+		assertThat(String.join(" | ", titles).toLowerCase()).contains("throughput", "failures by code", "render",
+				"backlog per task", "tasks");
+	}
+
+	@Test
+	void outputsGiveWhatAUserNeeds() {
+		assertThat(this.template.outputs()).containsKeys("SourceBucketName", "OutputBucketName", "QueueUrl",
+				"DeadLetterQueueUrl", "DeadLetterQueueArn", "TableName", "EventsTopicArn", "AlarmTopicArn", "TryIt",
+				"DashboardUrl");
+		assertThat(subText(this.template.outputs().get("TryIt").get("Value")))
+			.startsWith("aws s3 cp photo.jpg s3://${Bucket}/${SourceKeyPrefix}alice/img_5e1f1e.jpg");
+	}
+
+	@Test
+	void everyParameterIsUsed() {
+		String text = EcsFiles.read(CloudFormationTemplate.PATH);
+		for (String parameter : this.template.parameters().keySet()) {
+			String uses = text.replaceFirst("(?m)^  " + parameter + ":\\n", "");
+			assertThat(uses).as(parameter).containsPattern("(!Ref |\\$\\{)" + parameter + "\\b");
+		}
+	}
+
+	private void assertSameDocument(String file, Map<?, ?> document) {
+		Map<?, ?> expected = this.json.readValue(EcsFiles.read(EcsFiles.DIRECTORY.resolve(file)), Map.class);
+		assertThat(document.get("Version")).isEqualTo(expected.get("Version"));
+		List<?> expectedStatements = (List<?>) expected.get("Statement");
+		List<?> statements = (List<?>) document.get("Statement");
+		assertThat(statements).as(file).hasSameSizeAs(expectedStatements);
+		for (int i = 0; i < statements.size(); i++) {
+			Map<?, ?> want = (Map<?, ?>) expectedStatements.get(i);
+			Map<?, ?> have = (Map<?, ?>) statements.get(i);
+			String where = file + " statement " + want.get("Sid");
+			assertThat(have.keySet()).as(where).isEqualTo(want.keySet());
+			assertThat(have.get("Sid")).as(where).isEqualTo(want.get("Sid"));
+			assertThat(have.get("Effect")).as(where).isEqualTo(want.get("Effect"));
+			assertThat(have.get("Action")).as(where).isEqualTo(want.get("Action"));
+			assertThat(have.get("Principal")).as(where).isEqualTo(want.get("Principal"));
+			boolean image = "PullTheImage".equals(want.get("Sid"));
+			assertSameValues(have.get("Resource"), want.get("Resource"), image, where);
+			assertSameValues(have.get("Condition"), want.get("Condition"), image, where);
+		}
+	}
+
+	private void assertSameValues(Object have, Object want, boolean image, String where) {
+		if (want instanceof Map<?, ?> wantMap) {
+			assertThat(((Map<?, ?>) have).keySet()).as(where).isEqualTo(wantMap.keySet());
+			wantMap.forEach((key, value) -> assertSameValues(((Map<?, ?>) have).get(key), value, image, where));
+		}
+		else if (want instanceof List<?> wantList) {
+			assertThat((List<?>) have).as(where).hasSameSizeAs(wantList);
+			for (int i = 0; i < wantList.size(); i++) {
+				assertSameValues(((List<?>) have).get(i), wantList.get(i), image, where);
+			}
+		}
+		else if (want instanceof String text && text.contains("${")) {
+			assertThat(templateText(have)).as(where).matches(placeholderPattern(text, image));
+		}
+		else {
+			assertThat(have).as(where).isEqualTo(want);
+		}
+	}
+
+	/**
+	 * A JSON file's text as a pattern the template's text must match: its partition is
+	 * the template's {@code AWS::Partition} and each placeholder the template's name for
+	 * the same thing.
+	 */
+	private static String placeholderPattern(String text, boolean image) {
+		Map<String, String> names = Map.of("AWS_REGION", image ? "ImageRegion" : "AWS::Region", "AWS_ACCOUNT_ID",
+				image ? "ImageAccount" : "AWS::AccountId", "QUEUE", "Queue.QueueName", "DLQ",
+				"DeadLetterQueue.QueueName", "SOURCE_BUCKET", "SourceBucketName", "OUTPUT_BUCKET", "OutputBucket",
+				"TABLE", "Table", "TOPIC", "EventsTopic.TopicName", "LOG_GROUP", "LogGroup", "ECR_REPOSITORY",
+				"ImageRepository");
+		Matcher placeholders = Pattern.compile("\\$\\{([A-Z_]+)}")
+			.matcher(text.replace("arn:aws:", "arn:${PARTITION}:"));
+		StringBuilder pattern = new StringBuilder();
+		int end = 0;
+		String withPartition = text.replace("arn:aws:", "arn:${PARTITION}:");
+		while (placeholders.find()) {
+			pattern.append(Pattern.quote(withPartition.substring(end, placeholders.start())));
+			String name = placeholders.group(1).equals("PARTITION") ? "AWS::Partition"
+					: names.get(placeholders.group(1));
+			assertThat(name).as("a template name for ${%s}", placeholders.group(1)).isNotNull();
+			pattern.append(Pattern.quote("${" + name + "}"));
+			end = placeholders.end();
+		}
+		return pattern.append(Pattern.quote(withPartition.substring(end))).toString();
+	}
+
+	/** A template value as the text an {@code Fn::Sub} would hold. */
+	private static String templateText(Object value) {
+		if (value instanceof Map<?, ?> map && map.containsKey("Ref")) {
+			return "${" + map.get("Ref") + "}";
+		}
+		if (value instanceof Map<?, ?> map && map.containsKey("Fn::GetAtt")) {
+			return "${" + String.join(".", strings(map.get("Fn::GetAtt"))) + "}";
+		}
+		return subText(value);
+	}
+
+	private static void assertTlsOnly(Map<?, ?> statement, String action, Object resource) {
+		assertThat(statement.get("Effect")).isEqualTo("Deny");
+		assertThat(statement.get("Principal")).isEqualTo("*");
+		assertThat(statement.get("Action")).isEqualTo(action);
+		if (resource != null) {
+			assertThat(statement.get("Resource")).isEqualTo(resource);
+		}
+		assertThat(statement.get("Condition")).isEqualTo(Map.of("Bool", Map.of("aws:SecureTransport", "false")));
+	}
+
+	private List<Map<?, ?>> identityStatements() {
+		List<Object> documents = new ArrayList<>();
+		for (String role : this.template.ofType("AWS::IAM::Role")) {
+			for (Object policy : list(this.template.properties(role).get("Policies"))) {
+				documents.add(((Map<?, ?>) policy).get("PolicyDocument"));
+			}
+		}
+		for (String policy : this.template.ofType("AWS::IAM::Policy")) {
+			documents.add(this.template.properties(policy).get("PolicyDocument"));
+		}
+		List<Map<?, ?>> statements = new ArrayList<>();
+		for (Object document : documents) {
+			for (Object statement : (List<?>) ((Map<?, ?>) document).get("Statement")) {
+				statements.add((Map<?, ?>) statement);
+			}
+		}
+		return statements;
+	}
+
+	private static Map<?, ?> inlinePolicy(Map<String, Object> role, String name) {
+		return list(role.get("Policies")).stream()
+			.map((policy) -> (Map<?, ?>) policy)
+			.filter((policy) -> name.equals(policy.get("PolicyName")))
+			.map((policy) -> (Map<?, ?>) policy.get("PolicyDocument"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No inline policy " + name));
+	}
+
+	/** The container's environment, name to template value. */
+	static Map<String, Object> environment(CloudFormationTemplate template) {
+		Map<String, Object> environment = new LinkedHashMap<>();
+		for (Object pair : (List<?>) at(template.properties("TaskDefinition"), "ContainerDefinitions.0.Environment")) {
+			environment.put((String) ((Map<?, ?>) pair).get("Name"), ((Map<?, ?>) pair).get("Value"));
+		}
+		return environment;
+	}
+
+	/**
+	 * The expression a metric-math query list returns, each metric id replaced by
+	 * {@code Namespace-tail:MetricName/Stat}.
+	 */
+	private static String returnedExpression(Object queries) {
+		Map<String, String> metrics = new LinkedHashMap<>();
+		String expression = null;
+		for (Object query : (List<?>) queries) {
+			Map<?, ?> map = (Map<?, ?>) query;
+			if (map.containsKey("MetricStat")) {
+				String namespace = (String) at(map, "MetricStat.Metric.Namespace");
+				metrics.put((String) map.get("Id"), namespace.substring(namespace.indexOf('/') + 1) + ":"
+						+ at(map, "MetricStat.Metric.MetricName") + "/" + at(map, "MetricStat.Stat"));
+			}
+			if (Boolean.TRUE.equals(map.get("ReturnData"))) {
+				Object text = map.get("Expression");
+				expression = (text instanceof String string) ? string : subText(text);
+			}
+		}
+		assertThat(expression).as("one query returns data").isNotNull();
+		for (Map.Entry<String, String> metric : metrics.entrySet()) {
+			expression = expression.replaceAll("\\b" + metric.getKey() + "\\b",
+					Matcher.quoteReplacement(metric.getValue()));
+		}
+		return expression;
+	}
+
+	private JsonNode dashboard() {
+		String body = subText(this.template.properties("Dashboard").get("DashboardBody"))
+			.replaceAll("\"value\": \\$\\{\\w+}", "\"value\": 0");
+		return this.json.readTree(body);
+	}
+
+	/** The Micrometer meter behind a CloudWatch metric name. */
+	private static String meter(String metricName) {
+		return metricName.replaceFirst("\\.(count|sum|avg|max)$", "");
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> map(Object value) {
+		return (Map<String, Object>) value;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Object> objects(Object value) {
+		return (List<Object>) value;
+	}
+
+	private static List<?> list(Object value) {
+		return (value instanceof List<?> list) ? list : (value != null) ? List.of(value) : List.of();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<String> strings(Object value) {
+		return (List<String>) list(value);
+	}
+
+	private static boolean onPath(String command) {
+		Set<String> seen = new HashSet<>();
+		for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+			if (seen.add(dir) && java.nio.file.Files.isExecutable(Path.of(dir, command))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

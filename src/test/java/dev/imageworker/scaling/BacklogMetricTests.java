@@ -1,0 +1,90 @@
+package dev.imageworker.scaling;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
+import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataResponse;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The high-resolution backlog datum: what the fast scale-out alarm divides (its maximum
+ * by its sample count per 10 s) and when it is not sent at all.
+ */
+class BacklogMetricTests {
+
+	private final List<PutMetricDataRequest> sent = new CopyOnWriteArrayList<>();
+
+	private final Clock clock = Clock.fixed(Instant.parse("2026-11-26T10:00:17.250Z"), ZoneOffset.UTC);
+
+	private final BacklogMetric metric = new BacklogMetric(recordingClient(), "ImageWorker", "thumbs-queue", 184,
+			Duration.ofSeconds(10), this.clock);
+
+	@Test
+	void oneHighResolutionDatumStampedWithItsPeriod() {
+		this.metric.publish(500);
+
+		assertThat(this.sent).singleElement().satisfies((request) -> {
+			assertThat(request.namespace()).isEqualTo("ImageWorker");
+			MetricDatum datum = request.metricData().get(0);
+			assertThat(datum.metricName()).isEqualTo("imageworker.queue.backlog");
+			assertThat(datum.dimensions()).singleElement()
+				.satisfies((dimension) -> assertThat(dimension.name() + "=" + dimension.value())
+					.isEqualTo("queue=thumbs-queue"));
+			assertThat(datum.storageResolution()).as("high resolution").isEqualTo(1);
+			assertThat(datum.value()).isEqualTo(500.0);
+			assertThat(datum.unit()).isEqualTo(StandardUnit.COUNT);
+			assertThat(datum.timestamp()).as("the start of its 10 s period, so each worker counts once in it")
+				.isEqualTo(Instant.parse("2026-11-26T10:00:10Z"));
+		});
+	}
+
+	@Test
+	void nothingBelowTheThresholdOrBeforeTheFirstRead() {
+		this.metric.publish(183);
+		this.metric.publish(Double.NaN);
+
+		assertThat(this.sent).isEmpty();
+	}
+
+	@Test
+	void samplesInTheMiddleOfEachPeriod() {
+		BacklogSampler sampler = new BacklogSampler(null, this.metric, Duration.ofSeconds(10), this.clock);
+		BacklogSampler gaugesOnly = new BacklogSampler(null, null, Duration.ofSeconds(30), this.clock);
+
+		assertThat(sampler.initialDelay()).isEqualTo(Duration.ofMillis(7750));
+		assertThat(gaugesOnly.initialDelay()).isEqualTo(Duration.ofSeconds(5));
+	}
+
+	private CloudWatchAsyncClient recordingClient() {
+		return new CloudWatchAsyncClient() {
+
+			@Override
+			public CompletableFuture<PutMetricDataResponse> putMetricData(PutMetricDataRequest request) {
+				BacklogMetricTests.this.sent.add(request);
+				return CompletableFuture.completedFuture(PutMetricDataResponse.builder().build());
+			}
+
+			@Override
+			public String serviceName() {
+				return "cloudwatch";
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+	}
+
+}
