@@ -25,6 +25,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
@@ -53,6 +55,15 @@ public class JavaRenderEngine implements RenderEngine {
 	 */
 	static final long WHOLE_DECODE_MAX_PIXELS = 25_000_000;
 
+	private final ObservationRegistry observations;
+
+	/**
+	 * @param observations where each variant's rendering is observed
+	 */
+	public JavaRenderEngine(ObservationRegistry observations) {
+		this.observations = observations;
+	}
+
 	@Override
 	public String name() {
 		return "java";
@@ -78,10 +89,20 @@ public class JavaRenderEngine implements RenderEngine {
 		for (Variant variant : spec.variants()) {
 			cancellation.check();
 			Dimensions target = uprightOriginal.fitWithin(variant.longestSide());
-			BufferedImage scaled = scale(previous, target);
-			variants.add(new Rendering.RenderedVariant(variant.name(), scaled.getWidth(), scaled.getHeight(),
-					encodeJpeg(scaled, spec.jpegQuality())));
-			previous = scaled;
+			Observation observation = VariantObservation.start(this.observations, name(), variant);
+			try (Observation.Scope _ = observation.openScope()) {
+				BufferedImage scaled = scale(previous, target);
+				variants.add(new Rendering.RenderedVariant(variant.name(), scaled.getWidth(), scaled.getHeight(),
+						encodeJpeg(scaled, spec.jpegQuality())));
+				previous = scaled;
+			}
+			catch (RuntimeException ex) {
+				observation.error(ex);
+				throw ex;
+			}
+			finally {
+				observation.stop();
+			}
 		}
 		return new Rendering(format, uprightOriginal.width(), uprightOriginal.height(), variants);
 	}

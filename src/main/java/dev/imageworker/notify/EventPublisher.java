@@ -1,49 +1,58 @@
 package dev.imageworker.notify;
 
 import java.util.Map;
-import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import io.awspring.cloud.sns.core.CachingTopicArnResolver;
+import io.awspring.cloud.sns.core.DefaultTopicArnResolver;
+import io.awspring.cloud.sns.core.SnsTemplate;
+import io.awspring.cloud.sns.core.TopicArnResolver;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
-import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Component;
-import org.springframework.util.function.SingletonSupplier;
 
 /**
- * Publishes {@link ImageEvent}s, with a {@code status} attribute subscribers can filter
- * on.
+ * Publishes {@link ImageEvent}s as JSON through Spring Cloud AWS's {@link SnsTemplate},
+ * with a {@code status} attribute subscribers can filter on.
  */
 @Component
 public class EventPublisher {
 
-	private final SnsClient sns;
+	private final SnsTemplate sns;
 
-	private final ObjectMapper json;
+	private final TopicArnResolver topics;
 
-	private final Supplier<String> topicArn;
+	private final String topic;
 
-	public EventPublisher(SnsClient sns, ObjectMapper json, ImageWorkerProperties properties) {
+	public EventPublisher(SnsTemplate sns, TopicArnResolver topics, ImageWorkerProperties properties) {
 		this.sns = sns;
-		this.json = json;
-		String topic = properties.topic();
-		// CreateTopic is idempotent and returns an existing topic's ARN: the cheapest
-		// lookup by name. Configurations that name the ARN skip it.
-		this.topicArn = SingletonSupplier
-			.of(() -> topic.startsWith("arn:") ? topic : sns.createTopic((request) -> request.name(topic)).topicArn());
+		this.topics = topics;
+		this.topic = properties.topic();
 	}
 
-	/** The topic's ARN, resolved on first use when the properties give its name. */
+	/** The topic's ARN, resolved once when the properties give its name. */
 	public String topicArn() {
-		return this.topicArn.get();
+		return this.topics.resolveTopicArn(this.topic).toString();
 	}
 
 	public void publish(ImageEvent event) {
-		this.sns.publish((request) -> request.topicArn(this.topicArn.get())
-			.message(this.json.writeValueAsString(event))
-			.messageAttributes(Map.of("status",
-					MessageAttributeValue.builder().dataType("String").stringValue(event.status().name()).build())));
+		this.sns.convertAndSend(this.topic, event, Map.of("status", event.status().name()));
+	}
+
+	/**
+	 * The resolver the template and the SNS probe share: an ARN as it is, a name through
+	 * the idempotent CreateTopic, once.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class TopicConfiguration {
+
+		@Bean
+		TopicArnResolver topicArnResolver(SnsClient sns) {
+			return new CachingTopicArnResolver(new DefaultTopicArnResolver(sns));
+		}
+
 	}
 
 }

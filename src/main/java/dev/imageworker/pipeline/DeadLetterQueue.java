@@ -7,16 +7,14 @@ import java.util.stream.Collectors;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.PermanentFailure;
-import dev.imageworker.queue.QueueUrls;
+import io.awspring.cloud.sqs.operations.SqsTemplate;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Sends the original body of a message with failures to the dead-letter queue, once, with
- * its reasons.
+ * its reasons as message attributes, through Spring Cloud AWS's {@link SqsTemplate}.
  */
 @Component
 class DeadLetterQueue {
@@ -27,15 +25,12 @@ class DeadLetterQueue {
 	 */
 	private static final int MAX_REASON_LENGTH = 1024;
 
-	private final SqsAsyncClient sqs;
-
-	private final QueueUrls queues;
+	private final SqsTemplate sqs;
 
 	private final String queue;
 
-	DeadLetterQueue(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties) {
+	DeadLetterQueue(SqsTemplate sqs, ImageWorkerProperties properties) {
 		this.sqs = sqs;
-		this.queues = queues;
 		this.queue = properties.deadLetterQueue();
 	}
 
@@ -46,30 +41,18 @@ class DeadLetterQueue {
 	 */
 	void send(ReceivedMessage message, List<Failed> failures) {
 		Failed first = failures.getFirst();
-		Map<String, MessageAttributeValue> attributes = new HashMap<>();
-		attributes.put("failure-code", string(first.failure().code().name()));
-		attributes.put("failure-message", string(truncate((failures.size() == 1) ? first.reason()
-				: failures.stream().map(Failed::describe).collect(Collectors.joining("; ")))));
-		attributes.put("source-message-id", string(message.messageId()));
+		Map<String, Object> attributes = new HashMap<>();
+		attributes.put("failure-code", first.failure().code().name());
+		attributes.put("failure-message", truncate((failures.size() == 1) ? first.reason()
+				: failures.stream().map(Failed::describe).collect(Collectors.joining("; "))));
+		attributes.put("source-message-id", message.messageId());
 		if (first.imageId() != null) {
-			attributes.put("image-id", string(first.imageId()));
+			attributes.put("image-id", first.imageId());
 		}
 		if (failures.size() > 1) {
-			attributes.put("failure-count",
-					MessageAttributeValue.builder()
-						.dataType("Number")
-						.stringValue(Integer.toString(failures.size()))
-						.build());
+			attributes.put("failure-count", failures.size());
 		}
-		this.sqs
-			.sendMessage((request) -> request.queueUrl(this.queues.of(this.queue))
-				.messageBody(message.body())
-				.messageAttributes(attributes))
-			.join();
-	}
-
-	private static MessageAttributeValue string(String value) {
-		return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+		this.sqs.send((to) -> to.queue(this.queue).payload(message.body()).headers(attributes));
 	}
 
 	private static String truncate(String reason) {

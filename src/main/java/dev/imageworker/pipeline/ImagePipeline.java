@@ -19,6 +19,8 @@ import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
 import dev.imageworker.queue.QueueSettings;
 import dev.imageworker.storage.SourceObject;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +58,13 @@ public class ImagePipeline {
 
 	private final DownstreamBreakers downstreams;
 
+	private final ObservationRegistry observations;
+
 	private final ImageWorkerProperties.Processing settings;
 
 	ImagePipeline(MessageParser parser, ImageProcessor processor, ImageCatalog catalog, DeadLetterQueue deadLetters,
 			EventPublisher events, PipelineMetrics metrics, QueueSettings queue, DownstreamBreakers downstreams,
-			ImageWorkerProperties properties) {
+			ObservationRegistry observations, ImageWorkerProperties properties) {
 		this.parser = parser;
 		this.processor = processor;
 		this.catalog = catalog;
@@ -69,6 +73,7 @@ public class ImagePipeline {
 		this.metrics = metrics;
 		this.queue = queue;
 		this.downstreams = downstreams;
+		this.observations = observations;
 		this.settings = properties.processing();
 	}
 
@@ -137,26 +142,39 @@ public class ImagePipeline {
 		return new DeadLetterQueue.Failed((rejection.job() != null) ? rejection.job().imageId() : null, failure);
 	}
 
+	/**
+	 * Processes one image as one observation ({@code imageworker.job}): the timer of a
+	 * job by outcome, and the span of the image's trace that its downloads, renders,
+	 * writes and events are children of.
+	 */
 	private void processOne(ImageJob job, List<DeadLetterQueue.Failed> failed, List<Retry> retries) {
-		long start = System.nanoTime();
+		Observation observation = Observation.createNotStarted("imageworker.job", this.observations)
+			.contextualName("image")
+			.highCardinalityKeyValue("image.id", job.imageId())
+			.start();
 		Attempt attempt = new Attempt(job);
-		String outcome;
-		try {
+		String outcome = "retried";
+		try (Observation.Scope _ = observation.openScope()) {
 			outcome = this.processor.process(job, attempt).tag();
 			this.metrics.image(outcome, null);
 		}
 		catch (PermanentFailure failure) {
 			outcome = "failed";
-			failImage(attempt, failure, failed);
+			observation.error(failure);
+			try (Observation.Scope _ = observation.openScope()) {
+				failImage(attempt, failure, failed);
+			}
 		}
 		catch (RuntimeException ex) {
-			outcome = "retried";
 			TransientFailure failure = asTransient(ex);
+			observation.error(failure);
 			log.warn("Transient failure: {}", failure.getMessage(), failure);
 			this.metrics.image("retried", null);
 			retries.add(new Retry(job, attempt, failure));
 		}
-		this.metrics.job(outcome, Duration.ofNanos(System.nanoTime() - start));
+		finally {
+			observation.lowCardinalityKeyValue("outcome", outcome).stop();
+		}
 	}
 
 	/**

@@ -18,6 +18,8 @@ import dev.imageworker.storage.ImageStore;
 import dev.imageworker.storage.SourceDownload;
 import dev.imageworker.storage.SourceObject;
 import dev.imageworker.storage.StoredVariant;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +60,11 @@ class ImageProcessor {
 
 	private final long maxBytes;
 
+	private final ObservationRegistry observations;
+
 	ImageProcessor(ImageStore store, ImageCatalog catalog, RenderPool renderer, SourceBudget sources,
-			MemoryBudget memory, EventPublisher events, ImageWorkerProperties properties) {
+			MemoryBudget memory, EventPublisher events, ObservationRegistry observations,
+			ImageWorkerProperties properties) {
 		this.store = store;
 		this.catalog = catalog;
 		this.renderer = renderer;
@@ -69,6 +74,7 @@ class ImageProcessor {
 		this.sourceBuckets = Set.copyOf(properties.sourceBuckets());
 		this.outputBucket = properties.outputBucket();
 		this.maxBytes = properties.limits().maxBytes().toBytes();
+		this.observations = observations;
 	}
 
 	Outcome process(ImageJob named, Attempt attempt) {
@@ -144,7 +150,11 @@ class ImageProcessor {
 
 	private Rendering render(SourceDownload download, SourceObject source) {
 		try (KibPermits.Lease _ = this.sources.hold(source.bytes())) {
-			byte[] original = download.readAll();
+			// The GET's own span ends with the response headers; this one reads the
+			// bytes.
+			byte[] original = Observation.createNotStarted("imageworker.download", this.observations)
+				.contextualName("download")
+				.observe(download::readAll);
 			try (KibPermits.Lease _ = this.memory.admit(original)) {
 				return this.renderer.render(original);
 			}

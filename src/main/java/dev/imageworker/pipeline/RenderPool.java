@@ -18,6 +18,8 @@ import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,22 +45,22 @@ class RenderPool implements DisposableBean {
 
 	private final ExecutorService executor;
 
-	private final PipelineMetrics metrics;
+	private final ObservationRegistry observations;
 
 	private final RenderWatchdog watchdog;
 
 	@Autowired
-	RenderPool(RenderEngine engine, ImageWorkerProperties properties, PipelineMetrics metrics,
+	RenderPool(RenderEngine engine, ImageWorkerProperties properties, ObservationRegistry observations,
 			ApplicationEventPublisher events) {
-		this(engine, properties, metrics, events, RenderWatchdog.DEFAULT_GRACE);
+		this(engine, properties, observations, events, RenderWatchdog.DEFAULT_GRACE);
 	}
 
-	RenderPool(RenderEngine engine, ImageWorkerProperties properties, PipelineMetrics metrics,
+	RenderPool(RenderEngine engine, ImageWorkerProperties properties, ObservationRegistry observations,
 			ApplicationEventPublisher events, Duration grace) {
 		this.engine = engine;
 		this.spec = RenderSpec.from(properties);
 		this.timeout = properties.processing().jobTimeout();
-		this.metrics = metrics;
+		this.observations = observations;
 		this.watchdog = new RenderWatchdog(events, grace);
 		int threads = properties.processing().effectiveConcurrency();
 		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -68,8 +70,13 @@ class RenderPool implements DisposableBean {
 	Rendering render(byte[] source) {
 		Cancellation cancellation = new Cancellation();
 		RenderWatchdog.Watched watched = new RenderWatchdog.Watched();
+		// Observed on the render thread, as a child of the image the caller observes.
+		Observation image = this.observations.getCurrentObservation();
 		Future<Rendering> rendering = this.executor
-			.submit(() -> watched.run(() -> this.engine.render(source, this.spec, cancellation)));
+			.submit(() -> watched.run(() -> Observation.createNotStarted("imageworker.render", this.observations)
+				.parentObservation(image)
+				.lowCardinalityKeyValue("engine", this.engine.name())
+				.observe(() -> this.engine.render(source, this.spec, cancellation))));
 		long start = 0;
 		try {
 			// A prefetched message may wait for a thread, at most for the render ahead
@@ -104,11 +111,6 @@ class RenderPool implements DisposableBean {
 				throw error;
 			}
 			throw new TransientFailure("rendering failed unexpectedly: " + ex.getCause(), ex.getCause());
-		}
-		finally {
-			if (start != 0) {
-				this.metrics.render(this.engine.name(), Duration.ofNanos(System.nanoTime() - start));
-			}
 		}
 	}
 

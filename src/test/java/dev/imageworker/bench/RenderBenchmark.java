@@ -23,6 +23,7 @@ import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
 import dev.imageworker.imaging.Variant;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
+import io.micrometer.observation.ObservationRegistry;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
@@ -126,8 +127,8 @@ public final class RenderBenchmark {
 
 	private static RenderEngine engine(String name) {
 		return switch (name) {
-			case "java" -> new JavaRenderEngine();
-			case "vips" -> new VipsRenderEngine();
+			case "java" -> new JavaRenderEngine(ObservationRegistry.NOOP);
+			case "vips" -> new VipsRenderEngine(ObservationRegistry.NOOP);
 			case "naive" -> new NaiveThumbnailator();
 			default -> throw new IllegalArgumentException("unknown engine " + name);
 		};

@@ -9,6 +9,7 @@ import java.util.zip.DeflaterOutputStream;
 
 import dev.imageworker.imaging.vips.VipsRenderEngine;
 import dev.imageworker.support.SampleImages;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -84,7 +85,7 @@ class NativeMemoryDrillIT {
 
 	private static String vipsProblem() {
 		try {
-			new VipsRenderEngine();
+			new VipsRenderEngine(ObservationRegistry.NOOP);
 			return null;
 		}
 		catch (IllegalStateException ex) {

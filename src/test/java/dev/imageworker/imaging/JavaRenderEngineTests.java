@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import dev.imageworker.failure.FailureCode;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The rules, for the pure-Java engine. */
 class JavaRenderEngineTests extends AbstractRenderEngineTests {
 
-	private final RenderEngine engine = new JavaRenderEngine();
+	private final RenderEngine engine = new JavaRenderEngine(ObservationRegistry.NOOP);
 
 	@Override
 	protected RenderEngine engine() {

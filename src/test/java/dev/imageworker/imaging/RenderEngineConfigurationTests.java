@@ -2,6 +2,7 @@ package dev.imageworker.imaging;
 
 import dev.imageworker.config.ImageWorkerProperties.Engine;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,25 +13,28 @@ class RenderEngineConfigurationTests {
 
 	@Test
 	void javaIsAlwaysTheJavaEngine() {
-		assertThat(RenderEngineConfiguration.select(Engine.JAVA)).isInstanceOf(JavaRenderEngine.class);
+		assertThat(RenderEngineConfiguration.select(Engine.JAVA, ObservationRegistry.NOOP))
+			.isInstanceOf(JavaRenderEngine.class);
 	}
 
 	@Test
 	void autoPrefersLibvipsWhenItLoads() {
-		RenderEngine auto = RenderEngineConfiguration.select(Engine.AUTO);
+		RenderEngine auto = RenderEngineConfiguration.select(Engine.AUTO, ObservationRegistry.NOOP);
 		if (libvipsLoads()) {
 			assertThat(auto).isInstanceOf(VipsRenderEngine.class);
-			assertThat(RenderEngineConfiguration.select(Engine.VIPS).name()).isEqualTo("vips");
+			assertThat(RenderEngineConfiguration.select(Engine.VIPS, ObservationRegistry.NOOP).name())
+				.isEqualTo("vips");
 		}
 		else {
 			assertThat(auto).isInstanceOf(JavaRenderEngine.class);
-			assertThatIllegalStateException().isThrownBy(() -> RenderEngineConfiguration.select(Engine.VIPS));
+			assertThatIllegalStateException()
+				.isThrownBy(() -> RenderEngineConfiguration.select(Engine.VIPS, ObservationRegistry.NOOP));
 		}
 	}
 
 	private static boolean libvipsLoads() {
 		try {
-			new VipsRenderEngine();
+			new VipsRenderEngine(ObservationRegistry.NOOP);
 			return true;
 		}
 		catch (IllegalStateException ex) {

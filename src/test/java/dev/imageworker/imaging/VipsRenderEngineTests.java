@@ -1,6 +1,7 @@
 package dev.imageworker.imaging;
 
 import dev.imageworker.imaging.vips.VipsRenderEngine;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeAll;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -14,7 +15,7 @@ class VipsRenderEngineTests extends AbstractRenderEngineTests {
 	static void loadLibvips() {
 		String problem = null;
 		try {
-			engine = new VipsRenderEngine();
+			engine = new VipsRenderEngine(ObservationRegistry.NOOP);
 		}
 		catch (IllegalStateException ex) {
 			problem = ex.getMessage();

@@ -25,6 +25,7 @@ import dev.imageworker.imaging.vips.VipsRenderEngine;
 import dev.imageworker.support.SampleImages;
 import dev.imageworker.support.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -181,7 +182,7 @@ class RenderPoolTests {
 	void vipsRenderIsKilledAtTheTimeLimit() {
 		RenderEngine vips;
 		try {
-			vips = new VipsRenderEngine();
+			vips = new VipsRenderEngine(ObservationRegistry.NOOP);
 		}
 		catch (IllegalStateException ex) {
 			assumeThat(ex).as("libvips42 is not installed: %s", ex.getMessage()).isNull();
@@ -192,7 +193,7 @@ class RenderPoolTests {
 
 	@Test
 	void javaRenderIsAbortedAtTheTimeLimit() {
-		assertSlowRenderIsStopped(new JavaRenderEngine());
+		assertSlowRenderIsStopped(new JavaRenderEngine(ObservationRegistry.NOOP));
 	}
 
 	/**
@@ -224,10 +225,9 @@ class RenderPoolTests {
 	}
 
 	private RenderPool pool(RenderEngine engine, String jobTimeout, Duration grace) {
-		return new RenderPool(engine,
-				TestProperties.bind(Map.of("processing.concurrency", "1", "processing.job-timeout", jobTimeout,
-						"limits.max-pixels", "1000000000")),
-				new PipelineMetrics(new SimpleMeterRegistry()), this.events::add, grace);
+		return new RenderPool(engine, TestProperties.bind(Map.of("processing.concurrency", "1",
+				"processing.job-timeout", jobTimeout, "limits.max-pixels", "1000000000")), ObservationRegistry.NOOP,
+				this.events::add, grace);
 	}
 
 	@FunctionalInterface

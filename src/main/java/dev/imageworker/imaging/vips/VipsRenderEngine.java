@@ -21,6 +21,9 @@ import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
 import dev.imageworker.imaging.Variant;
+import dev.imageworker.imaging.VariantObservation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * The native engine: libvips decodes with shrink-on-load, auto-rotates, converts to sRGB,
@@ -51,13 +54,17 @@ public class VipsRenderEngine implements RenderEngine {
 	/** Renders what libvips must not or does not read right: BMP and untagged CMYK. */
 	private final JavaRenderEngine java;
 
+	private final ObservationRegistry observations;
+
 	/**
+	 * @param observations where each variant's rendering is observed
 	 * @throws IllegalStateException when libvips is missing, older than 8.13 or does not
 	 * start
 	 */
-	public VipsRenderEngine() {
+	public VipsRenderEngine(ObservationRegistry observations) {
 		this.vips = Vips.load();
-		this.java = new JavaRenderEngine();
+		this.java = new JavaRenderEngine(observations);
+		this.observations = observations;
 	}
 
 	@Override
@@ -88,13 +95,23 @@ public class VipsRenderEngine implements RenderEngine {
 			try {
 				for (Variant variant : spec.variants()) {
 					cancellation.check();
-					MemorySegment image = previous.equals(MemorySegment.NULL)
-							? largest(arena, buffer, format, header, orientation, variant, cancellation)
-							: smaller(arena, previous, variant, cancellation);
-					this.vips.unref(previous);
-					previous = image;
-					variants.add(new Rendering.RenderedVariant(variant.name(), this.vips.width(image),
-							this.vips.height(image), encode(arena, image, spec.jpegQuality())));
+					Observation observation = VariantObservation.start(this.observations, name(), variant);
+					try (Observation.Scope _ = observation.openScope()) {
+						MemorySegment image = previous.equals(MemorySegment.NULL)
+								? largest(arena, buffer, format, header, orientation, variant, cancellation)
+								: smaller(arena, previous, variant, cancellation);
+						this.vips.unref(previous);
+						previous = image;
+						variants.add(new Rendering.RenderedVariant(variant.name(), this.vips.width(image),
+								this.vips.height(image), encode(arena, image, spec.jpegQuality())));
+					}
+					catch (RuntimeException ex) {
+						observation.error(ex);
+						throw ex;
+					}
+					finally {
+						observation.stop();
+					}
 				}
 			}
 			finally {

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.support.SampleImages;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,7 +98,7 @@ class VipsTests {
 		assumeThat(SampleImages.hasImageMagick()).as("ImageMagick (convert) is installed").isTrue();
 		assumeThat(vips.loaders()).as("libvips has its HEIF module").contains("VipsForeignLoadHeifBuffer");
 		byte[] heic = SampleImages.imageMagick("-size", "64x48", "xc:rgb(200,30,30)", "heic:-");
-		assertThat(new VipsRenderEngine().headerSize(heic)).contains(new Dimensions(64, 48));
+		assertThat(new VipsRenderEngine(ObservationRegistry.NOOP).headerSize(heic)).contains(new Dimensions(64, 48));
 	}
 
 	@Test
