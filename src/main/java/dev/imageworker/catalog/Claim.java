@@ -2,7 +2,7 @@ package dev.imageworker.catalog;
 
 import java.util.List;
 
-import dev.imageworker.storage.StoredVariant;
+import dev.imageworker.core.StoredVariant;
 
 /** The outcome of claiming an image for rendering. */
 public sealed interface Claim {

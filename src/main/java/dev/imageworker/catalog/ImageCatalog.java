@@ -12,12 +12,13 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.ImageStatus;
+import dev.imageworker.core.SourceImage;
+import dev.imageworker.core.SourceObject;
+import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
-import dev.imageworker.imaging.Rendering;
-import dev.imageworker.ingest.ImageJob;
-import dev.imageworker.storage.SourceObject;
-import dev.imageworker.storage.StoredVariant;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -200,14 +201,14 @@ public class ImageCatalog {
 	 * whole item is known by now, so it is written whole: a conditional put costs the
 	 * table less than an update expression.
 	 */
-	public Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim, Rendering rendering,
+	public Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim, SourceImage image,
 			List<StoredVariant> variants, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, this.clock.instant().toString()));
 		item.put("status", s(ImageStatus.COMPLETED.name()));
-		item.put("format", s(rendering.format().name()));
-		item.put("width", n(rendering.width()));
-		item.put("height", n(rendering.height()));
+		item.put("format", s(image.format()));
+		item.put("width", n(image.width()));
+		item.put("height", n(image.height()));
 		item.put("variants", AttributeValue.fromL(variants.stream().map(ImageCatalog::variant).toList()));
 		item.put("processingMillis", n(processingMillis));
 		item.put("attempts", n(claim.attempts()));

@@ -3,7 +3,7 @@ package dev.imageworker.downstream;
 import java.util.Map;
 
 import dev.imageworker.config.ImageWorkerProperties;
-import dev.imageworker.notify.EventPublisher;
+import io.awspring.cloud.sns.core.TopicArnResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -33,18 +33,21 @@ public class DownstreamProbes {
 
 	private final SnsClient sns;
 
-	private final EventPublisher events;
+	private final TopicArnResolver topics;
+
+	private final String topic;
 
 	private final String sourceBucket;
 
 	private final String table;
 
-	DownstreamProbes(S3Client s3, DynamoDbClient dynamo, SnsClient sns, EventPublisher events,
+	DownstreamProbes(S3Client s3, DynamoDbClient dynamo, SnsClient sns, TopicArnResolver topics,
 			DownstreamBreakers breakers, ImageWorkerProperties properties) {
 		this.s3 = s3;
 		this.dynamo = dynamo;
 		this.sns = sns;
-		this.events = events;
+		this.topics = topics;
+		this.topic = properties.topic();
 		this.sourceBucket = properties.sourceBuckets().getFirst();
 		this.table = properties.table();
 		for (Downstream downstream : Downstream.values()) {
@@ -76,7 +79,8 @@ public class DownstreamProbes {
 					// The table answered.
 				}
 			}
-			case SNS -> this.sns.getTopicAttributes((request) -> request.topicArn(this.events.topicArn()));
+			case SNS -> this.sns
+				.getTopicAttributes((request) -> request.topicArn(this.topics.resolveTopicArn(this.topic).toString()));
 		}
 	}
 

@@ -16,6 +16,18 @@ public record Dimensions(int width, int height) {
 		return Math.max(this.width, this.height);
 	}
 
+	/**
+	 * The largest JPEG DCT scale denominator (1, 2, 4 or 8) a decoder may shrink by and
+	 * still keep the longest side at or above a target.
+	 */
+	public int jpegScale(long target) {
+		int scale = 1;
+		while (scale < 8 && longestSide() / (scale * 2) >= target) {
+			scale *= 2;
+		}
+		return scale;
+	}
+
 	public Dimensions transposed() {
 		return new Dimensions(this.height, this.width);
 	}

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * Walks the marker segments of a JPEG's header, from SOI up to the first scan, without
  * decoding anything.
  */
-public final class JpegSegments {
+final class JpegSegments {
 
 	private static final int START_OF_IMAGE = 0xD8;
 
@@ -19,7 +19,7 @@ public final class JpegSegments {
 
 	/** Looks at one segment: its marker and its payload, data[payload, end). */
 	@FunctionalInterface
-	public interface Visitor<T> {
+	interface Visitor<T> {
 
 		/**
 		 * @return what was looked for, or null to go on to the next segment
@@ -32,7 +32,7 @@ public final class JpegSegments {
 	 * @return the first non-null answer of the visitor, or null when the header ends, is
 	 * damaged or no segment answers
 	 */
-	public static <T> @Nullable T find(byte[] data, Visitor<T> visitor) {
+	static <T> @Nullable T find(byte[] data, Visitor<T> visitor) {
 		if (data.length < 2 || (data[0] & 0xFF) != 0xFF || (data[1] & 0xFF) != START_OF_IMAGE) {
 			return null;
 		}

@@ -2,6 +2,8 @@ package dev.imageworker.imaging;
 
 import java.util.List;
 
+import dev.imageworker.core.SourceImage;
+
 /**
  * The result of rendering one source image.
  *
@@ -14,6 +16,10 @@ public record Rendering(ImageFormat format, int width, int height, List<Rendered
 
 	public Rendering {
 		variants = List.copyOf(variants);
+	}
+
+	public SourceImage source() {
+		return new SourceImage(this.format.name(), this.width, this.height);
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.util.Map;
 import dev.imageworker.pipeline.Disposition;
 import dev.imageworker.pipeline.ImagePipeline;
 import dev.imageworker.pipeline.ReceivedMessage;
-import dev.imageworker.scaling.InFlightTracker;
 import io.awspring.cloud.sqs.listener.Visibility;
 import io.awspring.cloud.sqs.listener.acknowledgement.Acknowledgement;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -15,20 +14,25 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import org.springframework.stereotype.Component;
 
 /**
- * What either listener does with a message: hands it to the pipeline while the heartbeat
- * keeps it hidden, then deletes it or hides it for the backoff the pipeline asks for.
+ * What either listener does with a message: parses it and hands it to the pipeline while
+ * the heartbeat keeps it hidden, then deletes it or hides it for the backoff the pipeline
+ * asks for.
  */
 @Component
 class MessageHandling {
 
 	private final ImagePipeline pipeline;
 
+	private final MessageParser parser;
+
 	private final VisibilityHeartbeat heartbeat;
 
 	private final InFlightTracker inFlight;
 
-	MessageHandling(ImagePipeline pipeline, VisibilityHeartbeat heartbeat, InFlightTracker inFlight) {
+	MessageHandling(ImagePipeline pipeline, MessageParser parser, VisibilityHeartbeat heartbeat,
+			InFlightTracker inFlight) {
 		this.pipeline = pipeline;
+		this.parser = parser;
 		this.heartbeat = heartbeat;
 		this.inFlight = inFlight;
 	}
@@ -48,7 +52,7 @@ class MessageHandling {
 			Disposition disposition;
 			// Closed before the backoff below, so no extension can overwrite it.
 			try (VisibilityHeartbeat.Beat _ = this.heartbeat.start(message.messageId(), visibility)) {
-				disposition = this.pipeline.process(received);
+				disposition = this.pipeline.process(received, this.parser.parse(received.body(), attributes));
 			}
 			switch (disposition) {
 				case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();

@@ -2,15 +2,19 @@ package dev.imageworker.ingest;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.core.ImageIds;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.ParsedMessage;
+import dev.imageworker.core.UserMetadata;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +32,7 @@ import org.springframework.stereotype.Component;
  * bounded, and a message may name at most {@code image-worker.max-records} images.
  */
 @Component
-public class MessageParser {
+class MessageParser {
 
 	private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9][\\w.+-]{0,62}/[A-Za-z0-9][\\w.+-]{0,62}");
 
@@ -41,7 +45,7 @@ public class MessageParser {
 	private final List<String> sourceBuckets;
 
 	@Autowired
-	public MessageParser(ObjectMapper json, ImageIds ids, ImageWorkerProperties properties) {
+	MessageParser(ObjectMapper json, ImageIds ids, ImageWorkerProperties properties) {
 		this(json, ids, properties.maxRecords(), properties.sourceBuckets());
 	}
 
@@ -57,7 +61,7 @@ public class MessageParser {
 	 * @param attributes the message's string attributes, where an upload API may put
 	 * {@code imageId} and {@code userId}
 	 */
-	public ParsedMessage parse(String body, Map<String, String> attributes) {
+	ParsedMessage parse(String body, Map<String, String> attributes) {
 		JsonNode root;
 		try {
 			root = this.json.readTree(body);

@@ -22,19 +22,11 @@ public class EventPublisher {
 
 	private final SnsTemplate sns;
 
-	private final TopicArnResolver topics;
-
 	private final String topic;
 
-	public EventPublisher(SnsTemplate sns, TopicArnResolver topics, ImageWorkerProperties properties) {
+	public EventPublisher(SnsTemplate sns, ImageWorkerProperties properties) {
 		this.sns = sns;
-		this.topics = topics;
 		this.topic = properties.topic();
-	}
-
-	/** The topic's ARN, resolved once when the properties give its name. */
-	public String topicArn() {
-		return this.topics.resolveTopicArn(this.topic).toString();
 	}
 
 	public void publish(ImageEvent event) {

@@ -3,10 +3,10 @@ package dev.imageworker.notify;
 import java.util.List;
 import java.util.Map;
 
-import dev.imageworker.catalog.ImageStatus;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.ImageStatus;
+import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
-import dev.imageworker.ingest.ImageJob;
-import dev.imageworker.storage.StoredVariant;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,7 +1,7 @@
 package dev.imageworker.pipeline;
 
-import dev.imageworker.ingest.ImageJob;
-import dev.imageworker.storage.SourceObject;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.SourceObject;
 import org.jspecify.annotations.Nullable;
 
 /**

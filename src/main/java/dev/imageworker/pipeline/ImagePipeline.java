@@ -1,24 +1,22 @@
 package dev.imageworker.pipeline;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import dev.imageworker.catalog.FailureRecord;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.ParsedMessage;
+import dev.imageworker.core.SourceObject;
 import dev.imageworker.downstream.DownstreamBreakers;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.ProcessingFailure;
 import dev.imageworker.failure.TransientFailure;
-import dev.imageworker.ingest.ImageJob;
-import dev.imageworker.ingest.MessageParser;
-import dev.imageworker.ingest.ParsedMessage;
 import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
 import dev.imageworker.queue.QueueSettings;
-import dev.imageworker.storage.SourceObject;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -42,8 +40,6 @@ public class ImagePipeline {
 
 	private static final Logger log = LoggerFactory.getLogger(ImagePipeline.class);
 
-	private final MessageParser parser;
-
 	private final ImageProcessor processor;
 
 	private final ImageCatalog catalog;
@@ -62,10 +58,9 @@ public class ImagePipeline {
 
 	private final ImageWorkerProperties.Processing settings;
 
-	ImagePipeline(MessageParser parser, ImageProcessor processor, ImageCatalog catalog, DeadLetterQueue deadLetters,
-			EventPublisher events, PipelineMetrics metrics, QueueSettings queue, DownstreamBreakers downstreams,
+	ImagePipeline(ImageProcessor processor, ImageCatalog catalog, DeadLetterQueue deadLetters, EventPublisher events,
+			PipelineMetrics metrics, QueueSettings queue, DownstreamBreakers downstreams,
 			ObservationRegistry observations, ImageWorkerProperties properties) {
-		this.parser = parser;
 		this.processor = processor;
 		this.catalog = catalog;
 		this.deadLetters = deadLetters;
@@ -77,10 +72,10 @@ public class ImagePipeline {
 		this.settings = properties.processing();
 	}
 
-	public Disposition process(ReceivedMessage message) {
+	public Disposition process(ReceivedMessage message, ParsedMessage parsed) {
 		MDC.put("messageId", message.messageId());
 		try {
-			Disposition disposition = settle(message);
+			Disposition disposition = settle(message, parsed);
 			this.metrics.message((disposition instanceof Disposition.RetryLater) ? "retried" : "acknowledged");
 			return disposition;
 		}
@@ -89,8 +84,7 @@ public class ImagePipeline {
 		}
 	}
 
-	private Disposition settle(ReceivedMessage message) {
-		ParsedMessage parsed = this.parser.parse(message.body(), message.attributes());
+	private Disposition settle(ReceivedMessage message, ParsedMessage parsed) {
 		if (parsed.isIgnorable()) {
 			log.info("Ignoring S3 test event");
 			return new Disposition.Acknowledge();

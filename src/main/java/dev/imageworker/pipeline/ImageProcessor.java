@@ -8,16 +8,16 @@ import dev.imageworker.catalog.Claim;
 import dev.imageworker.catalog.Completion;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.SourceObject;
+import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.imaging.Rendering;
-import dev.imageworker.ingest.ImageJob;
 import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
 import dev.imageworker.storage.ImageStore;
 import dev.imageworker.storage.SourceDownload;
-import dev.imageworker.storage.SourceObject;
-import dev.imageworker.storage.StoredVariant;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
@@ -125,7 +125,7 @@ class ImageProcessor {
 					variant.jpeg().length, JPEG));
 		}
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		switch (this.catalog.complete(job, source, claimed, rendering, stored, millis)) {
+		switch (this.catalog.complete(job, source, claimed, rendering.source(), stored, millis)) {
 			case Completion.AlreadyCompleted already -> {
 				log.info("Completed meanwhile by another delivery, not announcing again");
 				return Outcome.DUPLICATE;

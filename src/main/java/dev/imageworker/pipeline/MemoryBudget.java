@@ -10,9 +10,11 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.DecodeEstimate;
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.imaging.ImageFormat;
 import dev.imageworker.imaging.RenderEngine;
+import dev.imageworker.imaging.RenderSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +58,7 @@ class MemoryBudget {
 				properties.limits().maxPixels(), memoryLimit(),
 				nativeMemory(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
 						memoryLimit()),
-				largestSide(properties), properties.processing().jobTimeout(), engine::headerSize);
+				RenderSpec.from(properties).largestSide(), properties.processing().jobTimeout(), engine::headerSize);
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
@@ -117,10 +119,6 @@ class MemoryBudget {
 			.getVMOption("MaxRAM")
 			.getValue();
 		return Math.min(total, Long.parseLong(maxRam));
-	}
-
-	private static int largestSide(ImageWorkerProperties properties) {
-		return properties.variants().values().stream().mapToInt(Integer::intValue).max().orElseThrow();
 	}
 
 	/**

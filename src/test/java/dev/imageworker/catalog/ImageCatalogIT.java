@@ -9,13 +9,12 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.SourceImage;
+import dev.imageworker.core.SourceObject;
+import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
-import dev.imageworker.imaging.ImageFormat;
-import dev.imageworker.imaging.Rendering;
-import dev.imageworker.ingest.ImageJob;
-import dev.imageworker.storage.SourceObject;
-import dev.imageworker.storage.StoredVariant;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.TestProperties;
 import org.junit.jupiter.api.AfterAll;
@@ -156,7 +155,7 @@ class ImageCatalogIT {
 			assertThat(claim.attempts()).isEqualTo(2);
 		});
 		assertThat(item(job).get("variantsSpec").s()).isEqualTo("jpeg q85: thumb 200");
-		assertThat(otherVariants.complete(job, VERSION_1, (Claim.Claimed) changed, rendering(),
+		assertThat(otherVariants.complete(job, VERSION_1, (Claim.Claimed) changed, sourceImage(),
 				List.of(variant(job, VERSION_1)), 7))
 			.as("the same keys: nothing to delete")
 			.isEqualTo(new Completion.Recorded(List.of()));
@@ -306,12 +305,11 @@ class ImageCatalogIT {
 	}
 
 	private static Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim) {
-		return catalog.complete(job, source, claim, rendering(), List.of(variant(job, source)), 42);
+		return catalog.complete(job, source, claim, sourceImage(), List.of(variant(job, source)), 42);
 	}
 
-	private static Rendering rendering() {
-		return new Rendering(ImageFormat.JPEG, 3000, 2000,
-				List.of(new Rendering.RenderedVariant("thumb", 256, 171, new byte[9000])));
+	private static SourceImage sourceImage() {
+		return new SourceImage("JPEG", 3000, 2000);
 	}
 
 	private static Map<String, AttributeValue> item(ImageJob job) {

@@ -7,6 +7,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.core.ImageIds;
+import dev.imageworker.core.ImageJob;
+import dev.imageworker.core.ParsedMessage;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 

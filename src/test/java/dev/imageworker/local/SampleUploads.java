@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
-import dev.imageworker.ingest.ImageIds;
+import dev.imageworker.core.ImageIds;
 import dev.imageworker.support.SampleImages;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;

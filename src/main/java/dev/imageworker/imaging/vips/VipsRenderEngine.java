@@ -219,7 +219,7 @@ public class VipsRenderEngine implements RenderEngine {
 			Variant variant, Cancellation cancellation) {
 		MemorySegment image;
 		if (format == ImageFormat.JPEG) {
-			MemorySegment decoded = load(arena, buffer, jpegShrink(header.size(), variant.longestSide()),
+			MemorySegment decoded = load(arena, buffer, header.size().jpegScale(variant.longestSide()),
 					"cannot decode");
 			MemorySegment sized = scaleDown(arena, decoded, variant.longestSide());
 			image = header.iccProfile() ? then(sized, "cannot convert to sRGB",
@@ -244,18 +244,6 @@ public class VipsRenderEngine implements RenderEngine {
 		}
 		// Rotating needs the whole image, which a sequential decode does not keep.
 		return inMemory(then(memory, "cannot rotate", (out) -> this.vips.autorot(memory, out), arena), cancellation);
-	}
-
-	/**
-	 * The largest JPEG DCT scale (1, 2, 4 or 8) that keeps the longest side at or above
-	 * the target.
-	 */
-	static int jpegShrink(Dimensions size, int longestSide) {
-		int shrink = 1;
-		while (shrink < 8 && size.longestSide() / (shrink * 2) >= longestSide) {
-			shrink *= 2;
-		}
-		return shrink;
 	}
 
 	private MemorySegment smaller(Arena arena, MemorySegment previous, Variant variant, Cancellation cancellation) {

@@ -1,4 +1,4 @@
-package dev.imageworker.scaling;
+package dev.imageworker.ingest;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -40,7 +40,7 @@ public class InFlightTracker {
 	}
 
 	/** Messages in flight now. */
-	int inFlight() {
+	public int inFlight() {
 		return this.inFlight.get();
 	}
 
@@ -49,7 +49,7 @@ public class InFlightTracker {
 	 * Two such calls may arrive out of order, so a listener reads {@link #inFlight()}
 	 * rather than trusting which transition woke it.
 	 */
-	void onBusyOrIdle(Runnable listener) {
+	public void onBusyOrIdle(Runnable listener) {
 		this.listeners.add(listener);
 	}
 

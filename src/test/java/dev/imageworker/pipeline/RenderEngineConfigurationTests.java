@@ -1,6 +1,8 @@
-package dev.imageworker.imaging;
+package dev.imageworker.pipeline;
 
 import dev.imageworker.config.ImageWorkerProperties.Engine;
+import dev.imageworker.imaging.JavaRenderEngine;
+import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;

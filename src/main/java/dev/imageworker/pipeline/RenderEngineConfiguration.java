@@ -1,8 +1,10 @@
-package dev.imageworker.imaging;
+package dev.imageworker.pipeline;
 
 import java.util.Locale;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.imaging.JavaRenderEngine;
+import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;

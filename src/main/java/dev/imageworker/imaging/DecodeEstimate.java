@@ -1,16 +1,12 @@
-package dev.imageworker.pipeline;
+package dev.imageworker.imaging;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-
-import dev.imageworker.imaging.Dimensions;
-import dev.imageworker.imaging.ImageFormat;
 
 /**
  * What decoding an image costs, from its header alone and for either engine: the pixels
@@ -31,7 +27,7 @@ import dev.imageworker.imaging.ImageFormat;
  * @param coefficientBytes of those, the coefficients of a progressive JPEG: native memory
  * held at once, which no streaming decode avoids
  */
-record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
+public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 
 	static final DecodeEstimate UNKNOWN = new DecodeEstimate(0, 0);
 
@@ -46,7 +42,7 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	/**
 	 * @param largestSide longest side of the largest variant
 	 */
-	static DecodeEstimate of(byte[] source, int largestSide) {
+	public static DecodeEstimate of(byte[] source, int largestSide) {
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
 		if (format == ImageFormat.JPEG) {
 			// The frame header gives the size and the coefficients in one read.
@@ -66,7 +62,7 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	 * parse: a JPEG as a progressive one with every component at full resolution, the
 	 * costliest of that size.
 	 */
-	static DecodeEstimate ofSize(byte[] source, Dimensions size, int largestSide) {
+	public static DecodeEstimate ofSize(byte[] source, Dimensions size, int largestSide) {
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
 		if (format == ImageFormat.JPEG) {
 			JpegFrame.Sampling full = new JpegFrame.Sampling(1, 1);
@@ -79,22 +75,12 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 
 	private static DecodeEstimate jpeg(JpegFrame frame, int largestSide) {
 		Dimensions size = new Dimensions(frame.width(), frame.height());
-		int scale = jpegScale(size.longestSide(), largestSide);
-		long decoded = ceilDiv(size.width(), scale) * ceilDiv(size.height(), scale);
+		// The larger of the two engines' decodes: the Java engine subsamples to twice the
+		// largest variant, libvips scales to the variant itself.
+		int scale = size.jpegScale(2L * largestSide);
+		long decoded = Math.ceilDiv(size.width(), scale) * (long) Math.ceilDiv(size.height(), scale);
 		long coefficients = frame.coefficientBytes();
 		return new DecodeEstimate(size.pixels(), decoded * BYTES_PER_PIXEL + coefficients, coefficients);
-	}
-
-	/**
-	 * The largest JPEG DCT scale denominator (1, 2, 4 or 8) that keeps the longest side
-	 * at or above twice the largest variant.
-	 */
-	static int jpegScale(long longestSide, int largestSide) {
-		int scale = 1;
-		while (scale < 8 && longestSide / (scale * 2) >= 2L * largestSide) {
-			scale *= 2;
-		}
-		return scale;
 	}
 
 	/**
@@ -112,10 +98,6 @@ record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			case 2 -> Math.max(BYTES_PER_PIXEL, 3 * ((bitDepth == 16) ? 2 : 1));
 			default -> BYTES_PER_PIXEL;
 		};
-	}
-
-	private static long ceilDiv(long value, int divisor) {
-		return (value + divisor - 1) / divisor;
 	}
 
 	/** Width and height from the header, or null when it cannot be read. */

@@ -1,4 +1,4 @@
-package dev.imageworker.ingest;
+package dev.imageworker.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

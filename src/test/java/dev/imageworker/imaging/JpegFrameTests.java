@@ -1,4 +1,4 @@
-package dev.imageworker.pipeline;
+package dev.imageworker.imaging;
 
 import java.awt.image.BufferedImage;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.imageworker.ingest;
+package dev.imageworker.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

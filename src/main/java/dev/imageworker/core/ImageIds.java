@@ -1,4 +1,4 @@
-package dev.imageworker.ingest;
+package dev.imageworker.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -33,7 +33,7 @@ public final class ImageIds {
 		this(Pattern.compile(properties.idPattern()));
 	}
 
-	ImageIds(Pattern uploadIds) {
+	public ImageIds(Pattern uploadIds) {
 		this.uploadIds = uploadIds;
 	}
 
@@ -45,22 +45,22 @@ public final class ImageIds {
 		return UUID.nameUUIDFromBytes((bucket + "/" + key).getBytes(StandardCharsets.UTF_8)).toString();
 	}
 
-	@Nullable String userIdFromKey(String key) {
+	public @Nullable String userIdFromKey(String key) {
 		String[] parts = conventionalParts(key);
 		return (parts != null && isUserId(parts[0])) ? parts[0] : null;
 	}
 
 	/** A job whose id and owner follow from the key, as for S3 events. */
-	ImageJob forObject(String bucket, String key, @Nullable String eTag) {
+	public ImageJob forObject(String bucket, String key, @Nullable String eTag) {
 		return new ImageJob(bucket, key, fromKey(bucket, key), userIdFromKey(key), eTag, ImageJob.Upload.NONE, false);
 	}
 
-	static boolean isImageId(String id) {
+	public static boolean isImageId(String id) {
 		return IMAGE_ID.matcher(id).matches();
 	}
 
 	/** Bounded and printable: it lands in items, events and log lines. */
-	static boolean isUserId(String id) {
+	public static boolean isUserId(String id) {
 		return !id.isEmpty() && id.length() <= MAX_USER_ID_LENGTH && id.codePoints().noneMatch(Character::isISOControl);
 	}
 

@@ -1,4 +1,4 @@
-package dev.imageworker.pipeline;
+package dev.imageworker.imaging;
 
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
@@ -49,13 +49,13 @@ class DecodeEstimateTests {
 	}
 
 	@Test
-	void theJpegScaleKeepsTwiceTheLargestVariant() {
-		assertThat(DecodeEstimate.jpegScale(5472, 1024)).isEqualTo(2);
-		assertThat(DecodeEstimate.jpegScale(4096, 1024)).isEqualTo(2);
-		assertThat(DecodeEstimate.jpegScale(4095, 1024)).isEqualTo(1);
-		assertThat(DecodeEstimate.jpegScale(8000, 256)).isEqualTo(8);
-		assertThat(DecodeEstimate.jpegScale(65_000, 1024)).isEqualTo(8);
-		assertThat(DecodeEstimate.jpegScale(1000, 1024)).isEqualTo(1);
+	void theJpegScaleKeepsTheLongestSideAtOrAboveTheTarget() {
+		assertThat(new Dimensions(5472, 3648).jpegScale(2048)).isEqualTo(2);
+		assertThat(new Dimensions(4096, 10).jpegScale(2048)).isEqualTo(2);
+		assertThat(new Dimensions(10, 4095).jpegScale(2048)).isEqualTo(1);
+		assertThat(new Dimensions(8000, 8000).jpegScale(512)).isEqualTo(8);
+		assertThat(new Dimensions(65_000, 1).jpegScale(2048)).isEqualTo(8);
+		assertThat(new Dimensions(1000, 1000).jpegScale(2048)).isEqualTo(1);
 	}
 
 	@Test

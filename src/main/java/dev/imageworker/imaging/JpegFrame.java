@@ -1,10 +1,9 @@
-package dev.imageworker.pipeline;
+package dev.imageworker.imaging;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.imageworker.imaging.JpegSegments;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -85,21 +84,17 @@ record JpegFrame(int width, int height, boolean progressive, List<Sampling> comp
 		int maxVertical = this.components.stream().mapToInt(Sampling::vertical).max().orElse(1);
 		long bytes = 0;
 		for (Sampling sampling : this.components) {
-			long wide = roundUp(ceilDiv((long) this.width * sampling.horizontal(), (long) maxHorizontal * BLOCK),
+			long wide = roundUp(Math.ceilDiv((long) this.width * sampling.horizontal(), (long) maxHorizontal * BLOCK),
 					sampling.horizontal());
-			long high = roundUp(ceilDiv((long) this.height * sampling.vertical(), (long) maxVertical * BLOCK),
+			long high = roundUp(Math.ceilDiv((long) this.height * sampling.vertical(), (long) maxVertical * BLOCK),
 					sampling.vertical());
 			bytes += wide * high * BYTES_PER_BLOCK;
 		}
 		return bytes;
 	}
 
-	private static long ceilDiv(long value, long divisor) {
-		return (value + divisor - 1) / divisor;
-	}
-
 	private static long roundUp(long value, long multiple) {
-		return ceilDiv(value, multiple) * multiple;
+		return Math.ceilDiv(value, multiple) * multiple;
 	}
 
 	private static int unsignedShort(byte[] data, int offset) {

@@ -1,4 +1,4 @@
-package dev.imageworker.storage;
+package dev.imageworker.core;
 
 /**
  * A variant written to the output bucket, as recorded in DynamoDB and announced on SNS.

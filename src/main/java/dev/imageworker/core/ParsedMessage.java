@@ -1,4 +1,4 @@
-package dev.imageworker.ingest;
+package dev.imageworker.core;
 
 import java.util.List;
 
@@ -18,11 +18,11 @@ public record ParsedMessage(List<ImageJob> jobs, List<Rejection> rejections) {
 		rejections = List.copyOf(rejections);
 	}
 
-	static ParsedMessage ignored() {
+	public static ParsedMessage ignored() {
 		return new ParsedMessage(List.of(), List.of());
 	}
 
-	static ParsedMessage invalid(String reason) {
+	public static ParsedMessage invalid(String reason) {
 		return new ParsedMessage(List.of(), List.of(new Rejection(null, reason)));
 	}
 

@@ -1,4 +1,4 @@
-package dev.imageworker.catalog;
+package dev.imageworker.core;
 
 /** Lifecycle of an image item. */
 public enum ImageStatus {

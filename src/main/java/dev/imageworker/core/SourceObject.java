@@ -1,4 +1,4 @@
-package dev.imageworker.storage;
+package dev.imageworker.core;
 
 import java.time.Instant;
 import java.util.Map;
