@@ -64,6 +64,9 @@ class IamPoliciesTests {
 		assertAllowed(this.task, "dynamodb:UpdateItem", TABLE);
 		// EventPublisher, given the topic's ARN as the task definition does.
 		assertAllowed(this.task, "sns:Publish", TOPIC);
+		// DownstreamProbes: HeadBucket (s3:ListBucket, above), a conditional UpdateItem
+		// (above) and GetTopicAttributes.
+		assertAllowed(this.task, "sns:GetTopicAttributes", TOPIC);
 		// Micrometer's CloudWatch registry.
 		assertAllowed(this.task, "cloudwatch:PutMetricData", "*");
 	}
@@ -86,6 +89,8 @@ class IamPoliciesTests {
 		assertDenied(this.task, "dynamodb:Scan", TABLE);
 		assertDenied(this.task, "sns:Publish", "arn:aws:sns:eu-west-1:111122223333:other");
 		assertDenied(this.task, "sns:DeleteTopic", TOPIC);
+		assertDenied(this.task, "sns:GetTopicAttributes", "arn:aws:sns:eu-west-1:111122223333:other");
+		assertDenied(this.task, "sns:SetTopicAttributes", TOPIC);
 		assertDenied(this.task, "iam:PassRole", "*");
 	}
 
