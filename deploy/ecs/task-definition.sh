@@ -16,9 +16,9 @@ STACK="$stack"
 
 # Every ${NAME} in ecs-task-def.json, and the stack output or parameter it comes from.
 FROM_STACK=(TASK_ROLE_ARN=TaskRoleArn EXECUTION_ROLE_ARN=ExecutionRoleArn QUEUE=QueueName
-  DLQ=DeadLetterQueueName SOURCE_BUCKET=SourceBucketName OUTPUT_BUCKET=OutputBucketName TABLE=TableName
-  TOPIC_ARN=EventsTopicArn LOG_GROUP=LogGroupName JOB_TIMEOUT_SECONDS=JobTimeoutSeconds
-  BACKLOG_PER_TASK_TARGET=BacklogPerTaskTarget)
+  BULK_QUEUE=BulkQueueName DLQ=DeadLetterQueueName SOURCE_BUCKET=SourceBucketName
+  OUTPUT_BUCKET=OutputBucketName TABLE=TableName TOPIC_ARN=EventsTopicArn LOG_GROUP=LogGroupName
+  JOB_TIMEOUT_SECONDS=JobTimeoutSeconds BACKLOG_PER_TASK_TARGET=BacklogPerTaskTarget)
 PLACEHOLDERS=(IMAGE STACK AWS_REGION "${FROM_STACK[@]%%=*}")
 
 declare -A stack_values=()

@@ -147,15 +147,20 @@ class CloudFormationStackIT {
 
 	@Test
 	void theCreatedResourcesHaveTheTemplatesSettings() {
-		Map<String, String> queue = queueAttributes(this.stack.output("QueueName"));
-		assertThat(queue).containsEntry("VisibilityTimeout", "120")
-			.containsEntry("MessageRetentionPeriod", "1209600")
-			.containsEntry("ReceiveMessageWaitTimeSeconds", "20")
-			.containsEntry("SqsManagedSseEnabled", "true");
-		JsonNode redrive = this.json.readTree(queue.get("RedrivePolicy"));
-		assertThat(redrive.path("deadLetterTargetArn").asString())
-			.isEqualTo(this.stack.values().resolve(CloudFormationTemplate.getAtt("DeadLetterQueue", "Arn")));
-		assertThat(redrive.path("maxReceiveCount").asInt()).isEqualTo(3);
+		assertThat(this.stack.output("BulkQueueName")).isEqualTo("thumbs-bulk");
+		assertThat(this.stack.output("BulkQueueUrl")).endsWith("/thumbs-bulk");
+		for (String name : List.of(this.stack.output("QueueName"), this.stack.output("BulkQueueName"))) {
+			Map<String, String> queue = queueAttributes(name);
+			assertThat(queue).as(name)
+				.containsEntry("VisibilityTimeout", "120")
+				.containsEntry("MessageRetentionPeriod", "1209600")
+				.containsEntry("ReceiveMessageWaitTimeSeconds", "20")
+				.containsEntry("SqsManagedSseEnabled", "true");
+			JsonNode redrive = this.json.readTree(queue.get("RedrivePolicy"));
+			assertThat(redrive.path("deadLetterTargetArn").asString()).as(name)
+				.isEqualTo(this.stack.values().resolve(CloudFormationTemplate.getAtt("DeadLetterQueue", "Arn")));
+			assertThat(redrive.path("maxReceiveCount").asInt()).as(name).isEqualTo(3);
+		}
 		assertThat(queueAttributes(this.stack.output("DeadLetterQueueName")))
 			.containsEntry("SqsManagedSseEnabled", "true")
 			.containsEntry("MessageRetentionPeriod", "1209600");
@@ -204,7 +209,7 @@ class CloudFormationStackIT {
 			JsonNode dashboard = this.json.readTree(
 					cloudWatch.getDashboard((request) -> request.dashboardName("thumbs-image-worker")).dashboardBody());
 			assertThat(dashboard.path("widgets").size()).isEqualTo(6);
-			assertThat(dashboard.toString()).contains("\"thumbs-queue\"").doesNotContain("${");
+			assertThat(dashboard.toString()).contains("\"thumbs-queue\"", "\"thumbs-bulk\"").doesNotContain("${");
 		}
 		assertThat(this.iam.listRolePolicies((request) -> request.roleName(this.stack.physicalId("TaskRole")))
 			.policyNames()).containsExactlyInAnyOrder("worker", "task-protection");
@@ -241,6 +246,14 @@ class CloudFormationStackIT {
 			.isEqualTo("arn:aws:s3:::" + this.stack.output("SourceBucketName"));
 		assertThat(at(queuePolicy, "PolicyDocument.Statement.0.Condition.StringEquals.aws:SourceAccount"))
 			.isEqualTo(ACCOUNT);
+		Map<String, Object> bulkPolicy = values.properties("BulkQueuePolicy");
+		String bulkDocument = this.json.writeValueAsString(bulkPolicy.get("PolicyDocument"));
+		assertThat(bulkPolicy.get("Queues")).isEqualTo(List.of(this.stack.output("BulkQueueUrl")));
+		this.sqs
+			.setQueueAttributes((request) -> request.queueUrl(this.stack.output("BulkQueueUrl").replaceFirst(".*/", ""))
+				.attributes(Map.of(QueueAttributeName.POLICY, bulkDocument)));
+		assertThat(this.json.readTree(queueAttributes(this.stack.output("BulkQueueName")).get("Policy")))
+			.isEqualTo(this.json.readTree(bulkDocument));
 
 		for (String bucketPolicy : List.of("SourceBucketPolicy", "OutputBucketPolicy")) {
 			Map<String, Object> properties = values.properties(bucketPolicy);
@@ -316,6 +329,16 @@ class CloudFormationStackIT {
 
 		try (AgentStandIn agent = new AgentStandIn();
 				ConfigurableApplicationContext worker = startWorker(this.stack, agent.uri())) {
+			// The test event S3 sent when the notification was set goes first, with the
+			// protection it may cause, so the upload's message is held on its own.
+			await().atMost(PATIENCE).untilAsserted(() -> {
+				assertThat(queueAttributes(this.stack.output("QueueName")))
+					.containsEntry("ApproximateNumberOfMessages", "0")
+					.containsEntry("ApproximateNumberOfMessagesNotVisible", "0");
+				assertThat(agent.requests()).satisfiesAnyOf((requests) -> assertThat(requests).isEmpty(),
+						(requests) -> assertThat(requests).last().isEqualTo("{\"ProtectionEnabled\":false}"));
+			});
+			int heldBefore = agent.requests().size();
 			String eTag = this.s3
 				.putObject((request) -> request.bucket(uploads).key("uploads/u1/img_0123abcd.jpg"),
 						RequestBody.fromBytes(SampleImages.jpeg(1600, 1200)))
@@ -328,7 +351,8 @@ class CloudFormationStackIT {
 						.getItem((request) -> request.tableName(this.stack.output("TableName"))
 							.key(Map.of("imageId", AttributeValue.fromS("img_0123abcd"))))
 						.item();
-					assertThat(item.get("status").s()).isEqualTo("COMPLETED");
+					assertThat(item).as("the item, claimed and completed")
+						.containsEntry("status", AttributeValue.fromS("COMPLETED"));
 				});
 			}
 			for (String variant : List.of("thumb", "medium")) {
@@ -339,11 +363,13 @@ class CloudFormationStackIT {
 			await().atMost(PATIENCE).untilAsserted(() -> assertThat(receive(eventsQueue)).anySatisfy((body) -> {
 				assertThat(body).contains("\"imageId\":\"img_0123abcd\"").contains("\"status\":\"COMPLETED\"");
 			}));
-			await().atMost(PATIENCE)
-				.untilAsserted(
-						() -> assertThat(agent.requests()).as("protected while the message was held, cleared once idle")
-							.containsExactly("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":30}",
-									"{\"ProtectionEnabled\":false}"));
+			await().atMost(PATIENCE).untilAsserted(() -> {
+				List<String> requests = agent.requests();
+				assertThat(requests.subList(heldBefore, requests.size()))
+					.as("protected while the message was held, cleared once idle")
+					.containsExactly("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":30}",
+							"{\"ProtectionEnabled\":false}");
+			});
 
 			try (CloudWatchClient cloudWatch = MOTO.client(CloudWatchClient.builder())) {
 				await().atMost(PATIENCE).untilAsserted(() -> {
@@ -368,6 +394,19 @@ class CloudFormationStackIT {
 						.anySatisfy((metric) -> assertThat(metric.dimensions()).singleElement()
 							.satisfies((dimension) -> assertThat(dimension.value()).isEqualTo("thumbs-queue"))));
 			}
+
+			// A job as the reprocess command sends it, to the queue the stack gave the
+			// worker for them.
+			String bulkQueue = this.sqs.getQueueUrl((request) -> request.queueName(this.stack.output("BulkQueueName")))
+				.queueUrl();
+			this.sqs.sendMessage((request) -> request.queueUrl(bulkQueue)
+				.messageBody("{\"bucket\":\"%s\",\"s3Key\":\"uploads/u1/img_0123abcd.jpg\",\"reprocess\":true}"
+					.formatted(uploads)));
+			await().atMost(PATIENCE).untilAsserted(() -> assertThat(receive(eventsQueue)).anySatisfy((body) -> {
+				assertThat(body).contains("\"imageId\":\"img_0123abcd\"")
+					.contains("\"status\":\"COMPLETED\"")
+					.contains("\"reprocessed\":true");
+			}));
 		}
 	}
 
@@ -505,7 +544,7 @@ class CloudFormationStackIT {
 	private static void attributes(StackValues values, Map<String, String> physicalIds) {
 		physicalIds.forEach((id, physical) -> {
 			switch (id) {
-				case "Queue", "DeadLetterQueue" -> {
+				case "Queue", "BulkQueue", "DeadLetterQueue" -> {
 					String queueName = physical.substring(physical.lastIndexOf('/') + 1);
 					values.with(id + ".QueueName", queueName)
 						.with(id + ".Arn", "arn:aws:sqs:us-east-1:" + ACCOUNT + ":" + queueName);
@@ -622,11 +661,15 @@ class CloudFormationStackIT {
 
 	/** The JSON files under deploy/ecs with the names this stack gave its resources. */
 	private static EcsFiles files(Stack stack, String sourceBucket) {
-		return new EcsFiles(Map.of("AWS_ACCOUNT_ID", ACCOUNT, "AWS_REGION", "us-east-1", "QUEUE",
-				stack.output("QueueName"), "DLQ", stack.output("DeadLetterQueueName"), "SOURCE_BUCKET", sourceBucket,
-				"OUTPUT_BUCKET", stack.output("OutputBucketName"), "TABLE", stack.output("TableName"), "TOPIC",
-				stack.output("EventsTopicArn").substring(stack.output("EventsTopicArn").lastIndexOf(':') + 1),
-				"LOG_GROUP", stack.output("LogGroupName"), "ECR_REPOSITORY", "team/image-worker"));
+		return new EcsFiles(Map.ofEntries(Map.entry("AWS_ACCOUNT_ID", ACCOUNT), Map.entry("AWS_REGION", "us-east-1"),
+				Map.entry("QUEUE", stack.output("QueueName")), Map.entry("BULK_QUEUE", stack.output("BulkQueueName")),
+				Map.entry("DLQ", stack.output("DeadLetterQueueName")), Map.entry("SOURCE_BUCKET", sourceBucket),
+				Map.entry("OUTPUT_BUCKET", stack.output("OutputBucketName")),
+				Map.entry("TABLE", stack.output("TableName")),
+				Map.entry("TOPIC",
+						stack.output("EventsTopicArn").substring(stack.output("EventsTopicArn").lastIndexOf(':') + 1)),
+				Map.entry("LOG_GROUP", stack.output("LogGroupName")),
+				Map.entry("ECR_REPOSITORY", "team/image-worker")));
 	}
 
 	private Map<String, Object> rolePolicy(String role, String policy) {

@@ -71,21 +71,60 @@ class CloudFormationTemplateTests {
 	@Test
 	void queuesAreEncryptedKeepTwoWeeksAndRedriveAfterThreeReceives() {
 		Map<String, Object> queue = this.template.properties("Queue");
+		Map<String, Object> bulk = this.template.properties("BulkQueue");
 		Map<String, Object> deadLetters = this.template.properties("DeadLetterQueue");
 
-		for (Map<String, Object> properties : List.of(queue, deadLetters)) {
+		for (Map<String, Object> properties : List.of(queue, bulk, deadLetters)) {
 			assertThat(properties).containsEntry("SqsManagedSseEnabled", true)
 				.containsEntry("MessageRetentionPeriod", 14 * 24 * 3600)
 				.doesNotContainKey("KmsMasterKeyId");
 		}
-		assertThat(queue).containsEntry("ReceiveMessageWaitTimeSeconds", 20);
-		assertThat(queue.get("RedrivePolicy"))
-			.isEqualTo(Map.of("deadLetterTargetArn", getAtt("DeadLetterQueue", "Arn"), "maxReceiveCount", 3));
+		for (Map<String, Object> properties : List.of(queue, bulk)) {
+			assertThat(properties).containsEntry("ReceiveMessageWaitTimeSeconds", 20);
+			assertThat(properties.get("RedrivePolicy"))
+				.isEqualTo(Map.of("deadLetterTargetArn", getAtt("DeadLetterQueue", "Arn"), "maxReceiveCount", 3));
+		}
 		assertThat(subText(queue.get("QueueName"))).isEqualTo("${AWS::StackName}-queue");
+		assertThat(subText(bulk.get("QueueName"))).isEqualTo("${AWS::StackName}-bulk");
 		assertThat(at(deadLetters, "RedriveAllowPolicy.redrivePermission")).isEqualTo("byQueue");
-		assertThat((List<?>) at(deadLetters, "RedriveAllowPolicy.sourceQueueArnList")).singleElement()
-			.satisfies((arn) -> assertThat(subText(arn))
-				.isEqualTo("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-queue"));
+		assertThat(((List<?>) at(deadLetters, "RedriveAllowPolicy.sourceQueueArnList")).stream()
+			.map(CloudFormationTemplate::subText)
+			.toList()).as("the queues that redrive to it, by the names they are given")
+			.containsExactly(
+					"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:" + subText(queue.get("QueueName")),
+					"arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:" + subText(bulk.get("QueueName")));
+	}
+
+	@Test
+	void theBulkQueueIsTheLiveQueuesTwinThatNoUploadReaches() {
+		Map<String, Object> queue = new LinkedHashMap<>(this.template.resource("Queue"));
+		Map<String, Object> bulk = new LinkedHashMap<>(this.template.resource("BulkQueue"));
+		Map<String, Object> queueProperties = new LinkedHashMap<>(map(queue.remove("Properties")));
+		Map<String, Object> bulkProperties = new LinkedHashMap<>(map(bulk.remove("Properties")));
+		queueProperties.remove("QueueName");
+		bulkProperties.remove("QueueName");
+
+		assertThat(bulk).as("type and deletion policies").isEqualTo(queue);
+		assertThat(bulkProperties).as("every setting but the name").isEqualTo(queueProperties);
+		Map<String, Object> policy = this.template.properties("BulkQueuePolicy");
+		assertThat(policy.get("Queues")).isEqualTo(List.of(ref("BulkQueue")));
+		assertThat((List<?>) at(policy, "PolicyDocument.Statement")).as("admits no service, denies plain HTTP")
+			.singleElement()
+			.satisfies((statement) -> assertTlsOnly((Map<?, ?>) statement, "sqs:*", getAtt("BulkQueue", "Arn")));
+		assertThat((List<?>) at(this.template.properties("SourceEventsRule"), "Targets")).as("uploads: the live queue")
+			.singleElement()
+			.satisfies((target) -> assertThat(at(target, "Arn")).isEqualTo(getAtt("Queue", "Arn")));
+		assertThat(at(this.template.properties("QueuePolicy"), "Queues")).isEqualTo(List.of(ref("Queue")));
+
+		assertThat(environment(this.template)).containsEntry("IMAGE_WORKER_BULK_QUEUE",
+				getAtt("BulkQueue", "QueueName"));
+		assertThat(this.template.outputs().get("BulkQueueUrl").get("Value")).isEqualTo(ref("BulkQueue"));
+		assertThat(this.template.outputs().get("BulkQueueName").get("Value"))
+			.isEqualTo(getAtt("BulkQueue", "QueueName"));
+		assertThat(subText(this.template.properties("Dashboard").get("DashboardBody")))
+			.contains("[\"AWS/SQS\", \"ApproximateNumberOfMessagesVisible\", \"QueueName\", \"${BulkQueueName}\"");
+		assertThat(subVariables(this.template.properties("Dashboard").get("DashboardBody")))
+			.containsEntry("BulkQueueName", getAtt("BulkQueue", "QueueName"));
 	}
 
 	@Test
@@ -93,6 +132,7 @@ class CloudFormationTemplateTests {
 		Map<String, Object> environment = environment(this.template);
 
 		assertThat(this.template.properties("Queue").get("VisibilityTimeout")).isEqualTo(ref("JobTimeoutSeconds"));
+		assertThat(this.template.properties("BulkQueue").get("VisibilityTimeout")).isEqualTo(ref("JobTimeoutSeconds"));
 		assertThat(subText(environment.get("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT"))).isEqualTo("${JobTimeoutSeconds}s");
 		assertThat(subText(environment.get("IMAGE_WORKER_PROCESSING_VISIBILITY_TIMEOUT")))
 			.isEqualTo("${JobTimeoutSeconds}s");
@@ -375,6 +415,7 @@ class CloudFormationTemplateTests {
 			}
 		});
 		assertThat(environment).containsEntry("IMAGE_WORKER_QUEUE", getAtt("Queue", "QueueName"))
+			.containsEntry("IMAGE_WORKER_BULK_QUEUE", getAtt("BulkQueue", "QueueName"))
 			.containsEntry("IMAGE_WORKER_DEAD_LETTER_QUEUE", getAtt("DeadLetterQueue", "QueueName"))
 			.containsEntry("IMAGE_WORKER_SOURCE_BUCKETS", SOURCE_BUCKET_NAME)
 			.containsEntry("IMAGE_WORKER_OUTPUT_BUCKET", ref("OutputBucket"))
@@ -447,8 +488,12 @@ class CloudFormationTemplateTests {
 			.isEqualTo(List.of(Map.of("MetricIntervalLowerBound", 0, "ScalingAdjustment", 1)));
 		Map<String, Object> fromZeroAlarm = this.template.properties("ScaleFromZeroAlarm");
 		assertThat(fromZeroAlarm.get("AlarmActions")).isEqualTo(List.of(ref("ScaleFromZeroPolicy")));
-		assertThat(returnedExpression(fromZeroAlarm.get("Metrics"))).isEqualTo(
-				"IF(SQS:ApproximateNumberOfMessagesVisible/Maximum > 0 AND FILL(ContainerInsights:RunningTaskCount/Maximum, 0) == 0, 1, 0)");
+		assertThat(returnedExpression(fromZeroAlarm.get("Metrics"))).as("uploads or bulk jobs, while no task runs")
+			.isEqualTo("IF((FILL(SQS:ApproximateNumberOfMessagesVisible/Maximum, 0)"
+					+ " + FILL(SQS:ApproximateNumberOfMessagesVisible/Maximum, 0)) > 0"
+					+ " AND FILL(ContainerInsights:RunningTaskCount/Maximum, 0) == 0, 1, 0)");
+		assertThat(queueOf(fromZeroAlarm.get("Metrics"), "visible")).isEqualTo(getAtt("Queue", "QueueName"));
+		assertThat(queueOf(fromZeroAlarm.get("Metrics"), "bulk")).isEqualTo(getAtt("BulkQueue", "QueueName"));
 
 		Map<String, Object> fast = this.template.properties("FastScaleOutPolicy");
 		assertThat(at(fast, "StepScalingPolicyConfiguration.AdjustmentType")).isEqualTo("PercentChangeInCapacity");
@@ -561,8 +606,8 @@ class CloudFormationTemplateTests {
 	@Test
 	void outputsGiveWhatAUserNeeds() {
 		assertThat(this.template.outputs()).containsKeys("SourceBucketName", "OutputBucketName", "QueueUrl",
-				"DeadLetterQueueUrl", "DeadLetterQueueArn", "TableName", "EventsTopicArn", "AlarmTopicArn", "TryIt",
-				"DashboardUrl");
+				"BulkQueueUrl", "DeadLetterQueueUrl", "DeadLetterQueueArn", "TableName", "EventsTopicArn",
+				"AlarmTopicArn", "TryIt", "DashboardUrl");
 		assertThat(subText(this.template.outputs().get("TryIt").get("Value")))
 			.startsWith("aws s3 cp photo.jpg s3://${Bucket}/${SourceKeyPrefix}alice/img_5e1f1e.jpg");
 	}
@@ -622,11 +667,13 @@ class CloudFormationTemplateTests {
 	 * the same thing.
 	 */
 	private static String placeholderPattern(String text, boolean image) {
-		Map<String, String> names = Map.of("AWS_REGION", image ? "ImageRegion" : "AWS::Region", "AWS_ACCOUNT_ID",
-				image ? "ImageAccount" : "AWS::AccountId", "QUEUE", "Queue.QueueName", "DLQ",
-				"DeadLetterQueue.QueueName", "SOURCE_BUCKET", "SourceBucketName", "OUTPUT_BUCKET", "OutputBucket",
-				"TABLE", "Table", "TOPIC", "EventsTopic.TopicName", "LOG_GROUP", "LogGroup", "ECR_REPOSITORY",
-				"ImageRepository");
+		Map<String, String> names = Map.ofEntries(Map.entry("AWS_REGION", image ? "ImageRegion" : "AWS::Region"),
+				Map.entry("AWS_ACCOUNT_ID", image ? "ImageAccount" : "AWS::AccountId"),
+				Map.entry("QUEUE", "Queue.QueueName"), Map.entry("BULK_QUEUE", "BulkQueue.QueueName"),
+				Map.entry("DLQ", "DeadLetterQueue.QueueName"), Map.entry("SOURCE_BUCKET", "SourceBucketName"),
+				Map.entry("OUTPUT_BUCKET", "OutputBucket"), Map.entry("TABLE", "Table"),
+				Map.entry("TOPIC", "EventsTopic.TopicName"), Map.entry("LOG_GROUP", "LogGroup"),
+				Map.entry("ECR_REPOSITORY", "ImageRepository"));
 		Matcher placeholders = Pattern.compile("\\$\\{([A-Z_]+)}")
 			.matcher(text.replace("arn:aws:", "arn:${PARTITION}:"));
 		StringBuilder pattern = new StringBuilder();
@@ -726,6 +773,17 @@ class CloudFormationTemplateTests {
 					Matcher.quoteReplacement(metric.getValue()));
 		}
 		return expression;
+	}
+
+	/** The {@code QueueName} dimension of the metric query with the given id. */
+	private static Object queueOf(Object queries, String id) {
+		Map<?, ?> query = ((List<?>) queries).stream()
+			.map((candidate) -> (Map<?, ?>) candidate)
+			.filter((candidate) -> id.equals(candidate.get("Id")))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("No metric query " + id));
+		assertThat(at(query, "MetricStat.Metric.Dimensions.0.Name")).isEqualTo("QueueName");
+		return at(query, "MetricStat.Metric.Dimensions.0.Value");
 	}
 
 	private JsonNode dashboard() {

@@ -46,7 +46,7 @@ class EcsDeploymentIT {
 	private final EcsFiles files = new EcsFiles(Map.ofEntries(Map.entry("AWS_ACCOUNT_ID", ACCOUNT),
 			Map.entry("AWS_REGION", REGION), Map.entry("STACK", "thumbs"),
 			Map.entry("IMAGE", ACCOUNT + ".dkr.ecr." + REGION + ".amazonaws.com/image-worker:0.1.0"),
-			Map.entry("QUEUE", "thumbs-queue"), Map.entry("DLQ", "thumbs-dlq"),
+			Map.entry("QUEUE", "thumbs-queue"), Map.entry("BULK_QUEUE", "thumbs-bulk"), Map.entry("DLQ", "thumbs-dlq"),
 			Map.entry("SOURCE_BUCKET", "image-uploads-1"), Map.entry("OUTPUT_BUCKET", "thumbs-outputbucket-1"),
 			Map.entry("TABLE", "thumbs-Table-1"), Map.entry("TOPIC", "thumbs-EventsTopic-1"),
 			Map.entry("TOPIC_ARN", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1"),
@@ -114,6 +114,7 @@ class EcsDeploymentIT {
 		assertThat(environment(container))
 			.containsEntry("MANAGEMENT_CLOUDWATCH_METRICS_EXPORT_NAMESPACE", "ImageWorker")
 			.containsEntry("IMAGE_WORKER_QUEUE", "thumbs-queue")
+			.containsEntry("IMAGE_WORKER_BULK_QUEUE", "thumbs-bulk")
 			.containsEntry("IMAGE_WORKER_TOPIC", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1")
 			.containsEntry("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT", "120s")
 			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");

@@ -188,19 +188,41 @@ class HelmChartTests {
 		assertThat(at(manifests.one("ConfigMap"), "data")).asInstanceOf(map())
 			.containsEntry("IMAGE_WORKER_QUEUE", "image-processing-queue")
 			.containsEntry("IMAGE_WORKER_SOURCE_BUCKETS", "image-uploads")
-			.containsEntry("SPRING_CLOUD_AWS_REGION_STATIC", "eu-west-1");
+			.containsEntry("SPRING_CLOUD_AWS_REGION_STATIC", "eu-west-1")
+			.as("no bulk listener unless a bulk queue is named")
+			.doesNotContainKey("IMAGE_WORKER_BULK_QUEUE");
 		assertThat(at(manifests.one("Deployment"), CONTAINER + ".envFrom.0.configMapRef.name"))
 			.isEqualTo(at(manifests.one("ConfigMap"), "metadata.name"));
 	}
 
 	@Test
+	void aNamedBulkQueueGoesToTheWorkerButNotToKeda() {
+		Manifests manifests = render(new Helm(CHART).template().set("worker.bulkQueue", "image-processing-bulk"));
+
+		assertThat(at(manifests.one("ConfigMap"), "data")).asInstanceOf(map())
+			.containsEntry("IMAGE_WORKER_BULK_QUEUE", "image-processing-bulk")
+			.containsEntry("IMAGE_WORKER_QUEUE", "image-processing-queue");
+		assertThat(at(manifests.one("ScaledObject"), "spec.triggers")).asInstanceOf(list())
+			.as("bulk jobs use the capacity uploads leave; they never scale the workers out")
+			.singleElement()
+			.satisfies((trigger) -> assertThat(at(trigger, "metadata.queueURL"))
+				.isEqualTo("https://sqs.eu-west-1.amazonaws.com/111122223333/image-processing-queue"));
+		assertThat(at(render(new Helm(CHART).template()
+			.set("worker.bulkQueue", "https://sqs.eu-west-1.amazonaws.com/111122223333/backfill")).one("ConfigMap"),
+				"data.IMAGE_WORKER_BULK_QUEUE"))
+			.isEqualTo("https://sqs.eu-west-1.amazonaws.com/111122223333/backfill");
+	}
+
+	@Test
 	@SuppressWarnings("unchecked")
 	void everyConfigMapEntryBindsToAProperty() {
-		Manifests manifests = render(
-				new Helm(CHART).template().set("worker.extraEnv.IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000"));
+		Manifests manifests = render(new Helm(CHART).template()
+			.set("worker.bulkQueue", "image-processing-bulk")
+			.set("worker.extraEnv.IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000"));
 
 		Map<String, Object> data = (Map<String, Object>) at(manifests.one("ConfigMap"), "data");
-		assertThat(data).containsEntry("IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000");
+		assertThat(data).containsEntry("IMAGE_WORKER_LIMITS_MAX_PIXELS", "50000000")
+			.containsKey("IMAGE_WORKER_BULK_QUEUE");
 		assertThat(new PropertyEnvironmentVariables().unknown(data.keySet())).isEmpty();
 	}
 
@@ -253,6 +275,8 @@ class HelmChartTests {
 		assertRejected("readinessProbe.httpGet.path", "/livez");
 		assertRejected("networkPolicy.enabled", "yes");
 		assertRejected("operator.existingSecret", "Not_A_Name");
+		assertRejected("worker.bulkQueue", "bulk queue");
+		assertRejected("worker.bulkQueue", "http://sqs.eu-west-1.amazonaws.com/111122223333/backfill");
 	}
 
 	@Test

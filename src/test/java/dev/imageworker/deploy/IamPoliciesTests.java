@@ -19,6 +19,8 @@ class IamPoliciesTests {
 
 	private static final String QUEUE = SQS + "jobs";
 
+	private static final String BULK_QUEUE = SQS + "jobs-bulk";
+
 	private static final String DLQ = SQS + "jobs-dlq";
 
 	private static final String TABLE = "arn:aws:dynamodb:eu-west-1:111122223333:table/images";
@@ -30,10 +32,10 @@ class IamPoliciesTests {
 			"ecr:GetAuthorizationToken");
 
 	private final EcsFiles files = new EcsFiles(Map.ofEntries(Map.entry("AWS_ACCOUNT_ID", "111122223333"),
-			Map.entry("AWS_REGION", "eu-west-1"), Map.entry("QUEUE", "jobs"), Map.entry("DLQ", "jobs-dlq"),
-			Map.entry("SOURCE_BUCKET", "uploads"), Map.entry("OUTPUT_BUCKET", "thumbs"), Map.entry("TABLE", "images"),
-			Map.entry("TOPIC", "image-events"), Map.entry("LOG_GROUP", "/ecs/image-worker"),
-			Map.entry("ECR_REPOSITORY", "image-worker")));
+			Map.entry("AWS_REGION", "eu-west-1"), Map.entry("QUEUE", "jobs"), Map.entry("BULK_QUEUE", "jobs-bulk"),
+			Map.entry("DLQ", "jobs-dlq"), Map.entry("SOURCE_BUCKET", "uploads"), Map.entry("OUTPUT_BUCKET", "thumbs"),
+			Map.entry("TABLE", "images"), Map.entry("TOPIC", "image-events"),
+			Map.entry("LOG_GROUP", "/ecs/image-worker"), Map.entry("ECR_REPOSITORY", "image-worker")));
 
 	private final IamPolicy task = IamPolicy.of(this.files.json(EcsFiles.DIRECTORY.resolve("task-role-policy.json")));
 
@@ -50,10 +52,11 @@ class IamPoliciesTests {
 		assertAllowed(this.task, "s3:ListBucket", "arn:aws:s3:::uploads");
 		assertAllowed(this.task, "s3:PutObject", "arn:aws:s3:::thumbs/a/e/thumb.jpg");
 		assertAllowed(this.task, "s3:DeleteObject", "arn:aws:s3:::thumbs/a/e/thumb.jpg");
-		// Listener container, QueueBacklog.
+		// Listener containers (the live and the bulk queue's), QueueBacklog.
 		for (String action : List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
 				"sqs:GetQueueUrl", "sqs:GetQueueAttributes")) {
 			assertAllowed(this.task, action, QUEUE);
+			assertAllowed(this.task, action, BULK_QUEUE);
 		}
 		// DeadLetterQueue, QueueBacklog.
 		for (String action : List.of("sqs:SendMessage", "sqs:GetQueueUrl", "sqs:GetQueueAttributes")) {
@@ -64,6 +67,9 @@ class IamPoliciesTests {
 		assertAllowed(this.task, "dynamodb:UpdateItem", TABLE);
 		// EventPublisher, given the topic's ARN as the task definition does.
 		assertAllowed(this.task, "sns:Publish", TOPIC);
+		// DownstreamProbes: HeadBucket (s3:ListBucket, above), a conditional UpdateItem
+		// (above) and GetTopicAttributes.
+		assertAllowed(this.task, "sns:GetTopicAttributes", TOPIC);
 		// Micrometer's CloudWatch registry.
 		assertAllowed(this.task, "cloudwatch:PutMetricData", "*");
 	}
@@ -77,6 +83,9 @@ class IamPoliciesTests {
 		assertDenied(this.task, "s3:ListBucket", "arn:aws:s3:::thumbs");
 		assertDenied(this.task, "s3:ListBucket", "arn:aws:s3:::other-bucket");
 		assertDenied(this.task, "sqs:SendMessage", QUEUE);
+		// The reprocess command sends with the operator's own identity.
+		assertDenied(this.task, "sqs:SendMessage", BULK_QUEUE);
+		assertDenied(this.task, "sqs:PurgeQueue", BULK_QUEUE);
 		assertDenied(this.task, "sqs:ReceiveMessage", DLQ);
 		assertDenied(this.task, "sqs:DeleteMessage", DLQ);
 		assertDenied(this.task, "sqs:ReceiveMessage", SQS + "someone-elses-queue");
@@ -86,6 +95,8 @@ class IamPoliciesTests {
 		assertDenied(this.task, "dynamodb:Scan", TABLE);
 		assertDenied(this.task, "sns:Publish", "arn:aws:sns:eu-west-1:111122223333:other");
 		assertDenied(this.task, "sns:DeleteTopic", TOPIC);
+		assertDenied(this.task, "sns:GetTopicAttributes", "arn:aws:sns:eu-west-1:111122223333:other");
+		assertDenied(this.task, "sns:SetTopicAttributes", TOPIC);
 		assertDenied(this.task, "iam:PassRole", "*");
 	}
 
