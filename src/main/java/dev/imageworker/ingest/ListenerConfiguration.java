@@ -1,12 +1,14 @@
 package dev.imageworker.ingest;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.downstream.DownstreamBreakers;
 import io.awspring.cloud.sqs.config.SqsMessageListenerContainerFactory;
 import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
 import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandlerFactories;
+import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandlerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -68,16 +70,28 @@ class ListenerConfiguration {
 			// DeleteMessage per image.
 			.acknowledgementInterval(ACKNOWLEDGEMENT_INTERVAL)
 			.acknowledgementThreshold(SQS_MAX_BATCH)
-			// Nothing is received while a downstream's breaker is open; the bulk queue
-			// only in the gaps of live traffic.
-			.backPressureHandlerFactory(BackPressureHandlerFactories.compositeBackPressureHandler(
-					(containerOptions) -> new ListenerGate(downstreams, traffic,
-							properties.processing().bulkQuietPeriod()),
-					BackPressureHandlerFactories.adaptiveThroughputBackPressureHandler()))
+			.backPressureHandlerFactory(
+					backPressure(downstreams::isOpen, traffic, properties.processing().bulkQuietPeriod()))
 			// On stop, polling ends at once and messages in flight get this long to
 			// finish; VisibilityHeartbeat then releases what is left.
 			.listenerShutdownTimeout(properties.processing().drainTimeout())
 			.acknowledgementShutdownTimeout(ACKNOWLEDGEMENT_FLUSH));
+	}
+
+	/**
+	 * The {@link ListenerGate} before a concurrency limit: every free slot keeps a long
+	 * poll open, so a message that arrives while others render is received at once.
+	 * Spring Cloud AWS's default adds a throughput handler that allows one poll while
+	 * traffic is low, and a second poll then waits until a message finishes or the delay
+	 * between polls passes; for a few more empty receives per minute the worker takes the
+	 * latency. The gate holds nothing while a downstream's breaker is open, and the bulk
+	 * queue in busy periods.
+	 */
+	static BackPressureHandlerFactory backPressure(BooleanSupplier breakerOpen, LiveTraffic traffic,
+			Duration bulkQuietPeriod) {
+		return BackPressureHandlerFactories.compositeBackPressureHandler(
+				(options) -> new ListenerGate(breakerOpen, traffic, bulkQuietPeriod),
+				BackPressureHandlerFactories.concurrencyLimiterBackPressureHandler());
 	}
 
 }

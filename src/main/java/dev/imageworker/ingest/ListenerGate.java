@@ -1,8 +1,8 @@
 package dev.imageworker.ingest;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
-import dev.imageworker.downstream.DownstreamBreakers;
 import io.awspring.cloud.sqs.listener.IdentifiableContainerComponent;
 import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandler;
 
@@ -16,7 +16,7 @@ import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandler;
  */
 final class ListenerGate implements BackPressureHandler, IdentifiableContainerComponent {
 
-	private final DownstreamBreakers downstreams;
+	private final BooleanSupplier breakerOpen;
 
 	private final LiveTraffic traffic;
 
@@ -24,8 +24,8 @@ final class ListenerGate implements BackPressureHandler, IdentifiableContainerCo
 
 	private volatile String id = "";
 
-	ListenerGate(DownstreamBreakers downstreams, LiveTraffic traffic, Duration quiet) {
-		this.downstreams = downstreams;
+	ListenerGate(BooleanSupplier breakerOpen, LiveTraffic traffic, Duration quiet) {
+		this.breakerOpen = breakerOpen;
 		this.traffic = traffic;
 		this.quiet = quiet;
 	}
@@ -42,7 +42,7 @@ final class ListenerGate implements BackPressureHandler, IdentifiableContainerCo
 
 	@Override
 	public int request(int amount) {
-		if (this.downstreams.isOpen()) {
+		if (this.breakerOpen.getAsBoolean()) {
 			return 0;
 		}
 		// The container names its message source "<container id>-<index>", and the

@@ -1,0 +1,90 @@
+package dev.imageworker.ingest;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.awspring.cloud.sqs.listener.SqsContainerOptions;
+import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandler.ReleaseReason;
+import io.awspring.cloud.sqs.listener.backpressure.BatchAwareBackPressureHandler;
+import io.awspring.cloud.sqs.listener.backpressure.CompositeBackPressureHandler;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class ListenerBackPressureTests {
+
+	private static final Duration DELAY_BETWEEN_POLLS = Duration.ofSeconds(10);
+
+	/** For the gate's refusals, which wait out the delay between polls. */
+	private static final Duration SHORT_DELAY = Duration.ofMillis(100);
+
+	private final AtomicBoolean breakerOpen = new AtomicBoolean();
+
+	private final LiveTraffic traffic = new LiveTraffic();
+
+	@Test
+	void everyFreeSlotPollsAtOnceAndAFinishedMessageFreesOne() throws Exception {
+		BatchAwareBackPressureHandler live = handler("live-0");
+		for (int slot = 0; slot < 3; slot++) {
+			assertThat(live.requestBatch()).as("slot %d", slot).isEqualTo(1);
+		}
+		CompletableFuture<Integer> fourth = request(live);
+		live.release(1, ReleaseReason.PROCESSED);
+		await().atMost(DELAY_BETWEEN_POLLS.dividedBy(4))
+			.untilAsserted(() -> assertThat(fourth).isCompletedWithValue(1));
+	}
+
+	@Test
+	void nothingIsGrantedWhileABreakerIsOpen() throws Exception {
+		BatchAwareBackPressureHandler live = handler("live-0", SHORT_DELAY);
+		this.breakerOpen.set(true);
+		assertThat(live.requestBatch()).isZero();
+
+		this.breakerOpen.set(false);
+		assertThat(live.requestBatch()).isEqualTo(1);
+	}
+
+	@Test
+	void theBulkQueueIsGrantedAPollOnlyAfterTheQuietPeriod() throws Exception {
+		BatchAwareBackPressureHandler bulk = handler("bulk-0", SHORT_DELAY);
+		BatchAwareBackPressureHandler live = handler("live-0", SHORT_DELAY);
+		this.traffic.begin();
+		assertThat(bulk.requestBatch()).isZero();
+		assertThat(live.requestBatch()).isEqualTo(1);
+		this.traffic.end();
+		assertThat(bulk.requestBatch()).as("within the quiet period").isZero();
+
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(bulk.requestBatch()).isEqualTo(1));
+	}
+
+	private BatchAwareBackPressureHandler handler(String sourceId) {
+		return handler(sourceId, DELAY_BETWEEN_POLLS);
+	}
+
+	private BatchAwareBackPressureHandler handler(String sourceId, Duration delayBetweenPolls) {
+		SqsContainerOptions options = SqsContainerOptions.builder()
+			.maxConcurrentMessages(3)
+			.maxMessagesPerPoll(1)
+			.maxDelayBetweenPolls(delayBetweenPolls)
+			.build();
+		CompositeBackPressureHandler handler = (CompositeBackPressureHandler) ListenerConfiguration
+			.backPressure(this.breakerOpen::get, this.traffic, Duration.ofMillis(500))
+			.createBackPressureHandler(options);
+		handler.setId(sourceId);
+		return handler;
+	}
+
+	private static CompletableFuture<Integer> request(BatchAwareBackPressureHandler handler) {
+		return CompletableFuture.supplyAsync(() -> {
+			try {
+				return handler.requestBatch();
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+	}
+
+}
