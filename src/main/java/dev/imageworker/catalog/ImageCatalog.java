@@ -130,7 +130,8 @@ public class ImageCatalog {
 					.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
 					.build())
 				.attributes();
-			return new Claim.Claimed(item.get("createdAt").s(), Long.parseLong(item.get("attempts").n()), reprocessing);
+			return new Claim.Claimed(required(item, "createdAt").s(), Long.parseLong(required(item, "attempts").n()),
+					reprocessing);
 		}
 		catch (ConditionalCheckFailedException ex) {
 			// Completed, or claimed for a newer version, by a racing delivery since the
@@ -180,6 +181,15 @@ public class ImageCatalog {
 
 	private static boolean isSameSource(ImageJob job, Map<String, AttributeValue> item) {
 		return job.bucket().equals(text(item, "sourceBucket")) && job.key().equals(text(item, "sourceKey"));
+	}
+
+	/** An attribute the worker always writes: missing, the item was edited by hand. */
+	public static AttributeValue required(Map<String, AttributeValue> item, String attribute) {
+		AttributeValue value = item.get(attribute);
+		if (value == null) {
+			throw new IllegalStateException("The item has no " + attribute + ": " + item.keySet());
+		}
+		return value;
 	}
 
 	private static @Nullable String text(Map<String, AttributeValue> item, String attribute) {
@@ -392,9 +402,9 @@ public class ImageCatalog {
 		return variants.l()
 			.stream()
 			.map(AttributeValue::m)
-			.map((v) -> new StoredVariant(v.get("name").s(), v.get("bucket").s(), v.get("key").s(),
-					Integer.parseInt(v.get("width").n()), Integer.parseInt(v.get("height").n()),
-					Long.parseLong(v.get("bytes").n()), v.get("contentType").s()))
+			.map((v) -> new StoredVariant(required(v, "name").s(), required(v, "bucket").s(), required(v, "key").s(),
+					Integer.parseInt(required(v, "width").n()), Integer.parseInt(required(v, "height").n()),
+					Long.parseLong(required(v, "bytes").n()), required(v, "contentType").s()))
 			.toList();
 	}
 

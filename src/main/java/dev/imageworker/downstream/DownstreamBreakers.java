@@ -3,6 +3,7 @@ package dev.imageworker.downstream;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -88,13 +89,13 @@ public class DownstreamBreakers {
 	}
 
 	void succeeded(Downstream downstream) {
-		this.breakers.get(downstream).onSuccess(0, TimeUnit.NANOSECONDS);
+		breaker(downstream).onSuccess(0, TimeUnit.NANOSECONDS);
 	}
 
 	/** Counts an outage against the downstream; any other failure means it answered. */
 	void failed(Downstream downstream, Throwable failure) {
 		if (isOutage(failure)) {
-			this.breakers.get(downstream).onError(0, TimeUnit.NANOSECONDS, failure);
+			breaker(downstream).onError(0, TimeUnit.NANOSECONDS, failure);
 		}
 		else {
 			succeeded(downstream);
@@ -103,11 +104,16 @@ public class DownstreamBreakers {
 
 	/** Calls the action whenever the downstream's breaker goes half-open. */
 	void onHalfOpen(Downstream downstream, Consumer<Downstream> action) {
-		this.breakers.get(downstream).getEventPublisher().onStateTransition((event) -> {
+		breaker(downstream).getEventPublisher().onStateTransition((event) -> {
 			if (event.getStateTransition().getToState() == CircuitBreaker.State.HALF_OPEN) {
 				action.accept(downstream);
 			}
 		});
+	}
+
+	private CircuitBreaker breaker(Downstream downstream) {
+		// Every downstream has one, from the constructor on.
+		return Objects.requireNonNull(this.breakers.get(downstream));
 	}
 
 	static boolean isOutage(Throwable failure) {

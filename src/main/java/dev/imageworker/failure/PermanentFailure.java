@@ -1,5 +1,7 @@
 package dev.imageworker.failure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure that no retry can cure: the message goes to the dead-letter queue at once.
  */
@@ -11,7 +13,7 @@ public final class PermanentFailure extends ProcessingFailure {
 		this(code, message, null);
 	}
 
-	public PermanentFailure(FailureCode code, String message, Throwable cause) {
+	public PermanentFailure(FailureCode code, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.code = code;
 	}

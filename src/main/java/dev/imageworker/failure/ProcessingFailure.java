@@ -1,5 +1,7 @@
 package dev.imageworker.failure;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failure while processing one image, typed by what the pipeline must do about it: a
  * {@link PermanentFailure} ends the message in the dead-letter queue, a
@@ -7,7 +9,7 @@ package dev.imageworker.failure;
  */
 public abstract sealed class ProcessingFailure extends RuntimeException permits PermanentFailure, TransientFailure {
 
-	ProcessingFailure(String message, Throwable cause) {
+	ProcessingFailure(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 

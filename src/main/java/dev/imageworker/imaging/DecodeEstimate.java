@@ -8,6 +8,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What decoding an image costs, from its header alone and for either engine: the pixels
  * it declares (checked against the pixel limit) and the bytes its decoded raster takes.
@@ -101,7 +103,7 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	}
 
 	/** Width and height from the header, or null when it cannot be read. */
-	private static Dimensions dimensions(byte[] source) {
+	private static @Nullable Dimensions dimensions(byte[] source) {
 		try (ImageInputStream input = ImageIO.createImageInputStream(new ByteArrayInputStream(source))) {
 			Iterator<ImageReader> readers = (input != null) ? ImageIO.getImageReaders(input) : null;
 			if (readers == null || !readers.hasNext()) {

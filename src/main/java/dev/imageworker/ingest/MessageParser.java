@@ -72,8 +72,9 @@ class MessageParser {
 		if (root == null || !root.isObject()) {
 			return ParsedMessage.invalid("body is not a JSON object");
 		}
-		if ("Notification".equals(text(root, "Type")) && text(root, "Message") != null) {
-			return parseUnwrapped(text(root, "Message"), attributes);
+		String notification = text(root, "Message");
+		if ("Notification".equals(text(root, "Type")) && notification != null) {
+			return parseUnwrapped(notification, attributes);
 		}
 		return parseObject(root, attributes);
 	}

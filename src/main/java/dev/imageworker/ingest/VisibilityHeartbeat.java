@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueSettings;
 import io.awspring.cloud.sqs.listener.Visibility;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +152,7 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 		private final long started;
 
-		private volatile ScheduledFuture<?> task;
+		private volatile @Nullable ScheduledFuture<?> task;
 
 		private Beat(String messageId, Visibility visibility, int timeoutSeconds, long started) {
 			this.messageId = messageId;
@@ -168,7 +169,10 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 			if (System.nanoTime() - this.started > VisibilityHeartbeat.this.limit.toNanos()) {
 				log.warn("Message {} in flight longer than the job time limit {}, no longer extending its visibility",
 						this.messageId, VisibilityHeartbeat.this.limit);
-				this.task.cancel(false);
+				ScheduledFuture<?> scheduled = this.task;
+				if (scheduled != null) {
+					scheduled.cancel(false);
+				}
 				return;
 			}
 			this.visibility.changeToAsync(this.timeoutSeconds).exceptionally((ex) -> {

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueUrls;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -31,7 +32,7 @@ class QueueHealthIndicator implements HealthIndicator {
 
 	private final String queue;
 
-	private volatile Checked last;
+	private volatile @Nullable Checked last;
 
 	QueueHealthIndicator(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties) {
 		this.sqs = sqs;
@@ -59,8 +60,9 @@ class QueueHealthIndicator implements HealthIndicator {
 				.attributes();
 			return Health.up()
 				.withDetail("queue", this.queue)
-				.withDetail("visible", attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-				.withDetail("inFlight", attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+				.withDetail("visible", attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "?"))
+				.withDetail("inFlight",
+						attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "?"))
 				.build();
 		}
 		catch (InterruptedException ex) {

@@ -2,6 +2,7 @@ package dev.imageworker.provision;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueUrls;
@@ -90,11 +91,11 @@ class LocalProvisioner implements InitializingBean {
 		String url = this.sqs.createQueue((request) -> request.queueName(name).attributes(attributes))
 			.join()
 			.queueUrl();
-		return this.sqs
+		return Objects.requireNonNull(this.sqs
 			.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
 			.join()
 			.attributes()
-			.get(QueueAttributeName.QUEUE_ARN);
+			.get(QueueAttributeName.QUEUE_ARN), () -> "no QueueArn for " + url);
 	}
 
 	private void createBucket(String bucket) {

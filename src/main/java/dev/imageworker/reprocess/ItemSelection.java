@@ -3,6 +3,7 @@ package dev.imageworker.reprocess;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.imageworker.catalog.ImageCatalog;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -84,7 +85,7 @@ final class ItemSelection implements Selection {
 			.scan(scan(start).projectionExpression("imageId, userId, sourceBucket, sourceKey").build());
 		return new Page(response.items().stream().map(ItemSelection::job).toList(),
 				(response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty())
-						? response.lastEvaluatedKey().get("imageId").s() : null);
+						? ImageCatalog.required(response.lastEvaluatedKey(), "imageId").s() : null);
 	}
 
 	private ScanRequest.Builder scan(@Nullable Map<String, AttributeValue> start) {
@@ -98,11 +99,12 @@ final class ItemSelection implements Selection {
 
 	private static Map<String, Object> job(Map<String, AttributeValue> item) {
 		Map<String, Object> job = new LinkedHashMap<>();
-		job.put("bucket", item.get("sourceBucket").s());
-		job.put("s3Key", item.get("sourceKey").s());
-		job.put("imageId", item.get("imageId").s());
-		if (item.containsKey("userId")) {
-			job.put("userId", item.get("userId").s());
+		job.put("bucket", ImageCatalog.required(item, "sourceBucket").s());
+		job.put("s3Key", ImageCatalog.required(item, "sourceKey").s());
+		job.put("imageId", ImageCatalog.required(item, "imageId").s());
+		AttributeValue userId = item.get("userId");
+		if (userId != null) {
+			job.put("userId", userId.s());
 		}
 		job.put("reprocess", true);
 		return job;

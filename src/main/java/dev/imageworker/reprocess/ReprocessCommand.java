@@ -11,6 +11,7 @@ import java.util.Map;
 import dev.imageworker.config.ImageWorkerProperties;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -115,7 +116,7 @@ class ReprocessCommand implements ApplicationRunner {
 		progress.done();
 	}
 
-	private Selection selection(ApplicationArguments arguments) {
+	private @Nullable Selection selection(ApplicationArguments arguments) {
 		if (arguments.containsOption("prefix")) {
 			String location = option(arguments, "prefix", "");
 			if (!location.startsWith("s3://")) {

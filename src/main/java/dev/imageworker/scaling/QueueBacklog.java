@@ -9,6 +9,7 @@ import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueUrls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -42,13 +43,13 @@ public class QueueBacklog {
 		this.queue = queue;
 		Watched deadLetters = new Watched(properties.deadLetterQueue());
 		this.watched = List.of(queue, deadLetters);
-		gauge(registry, "imageworker.queue.messages", queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "state",
-				"visible", "Messages waiting in the queue");
+		gauge(registry, "imageworker.queue.messages", queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+				Tags.of("state", "visible"), "Messages waiting in the queue");
 		gauge(registry, "imageworker.queue.messages", queue,
-				QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "state", "in-flight",
+				QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, Tags.of("state", "in-flight"),
 				"Messages received by some worker and not yet deleted");
 		gauge(registry, "imageworker.dlq.messages", deadLetters, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-				null, null, "Messages in the dead-letter queue; anything above 0 needs a look");
+				Tags.empty(), "Messages in the dead-letter queue; anything above 0 needs a look");
 	}
 
 	/**
@@ -88,13 +89,11 @@ public class QueueBacklog {
 	}
 
 	private static void gauge(MeterRegistry registry, String name, Watched queue, QueueAttributeName attribute,
-			String tag, String tagValue, String description) {
+			Tags tags, String description) {
 		Gauge.Builder<Watched> builder = Gauge.builder(name, queue, (watched) -> watched.value(attribute))
 			.description(description)
-			.tag("queue", queue.name);
-		if (tag != null) {
-			builder.tag(tag, tagValue);
-		}
+			.tag("queue", queue.name)
+			.tags(tags);
 		builder.register(registry);
 	}
 

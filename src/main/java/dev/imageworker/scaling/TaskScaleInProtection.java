@@ -3,6 +3,7 @@ package dev.imageworker.scaling;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,7 +86,7 @@ class TaskScaleInProtection implements DisposableBean {
 			throw new IllegalArgumentException("image-worker.scaling.task-protection.expires-in must be 1 to 2880 "
 					+ "minutes (ECS's limits), not " + this.expiresIn);
 		}
-		this.endpoint = new TaskProtectionEndpoint(properties.agentUri());
+		this.endpoint = new TaskProtectionEndpoint(Objects.requireNonNull(properties.agentUri()));
 		ScheduledExecutorService scheduler = Executors
 			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("task-protection-"));
 		this.scheduler = scheduler;
@@ -149,7 +150,8 @@ class TaskScaleInProtection implements DisposableBean {
 	}
 
 	private boolean put(boolean enabled) throws InterruptedException {
-		String problem = this.endpoint.put(enabled, this.expiresIn.toMinutes());
+		// Only the scheduler calls this, and it runs only where the endpoint is known.
+		String problem = Objects.requireNonNull(this.endpoint).put(enabled, this.expiresIn.toMinutes());
 		Instant now = this.clock.instant();
 		if (problem == null) {
 			if (this.failing) {

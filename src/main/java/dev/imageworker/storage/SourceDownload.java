@@ -3,6 +3,7 @@ package dev.imageworker.storage;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Objects;
 
 import dev.imageworker.core.SourceObject;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -25,8 +26,9 @@ public final class SourceDownload implements AutoCloseable {
 	SourceDownload(ResponseInputStream<GetObjectResponse> body) {
 		this.body = body;
 		GetObjectResponse response = body.response();
-		this.source = new SourceObject(ImageStore.unquote(response.eTag()), response.contentLength(),
-				response.lastModified(), response.metadata());
+		// S3 returns every object with its ETag.
+		this.source = new SourceObject(Objects.requireNonNull(ImageStore.unquote(response.eTag())),
+				response.contentLength(), response.lastModified(), response.metadata());
 	}
 
 	public SourceObject source() {

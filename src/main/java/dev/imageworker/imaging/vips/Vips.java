@@ -12,6 +12,7 @@ import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,27 +171,31 @@ final class Vips {
 		this.free = handle(lib, "g_free", FunctionDescriptor.ofVoid(ADDRESS));
 	}
 
-	private static Vips instance;
+	private static @Nullable Vips instance;
 
-	private static IllegalStateException failure;
+	private static @Nullable IllegalStateException failure;
 
 	/**
 	 * Loads and initialises libvips once per JVM; a failure is remembered, not retried.
 	 * @throws IllegalStateException when the library is missing or does not start
 	 */
 	static synchronized Vips load() {
-		if (instance == null && failure == null) {
+		IllegalStateException failed = failure;
+		if (failed != null) {
+			throw failed;
+		}
+		Vips vips = instance;
+		if (vips == null) {
 			try {
-				instance = open();
+				vips = open();
 			}
 			catch (IllegalStateException ex) {
 				failure = ex;
+				throw ex;
 			}
+			instance = vips;
 		}
-		if (failure != null) {
-			throw failure;
-		}
-		return instance;
+		return vips;
 	}
 
 	private static Vips open() {
@@ -305,7 +310,7 @@ final class Vips {
 	/**
 	 * The loader libvips would pick for the data, e.g. {@code VipsForeignLoadJpegBuffer}.
 	 */
-	String findLoader(MemorySegment buffer) {
+	@Nullable String findLoader(MemorySegment buffer) {
 		MemorySegment name = (MemorySegment) call(
 				() -> (MemorySegment) this.foreignFindLoadBuffer.invokeExact(buffer, buffer.byteSize()));
 		return name.equals(MemorySegment.NULL) ? null : name.reinterpret(Long.MAX_VALUE).getString(0);
@@ -349,13 +354,12 @@ final class Vips {
 	 * that evaluates it; safe from another thread.
 	 */
 	void kill(MemorySegment image) {
-		call(() -> {
+		run(() -> {
 			this.imageSetKill.invokeExact(image, 1);
-			return null;
 		});
 	}
 
-	int thumbnailBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int side, String exportProfile,
+	int thumbnailBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int side, @Nullable String exportProfile,
 			String loadOptions) {
 		MemorySegment profile = (exportProfile != null) ? arena.allocateFrom(exportProfile) : MemorySegment.NULL;
 		return (int) call(() -> (int) this.thumbnailBuffer.invokeExact(buffer, buffer.byteSize(), out, side,
@@ -403,9 +407,8 @@ final class Vips {
 					MemorySegment.NULL));
 		}
 		finally {
-			call(() -> {
+			run(() -> {
 				this.areaUnref.invokeExact(array);
-				return null;
 			});
 		}
 	}
@@ -419,9 +422,8 @@ final class Vips {
 	String takeErrors() {
 		MemorySegment text = (MemorySegment) call(() -> (MemorySegment) this.errorBuffer.invokeExact());
 		String errors = text.equals(MemorySegment.NULL) ? "" : text.reinterpret(Long.MAX_VALUE).getString(0).strip();
-		call(() -> {
+		run(() -> {
 			this.errorClear.invokeExact();
-			return null;
 		});
 		return errors;
 	}
@@ -432,17 +434,15 @@ final class Vips {
 
 	void unref(MemorySegment object) {
 		if (!object.equals(MemorySegment.NULL)) {
-			call(() -> {
+			run(() -> {
 				this.objectUnref.invokeExact(object);
-				return null;
 			});
 		}
 	}
 
 	void free(MemorySegment memory) {
-		call(() -> {
+		run(() -> {
 			this.free.invokeExact(memory);
-			return null;
 		});
 	}
 
@@ -457,7 +457,22 @@ final class Vips {
 
 	}
 
+	/** A downcall returning nothing. */
+	@FunctionalInterface
+	private interface NativeRun {
+
+		void invoke() throws Throwable;
+
+	}
+
 	/** Method handles declare Throwable; a downcall itself throws nothing checked. */
+	private static void run(NativeRun run) {
+		call(() -> {
+			run.invoke();
+			return MemorySegment.NULL;
+		});
+	}
+
 	private static Object call(NativeCall call) {
 		try {
 			return call.invoke();

@@ -1,0 +1,7 @@
+/**
+ * The libvips render engine, reached through the Foreign Function and Memory API.
+ */
+@NullMarked
+package dev.imageworker.imaging.vips;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * The SQS queues' URLs and the settings the worker reads from them at start.
+ */
+@NullMarked
+package dev.imageworker.queue;
+
+import org.jspecify.annotations.NullMarked;
