@@ -4,15 +4,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.imageworker.config.ImageWorkerProperties;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Counts the messages this worker is processing right now. Next to the queue backlog it
- * tells whether a worker is saturated (in flight equals its concurrency) or idle, and
- * task scale-in protection follows it.
+ * Counts the messages this worker is processing right now, beside how many it takes on at
+ * once. Next to the queue backlog they tell whether a worker is saturated or idle, and
+ * task scale-in protection follows the count.
  */
 @Component
 public class InFlightTracker {
@@ -21,9 +22,14 @@ public class InFlightTracker {
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-	public InFlightTracker(MeterRegistry registry) {
+	public InFlightTracker(MeterRegistry registry, ImageWorkerProperties properties) {
 		Gauge.builder("imageworker.inflight", this.inFlight, AtomicInteger::get)
 			.description("Messages this worker is processing now")
+			.register(registry);
+		Gauge
+			.builder("imageworker.capacity", properties.processing(),
+					ImageWorkerProperties.Processing::messagesInFlight)
+			.description("Messages this worker takes on at once from the live queue")
 			.register(registry);
 	}
 

@@ -68,12 +68,12 @@ class GrafanaDashboardTests {
 			.containsEntry("Failures by code", Set.of("imageworker_images_total"))
 			.containsEntry("Render time", Set.of("imageworker_render_seconds_bucket"))
 			.containsEntry("Job time", Set.of("imageworker_job_seconds_bucket"))
-			.containsEntry("In flight vs capacity", Set.of("imageworker_inflight"))
+			.containsEntry("In flight vs capacity", Set.of("imageworker_inflight", "imageworker_capacity"))
 			.containsEntry("Backlog", Set.of("imageworker_queue_messages", "imageworker_dlq_messages"))
 			.containsEntry("Heap",
 					Set.of("jvm_memory_used_bytes", "jvm_memory_committed_bytes", "jvm_memory_max_bytes"))
-			.containsEntry("Native memory the JVM reports",
-					Set.of("jvm_memory_used_bytes", "jvm_buffer_memory_used_bytes"));
+			.containsEntry("Resident and native memory",
+					Set.of("process_memory_rss_bytes", "jvm_memory_used_bytes", "jvm_buffer_memory_used_bytes"));
 		assertThat(queries("Render time")).allMatch((query) -> query.startsWith("histogram_quantile("))
 			.anyMatch((query) -> query.contains("(0.99,"));
 	}

@@ -47,7 +47,7 @@ final class PromQl {
 				this.at = this.expression.indexOf(']', this.at) + 1;
 			}
 			else if (c == '$' || Character.isDigit(c) || c == '.') {
-				// A Grafana variable or a number, e.g. $capacity, 0.99 or 1e3.
+				// A Grafana variable or a number, e.g. $instance, 0.99 or 1e3.
 				this.at++;
 				while (this.at < this.expression.length() && isNamePart(this.expression.charAt(this.at))) {
 					this.at++;

@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.imageworker.ingest.InFlightTracker;
+import dev.imageworker.support.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,8 @@ class TaskScaleInProtectionTests {
 
 	private final AgentStandIn agent = new AgentStandIn();
 
-	private final InFlightTracker tracker = new InFlightTracker(new SimpleMeterRegistry());
+	private final InFlightTracker tracker = new InFlightTracker(new SimpleMeterRegistry(),
+			TestProperties.bind(Map.of()));
 
 	private TaskScaleInProtection protection;
 
