@@ -807,7 +807,8 @@ class ImageWorkerIT {
 	}
 
 	/**
-	 * The imageId of a key whose stem is not an upload API's id, as DESIGN.md gives it.
+	 * The imageId of a key whose stem is not an upload API's id, as docs/processing.md
+	 * gives it.
 	 */
 	private static String idOf(String bucket, String key) {
 		return UUID.nameUUIDFromBytes((bucket + "/" + key).getBytes(StandardCharsets.UTF_8)).toString();
