@@ -35,27 +35,36 @@ COPY --from=extract /workspace/extracted/application/ ./
 # Numeric so Kubernetes can verify runAsNonRoot without looking the name up.
 USER 10001:10001
 # The root filesystem may be read-only: the JVM and the app write only to /tmp.
-# glibc gives threads that malloc their own arenas (up to 8 per core, 64 MiB each) where
-# freed native memory lingers; two keep libvips' and the JVM's allocations from spreading.
-# A fixed mmap threshold returns every buffer of 1 MiB or more (sources, decoded images)
-# to the system when freed: glibc's default raises the threshold after the first large
-# free, so later buffers come from the arenas and stay resident. Those buffers are mapped
-# afresh for every image, so malloc asks for transparent huge pages on them: one page
-# fault per 2 MiB instead of 512 (where the kernel's THP mode is madvise or always).
+# glibc malloc, for libvips' and the JVM's native memory:
+#   MALLOC_ARENA_MAX: two arenas instead of up to eight per core, so freed native memory
+#     does not linger spread over many arenas.
+#   MALLOC_MMAP_THRESHOLD_: buffers of 1 MiB or more (sources, decoded images) are mapped
+#     and given back to the system when freed; by default glibc raises the threshold after
+#     the first large free, and later buffers stay resident in the arenas.
+#   GLIBC_TUNABLES, malloc's hugetlb tunable: those mappings, made afresh for every image, ask
+#     for transparent huge pages: one page fault per 2 MiB instead of per 4 KiB (where the
+#     kernel's THP mode is madvise or always).
 ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=1048576 \
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-# Sized for a 512 MiB container (docs/operations.md, "Memory sizing"): 35% for the heap,
-# from the start, as a busy worker's heap grows to its maximum anyway; the JVM's own memory
-# capped beside it (Serial GC has no G1 remembered sets; metaspace, code cache, direct
-# buffers and thread stacks bounded); the rest for libvips' native decoding, which the
-# memory budget admits against. Only C1 compiles: the pixels are rendered in native code,
-# and what runs in Java, mostly AWS SDK calls made once or twice per image, kept C2
-# compiling for thousands of images at a cost in CPU and memory that it never earned back.
-# For the same reason methods compile after a tenth of the usual calls: otherwise code that
-# runs once per image stays interpreted for about the first 200. The native engine calls
-# libvips through FFM, which Java 25 permits only with native access enabled.
+# The JVM sizes itself from the container's memory limit (docs/operations.md, "Memory
+# sizing"; what each flag was measured to save is in docs/benchmarks.md):
+#   MaxRAMPercentage, InitialRAMPercentage: the heap is this share of the limit, committed
+#     from the start as a busy worker's heap grows to its maximum anyway; the rest is the
+#     JVM's own memory and libvips' native decodes, which the memory budget admits against.
+#   UseSerialGC: no G1 remembered sets or card tables.
+#   MaxMetaspaceSize, ReservedCodeCacheSize, MaxDirectMemorySize, Xss: the JVM's own memory
+#     bounded, so that image-worker.processing.memory-reserve covers it.
+#   TieredStopAtLevel 1: C1 only. Pixels are rendered in native code; the Java that runs per
+#     image, mostly AWS SDK calls made once or twice an image, does not repay C2's compiler
+#     threads, arenas and code cache.
+#   CompileThresholdScaling 0.1: methods compile after a tenth of the usual calls, so code
+#     that runs once per image is compiled within the first images, not the first hundreds.
+#   ExitOnOutOfMemoryError: the orchestrator replaces the worker instead of keeping a sick one.
+#   java.io.tmpdir: /tmp, the one writable path.
+#   enable-native-access: the native engine calls libvips through FFM, which Java 25 permits
+#     only with native access enabled.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=35.0", "-XX:InitialRAMPercentage=35.0", "-XX:+UseSerialGC", \
     "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", \
     "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:+ExitOnOutOfMemoryError", \
