@@ -152,14 +152,15 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * uploads overlap the renders; each holds a source and its variants in memory
 	 * @param jobTimeout longest a single image may take before it fails as
 	 * {@code PROCESSING_TIMEOUT}
-	 * @param maxReceiveCount receives after which a transient failure is final; matches
-	 * the queue's redrive policy
+	 * @param maxReceiveCount receives after which a transient failure is final; the
+	 * queue's redrive policy, once read, takes precedence
 	 * @param retryBackoff visibility timeout after the first transient failure, doubled
 	 * on each further receive
 	 * @param maxRetryBackoff cap of the doubled backoff
-	 * @param visibilityTimeout the queue's visibility timeout (provisioned locally with
-	 * it); a message in flight is extended by this much every half of it, so a long
-	 * render is never taken by a second worker
+	 * @param visibilityTimeout the visibility timeout a queue is provisioned with
+	 * locally, and the one assumed until the queue's own is read; the heartbeat keeps a
+	 * message in flight hidden for a full timeout at a time, so a long render is never
+	 * taken by a second worker
 	 * @param memoryShare share of the maximum heap that decoded images in flight may take
 	 * when the engine decodes on the heap (the Java engine); an image that does not fit
 	 * waits before decoding until others finish
@@ -168,9 +169,9 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * engine (libvips), the process's memory limit (the container's, or
 	 * {@code -XX:MaxRAM}) minus the maximum heap and {@code memoryReserve}
 	 * @param memoryReserve what the process takes besides the heap and the decodes
-	 * (metaspace, code cache, symbols, threads, malloc, mapped libraries: about 190 MB at
-	 * the peak of the end-to-end benchmark with libvips), held back when the native
-	 * budget is derived from the memory limit
+	 * (metaspace, code cache, symbols, threads, malloc, mapped libraries), held back when
+	 * the native budget is derived from the memory limit; the JVM flags of the image
+	 * bound most of it, and docs/benchmarks.md shows how it was sized
 	 * @param drainTimeout on shutdown, how long in-flight messages may take to finish
 	 * before they are released to other workers; fits within
 	 * {@code spring.lifecycle.timeout-per-shutdown-phase} and the ECS {@code stopTimeout}

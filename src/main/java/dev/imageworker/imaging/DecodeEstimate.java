@@ -17,12 +17,12 @@ import org.jspecify.annotations.Nullable;
  * Four bytes a pixel (RGB or ARGB in an int, as the Java engine holds it) unless the PNG
  * header declares more: 16-bit RGB takes six, and a PNG with an alpha channel sixteen, as
  * libvips premultiplies alpha in float (four 4-byte samples) before it shrinks, which is
- * why a 100 MP RGBA PNG costs it four times what an RGB one does. JPEGs are decoded
- * scaled down: libvips at a DCT scale that still covers the largest variant, the Java
- * engine subsampled to twice it, so the estimate takes the largest DCT scale (1/2, 1/4,
- * 1/8) that keeps twice the largest variant, the larger of the two decodes. A progressive
- * JPEG adds the coefficients of the whole image, which the decoder holds at full
- * resolution whatever the scale ({@link JpegFrame}).
+ * why an RGBA PNG costs it four times what an RGB one of the same size does. JPEGs are
+ * decoded scaled down: libvips at a DCT scale that still covers the largest variant, the
+ * Java engine subsampled to twice it, so the estimate takes the largest DCT scale (1/2,
+ * 1/4, 1/8) that keeps twice the largest variant, the larger of the two decodes. A
+ * progressive JPEG adds the coefficients of the whole image, which the decoder holds at
+ * full resolution whatever the scale ({@link JpegFrame}).
  *
  * @param pixels width times height as declared, 0 when the header cannot be read
  * @param bytes estimated size of the decoded raster, coefficients included

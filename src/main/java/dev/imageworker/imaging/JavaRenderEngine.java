@@ -50,8 +50,9 @@ public class JavaRenderEngine implements RenderEngine {
 		.compile("(?i)premature end|corrupt|truncat|unexpected end|end of (file|stream)|missing");
 
 	/**
-	 * The TwelveMonkeys WebP reader decodes the whole image before any subsampling: a 100
-	 * MP WebP needs 400 MB of heap, per job. Other readers subsample while decoding.
+	 * The TwelveMonkeys WebP reader decodes the whole image before any subsampling, its
+	 * full raster on the heap for each job; above this size the engine refuses a WebP
+	 * rather than take that much heap. Other readers subsample while decoding.
 	 */
 	static final long WHOLE_DECODE_MAX_PIXELS = 25_000_000;
 

@@ -11,10 +11,10 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
  * Reads the queue backlog every {@code image-worker.scaling.backlog-interval} and, when
- * the high-resolution metric is on, publishes it. The default 30 s is the rate at which
- * CloudWatch's SQS metrics update, inside the CloudWatch registry's one-minute step; the
- * stack sets 10 s for the fast scale-out alarm's 10-second periods, and then samples in
- * the middle of each period, so a late sample still lands in its own.
+ * the high-resolution metric is on, publishes it. The default interval is the rate at
+ * which CloudWatch's SQS metrics update, inside the CloudWatch registry's one-minute
+ * step; the stack sets 10 s for the fast scale-out alarm's 10-second periods, and then
+ * samples in the middle of each period, so a late sample still lands in its own.
  */
 class BacklogSampler implements SchedulingConfigurer {
 

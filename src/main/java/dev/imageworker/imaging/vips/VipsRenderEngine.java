@@ -207,9 +207,9 @@ public class VipsRenderEngine implements RenderEngine {
 	 * <p>
 	 * JPEGs are decoded at the DCT scale that still covers the variant, as Pillow's draft
 	 * mode does (libvips' own shrink-on-load keeps a factor of two more), then resized
-	 * with Pillow's bicubic kernel rather than libvips' default Lanczos, which costs half
-	 * as much again; colour conversion and rotation run on the smaller image. Other
-	 * formats go through libvips' thumbnail, which shrinks on load where the format
+	 * with Pillow's bicubic kernel rather than libvips' slower default Lanczos, as
+	 * Pillow's thumbnail does; colour conversion and rotation run on the smaller image.
+	 * Other formats go through libvips' thumbnail, which shrinks on load where the format
 	 * allows it.
 	 * <p>
 	 * Only an embedded profile is converted to sRGB: libvips 8.14 shifts the colours of
