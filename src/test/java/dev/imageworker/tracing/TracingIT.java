@@ -175,13 +175,9 @@ class TracingIT {
 			.orElseThrow();
 	}
 
+	/** The parent span, once it ends: a receive ends after the work it contains. */
 	private static SpanData parent(SpanData span) {
-		return spans.getFinishedSpanItems()
-			.stream()
-			.filter((candidate) -> candidate.getSpanId().equals(span.getParentSpanId()))
-			.findFirst()
-			.orElseThrow(() -> new AssertionError(
-					"no parent of " + span.getName() + " among " + names(spans.getFinishedSpanItems())));
+		return awaitSpan((candidate) -> candidate.getSpanId().equals(span.getParentSpanId()));
 	}
 
 	private static boolean isChildOf(SpanData span, SpanData parent) {
