@@ -20,18 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import dev.imageworker.downstream.Downstream;
-import io.awspring.cloud.sqs.listener.AbstractMessageListenerContainer;
-import io.awspring.cloud.sqs.listener.ContainerOptions;
-import io.awspring.cloud.sqs.listener.MessageListenerContainerRegistry;
-import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
-import io.awspring.cloud.sqs.listener.SqsContainerOptions;
-import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
 import dev.imageworker.downstream.DownstreamProbes;
 import dev.imageworker.support.FaultProxy;
 import dev.imageworker.support.IamActions;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.QueueCollector;
 import dev.imageworker.support.SampleImages;
+import io.awspring.cloud.sqs.listener.AbstractMessageListenerContainer;
+import io.awspring.cloud.sqs.listener.ContainerOptions;
+import io.awspring.cloud.sqs.listener.MessageListenerContainerRegistry;
+import io.awspring.cloud.sqs.listener.QueueNotFoundStrategy;
+import io.awspring.cloud.sqs.listener.SqsContainerOptions;
+import io.awspring.cloud.sqs.listener.acknowledgement.handler.AcknowledgementMode;
+import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.registry.otlp.OtlpMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -52,6 +56,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
@@ -114,11 +119,15 @@ class ImageWorkerIT {
 
 	private final MessageListenerContainerRegistry containers;
 
+	private final ListableBeanFactory beans;
+
 	@Autowired
-	ImageWorkerIT(Environment environment, DownstreamProbes probes, MessageListenerContainerRegistry containers) {
+	ImageWorkerIT(Environment environment, DownstreamProbes probes, MessageListenerContainerRegistry containers,
+			ListableBeanFactory beans) {
 		this.environment = environment;
 		this.probes = probes;
 		this.containers = containers;
+		this.beans = beans;
 	}
 
 	@DynamicPropertySource
@@ -684,6 +693,13 @@ class ImageWorkerIT {
 					.stream()
 					.map(Metric::metricName)).contains("imageworker.messages.count", "imageworker.job.count"));
 		}
+	}
+
+	@Test
+	void pushesMetricsToNoCollectorItWasNotGiven() {
+		assertThat(this.beans.getBeansOfType(MeterRegistry.class).values()).extracting(Object::getClass)
+			.contains(PrometheusMeterRegistry.class, CloudWatchMeterRegistry.class)
+			.doesNotContain(OtlpMeterRegistry.class);
 	}
 
 	@Test
