@@ -38,6 +38,9 @@ import org.springframework.stereotype.Component;
  * Versions are ordered by the object's {@code Last-Modified}, which S3 gives to the
  * second. Two versions written within the same second are told apart by asking S3 which
  * one is current.
+ * <p>
+ * The SDK client rather than Spring Cloud AWS's {@code DynamoDbTemplate}: every write
+ * needs a condition expression and the item it replaced or was refused by.
  */
 @Component
 public class ImageCatalog {

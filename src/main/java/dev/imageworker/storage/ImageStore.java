@@ -14,7 +14,11 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import org.springframework.stereotype.Component;
 
-/** Reads source images and writes variants, through S3. */
+/**
+ * Reads source images and writes variants, through S3. The SDK client rather than Spring
+ * Cloud AWS's {@code S3Template}: a read needs the object's ETag, size and metadata
+ * before its body, and deletes go in batches.
+ */
 @Component
 public class ImageStore {
 
