@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
@@ -52,8 +53,9 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	private static final Duration RELEASE_WAIT = Duration.ofSeconds(5);
 
-	private final ScheduledExecutorService scheduler = Executors
-		.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("visibility-heartbeat-"));
+	private final ScheduledExecutorService scheduler;
+
+	private final LongSupplier nanoTime;
 
 	private final Set<Beat> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -70,12 +72,22 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	@Autowired
 	VisibilityHeartbeat(QueueSettings queue, ImageWorkerProperties properties) {
 		// The three waits and the render are each bounded by the job time limit.
-		this(queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(4));
+		this(queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(4),
+				Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("visibility-heartbeat-")),
+				System::nanoTime);
 	}
 
-	VisibilityHeartbeat(Supplier<Duration> visibilityTimeout, Duration limit) {
+	/**
+	 * @param scheduler runs the beats; shut down when this bean stops
+	 * @param nanoTime the monotonic clock, in nanoseconds, that time in flight is
+	 * measured on: the one the scheduler keeps
+	 */
+	VisibilityHeartbeat(Supplier<Duration> visibilityTimeout, Duration limit, ScheduledExecutorService scheduler,
+			LongSupplier nanoTime) {
 		this.visibilityTimeout = visibilityTimeout;
 		this.limit = limit;
+		this.scheduler = scheduler;
+		this.nanoTime = nanoTime;
 	}
 
 	/**
@@ -86,20 +98,16 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 		Duration timeout = this.visibilityTimeout.get();
 		// A third leaves two chances to extend before the message would reappear.
 		long period = Math.max(300, timeout.toMillis() / 3);
-		Beat beat = new Beat(messageId, visibility, (int) Math.max(1, timeout.toSeconds()), System.nanoTime());
+		Beat beat = new Beat(messageId, visibility, (int) Math.max(1, timeout.toSeconds()), this.nanoTime.getAsLong());
 		this.inFlight.add(beat);
 		beat.schedule(this.scheduler.scheduleAtFixedRate(beat::tick, period, period, TimeUnit.MILLISECONDS));
 		return beat;
 	}
 
-	int inFlight() {
-		return this.inFlight.size();
-	}
-
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
 		// Published before any lifecycle bean stops: the moment polling is about to end.
-		this.shutdownStart = System.nanoTime();
+		this.shutdownStart = this.nanoTime.getAsLong();
 	}
 
 	@Override
@@ -126,7 +134,7 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 			}
 		}
 		this.scheduler.shutdownNow();
-		long millis = (this.shutdownStart != 0) ? (System.nanoTime() - this.shutdownStart) / 1_000_000 : 0;
+		long millis = (this.shutdownStart != 0) ? (this.nanoTime.getAsLong() - this.shutdownStart) / 1_000_000 : 0;
 		log.info("Shutdown: polling stopped, {} messages finished while draining for {} ms, {} released for redelivery",
 				this.drained.get(), millis, released);
 	}
@@ -166,7 +174,8 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 		}
 
 		private void tick() {
-			if (System.nanoTime() - this.started > VisibilityHeartbeat.this.limit.toNanos()) {
+			if (VisibilityHeartbeat.this.nanoTime.getAsLong() - this.started > VisibilityHeartbeat.this.limit
+				.toNanos()) {
 				log.warn("Message {} in flight longer than the job time limit {}, no longer extending its visibility",
 						this.messageId, VisibilityHeartbeat.this.limit);
 				ScheduledFuture<?> scheduled = this.task;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.imageworker.support.ManualScheduler;
 import io.awspring.cloud.sqs.listener.Visibility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -13,64 +14,92 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+/**
+ * The heartbeat on a scheduler whose clock the test moves: every tick is seen, in no real
+ * time.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class VisibilityHeartbeatTests {
 
+	private final ManualScheduler scheduler = new ManualScheduler();
+
 	private final List<Integer> changes = new CopyOnWriteArrayList<>();
 
-	private final Visibility visibility = (seconds) -> {
-		this.changes.add(seconds);
-		return CompletableFuture.completedFuture(null);
-	};
+	private final Visibility visibility = recording(this.changes);
 
 	@Test
-	void extendsByTheQueuesTimeoutEveryThirdOfItWhileInFlight() throws InterruptedException {
-		VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(() -> Duration.ofSeconds(3), Duration.ofMinutes(1));
-		long started = System.nanoTime();
+	void extendsByTheQueuesTimeoutEveryThirdOfItWhileInFlight(CapturedOutput output) {
+		VisibilityHeartbeat heartbeat = heartbeat(Duration.ofSeconds(3), Duration.ofMinutes(1));
 		try (VisibilityHeartbeat.Beat _ = heartbeat.start("m1", this.visibility)) {
-			await().atMost(Duration.ofSeconds(5)).until(() -> this.changes.size() >= 2);
-			// Two ticks a second apart; at half the timeout they would take 3 s.
-			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2900));
-			assertThat(heartbeat.inFlight()).isEqualTo(1);
+			this.scheduler.advance(Duration.ofMillis(999));
+			assertThat(this.changes).isEmpty();
+			this.scheduler.advance(Duration.ofMillis(1));
+			assertThat(this.changes).containsExactly(3);
+			// A second later, not at half the timeout.
+			this.scheduler.advance(Duration.ofSeconds(1));
+			assertThat(this.changes).containsExactly(3, 3);
 		}
-		int afterClose = this.changes.size();
-		Thread.sleep(2500);
-		assertThat(this.changes).hasSize(afterClose).containsOnly(3);
-		assertThat(heartbeat.inFlight()).isZero();
+		this.scheduler.advance(Duration.ofMinutes(1));
+		assertThat(this.changes).as("no extension once settled").containsExactly(3, 3);
+		assertThat(this.scheduler.pending()).isZero();
+		heartbeat.stop();
+		assertThat(this.changes).as("a settled message is not in flight, so not released").containsExactly(3, 3);
+		assertThat(output).contains("0 released for redelivery");
 	}
 
 	@Test
-	void stopsExtendingAtTheJobTimeLimit() throws InterruptedException {
-		VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(() -> Duration.ofSeconds(1), Duration.ofMillis(1200));
+	void stopsExtendingAtTheJobTimeLimit(CapturedOutput output) {
+		VisibilityHeartbeat heartbeat = heartbeat(Duration.ofSeconds(1), Duration.ofMillis(1200));
 		try (VisibilityHeartbeat.Beat _ = heartbeat.start("m1", this.visibility)) {
-			Thread.sleep(3500);
+			// Ticks every 333 ms: at 333, 666 and 999 ms within the limit, at 1332 past
+			// it.
+			this.scheduler.advance(Duration.ofMillis(1200));
+			assertThat(this.changes).containsExactly(1, 1, 1);
+			this.scheduler.advance(Duration.ofMinutes(1));
+			assertThat(this.changes).containsExactly(1, 1, 1);
+			assertThat(this.scheduler.pending()).as("the beat cancelled itself").isZero();
+			assertThat(output).contains("WARN", "Message m1 in flight longer than the job time limit PT1.2S");
 		}
-		assertThat(this.changes).hasSizeBetween(2, 4);
 	}
 
 	@Test
 	void warnsWithTheMessageIdWhenAnExtensionFails(CapturedOutput output) {
-		VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(() -> Duration.ofSeconds(1), Duration.ofMinutes(1));
+		VisibilityHeartbeat heartbeat = heartbeat(Duration.ofSeconds(1), Duration.ofMinutes(1));
 		try (VisibilityHeartbeat.Beat _ = heartbeat.start("m-lost",
 				(seconds) -> CompletableFuture.failedFuture(new IllegalStateException("receipt handle expired")))) {
-			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(output).contains("WARN", "m-lost", "receipt handle expired"));
+			this.scheduler.advance(Duration.ofMillis(333));
+			assertThat(output).contains("WARN", "m-lost", "receipt handle expired");
 		}
 	}
 
 	@Test
-	void stopReleasesWhatIsStillInFlight() {
-		VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(() -> Duration.ofSeconds(60), Duration.ofMinutes(2));
+	void stopReleasesWhatIsStillInFlight(CapturedOutput output) {
+		List<Integer> finishedChanges = new CopyOnWriteArrayList<>();
+		VisibilityHeartbeat heartbeat = heartbeat(Duration.ofSeconds(60), Duration.ofMinutes(2));
 		heartbeat.start();
-		heartbeat.start("finished", (seconds) -> CompletableFuture.failedFuture(new AssertionError("finished")))
-			.close();
+		heartbeat.start("finished", recording(finishedChanges)).close();
 		heartbeat.start("stuck", this.visibility);
 		heartbeat.stop();
 		assertThat(this.changes).containsExactly(0);
-		assertThat(heartbeat.inFlight()).isZero();
+		assertThat(finishedChanges).isEmpty();
+		assertThat(output).contains("1 released for redelivery");
 		assertThat(heartbeat.isRunning()).isFalse();
+		assertThat(this.scheduler.isShutdown()).isTrue();
+
+		heartbeat.stop();
+		assertThat(this.changes).as("released once: nothing is left in flight").containsExactly(0);
+	}
+
+	private VisibilityHeartbeat heartbeat(Duration visibilityTimeout, Duration limit) {
+		return new VisibilityHeartbeat(() -> visibilityTimeout, limit, this.scheduler, this.scheduler::nanoTime);
+	}
+
+	private static Visibility recording(List<Integer> changes) {
+		return (seconds) -> {
+			changes.add(seconds);
+			return CompletableFuture.completedFuture(null);
+		};
 	}
 
 }
