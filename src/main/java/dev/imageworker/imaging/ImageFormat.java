@@ -13,18 +13,7 @@ import dev.imageworker.failure.PermanentFailure;
  */
 public enum ImageFormat {
 
-	JPEG("image/jpeg"), PNG("image/png"), GIF("image/gif"), WEBP("image/webp"), TIFF("image/tiff"), BMP("image/bmp"),
-	HEIF("image/heif"), AVIF("image/avif");
-
-	private final String mediaType;
-
-	ImageFormat(String mediaType) {
-		this.mediaType = mediaType;
-	}
-
-	public String mediaType() {
-		return this.mediaType;
-	}
+	JPEG, PNG, GIF, WEBP, TIFF, BMP, HEIF, AVIF;
 
 	/** The format of the data, or {@code UNSUPPORTED_FORMAT} for anything unknown. */
 	public static ImageFormat require(byte[] data) {

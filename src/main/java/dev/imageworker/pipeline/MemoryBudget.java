@@ -1,7 +1,6 @@
 package dev.imageworker.pipeline;
 
 import java.lang.management.ManagementFactory;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -23,10 +22,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * Admits images to decoding by the memory their decoded pixels take, besides the message
- * count the listener already bounds: forty thumbnails-to-be may decode at once where four
- * 20 MP photos may not. The budget sits where the engine decodes: a share of the maximum
- * heap for the Java engine; for libvips, which decodes in native memory the heap does not
- * see, what the memory limit leaves beside the heap and the JVM's own reserve.
+ * count the listener already bounds: a count alone would let as many large photos decode
+ * at once as small ones, and the large ones would not fit. The budget sits where the
+ * engine decodes: a share of the maximum heap for the Java engine; for libvips, which
+ * decodes in native memory the heap does not see, what the memory limit leaves beside the
+ * heap and the JVM's own reserve.
  * <p>
  * Pixels are known only once the header is read, so the permit is taken right before
  * decoding. Waiting here grows no local queue: only messages the listener received wait,
@@ -54,26 +54,28 @@ class MemoryBudget {
 
 	@Autowired
 	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
-		this(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(), memoryLimit()),
-				properties.limits().maxPixels(), memoryLimit(),
+		this(new KibPermits(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
+				memoryLimit()), properties.processing().jobTimeout()), properties.limits().maxPixels(), memoryLimit(),
 				nativeMemory(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
 						memoryLimit()),
-				RenderSpec.from(properties).largestSide(), properties.processing().jobTimeout(), engine::headerSize);
+				RenderSpec.from(properties).largestSide(), engine::headerSize);
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
 	}
 
 	/**
+	 * @param permits the bytes decoded images in flight may take, and how long an image
+	 * waits for them
 	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
 	 * @param maxCoefficientBytes the most a progressive JPEG's coefficients may take: the
 	 * native memory set aside for decoding
 	 * @param engineHeader the size the engine's own decoder reads from a header the
 	 * worker's parsing cannot read
 	 */
-	MemoryBudget(long bytes, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, int largestSide,
-			Duration patience, Function<byte[], Optional<Dimensions>> engineHeader) {
-		this.permits = new KibPermits(bytes, patience);
+	MemoryBudget(KibPermits permits, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, int largestSide,
+			Function<byte[], Optional<Dimensions>> engineHeader) {
+		this.permits = permits;
 		this.maxPixels = maxPixels;
 		this.maxDecodeBytes = maxDecodeBytes;
 		this.maxCoefficientBytes = maxCoefficientBytes;
@@ -124,12 +126,12 @@ class MemoryBudget {
 	/**
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
 	 * budget waits until it has the budget to itself; one whose estimated decode is
-	 * larger than the whole memory limit (in 512 MiB a PNG with alpha above 33 MP, which
-	 * libvips cannot shrink on load) could not fit even alone, and is refused. So is a
-	 * progressive JPEG whose coefficients alone exceed the native memory set aside (in
-	 * 512 MiB about 44 MP): unlike a streamed decode they are all held at once. These
-	 * limits are enforced here, from the header, before any engine sees the image: a
-	 * native decoder may not read the header of a file it could not decode.
+	 * larger than the whole memory limit (a large PNG with alpha, which libvips cannot
+	 * shrink on load) could not fit even alone, and is refused. So is a progressive JPEG
+	 * whose coefficients alone exceed the native memory set aside: unlike a streamed
+	 * decode they are all held at once. These limits are enforced here, from the header,
+	 * before any engine sees the image: a native decoder may not read the header of a
+	 * file it could not decode.
 	 * <p>
 	 * An unknown cost is never admitted for free: a header of a known format the worker
 	 * cannot parse is sized from what the engine's decoder reads of it (a JPEG as the
@@ -167,10 +169,6 @@ class MemoryBudget {
 					+ " MiB, more than the memory limit of " + this.maxDecodeBytes / MIB + " MiB");
 		}
 		return this.permits.acquire(estimate.bytes(), "memory to decode");
-	}
-
-	int available() {
-		return this.permits.available();
 	}
 
 }

@@ -20,12 +20,16 @@ class SourceBudget {
 
 	@Autowired
 	SourceBudget(ImageWorkerProperties properties) {
-		this(properties.processing().effectiveConcurrency() * properties.limits().maxBytes().toBytes(),
-				properties.processing().jobTimeout());
+		this(bytes(properties), properties.processing().jobTimeout());
 	}
 
 	SourceBudget(long bytes, Duration patience) {
 		this.permits = new KibPermits(bytes, patience);
+	}
+
+	/** One source at the byte limit per render thread. */
+	static long bytes(ImageWorkerProperties properties) {
+		return properties.processing().effectiveConcurrency() * properties.limits().maxBytes().toBytes();
 	}
 
 	/**
@@ -34,10 +38,6 @@ class SourceBudget {
 	 */
 	KibPermits.Lease hold(long bytes) {
 		return this.permits.acquire(bytes, "heap room to download");
-	}
-
-	int available() {
-		return this.permits.available();
 	}
 
 }

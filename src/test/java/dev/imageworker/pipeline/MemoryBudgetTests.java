@@ -30,8 +30,9 @@ class MemoryBudgetTests {
 	private static final long NATIVE = 128 * MIB;
 
 	/** Half of a 512 MiB heap, the default share. */
-	private final MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
-			Duration.ofMillis(200), NO_HEADER);
+	private final KibPermits permits = permits(256 * MIB);
+
+	private final MemoryBudget budget = new MemoryBudget(this.permits, 100_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
@@ -43,7 +44,7 @@ class MemoryBudgetTests {
 		leases.removeFirst().close();
 		leases.add(this.budget.admit(header(5472, 3648)));
 		leases.forEach(KibPermits.Lease::close);
-		assertThat(this.budget.available()).isEqualTo(256 * 1024);
+		assertThat(FreeRoom.kib(this.permits)).isEqualTo(256 * 1024);
 	}
 
 	@Test
@@ -53,58 +54,60 @@ class MemoryBudgetTests {
 		for (int i = 0; i < 40; i++) {
 			leases.add(this.budget.admit(small));
 		}
-		assertThat(this.budget.available()).isLessThan(256 * 1024 - 40 * 2 * 1024);
+		assertThat(FreeRoom.kib(this.permits)).isLessThan(256 * 1024 - 40 * 2 * 1024);
 		leases.forEach(KibPermits.Lease::close);
 	}
 
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
-		MemoryBudget small = new MemoryBudget(16 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ofMillis(200),
-				NO_HEADER);
+		KibPermits smallPermits = permits(16 * MIB);
+		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
 		try (KibPermits.Lease _ = small.admit(header(5472, 3648))) {
-			assertThat(small.available()).isZero();
+			assertThat(FreeRoom.kib(smallPermits)).isZero();
 		}
-		assertThat(small.available()).isEqualTo(16 * 1024);
+		assertThat(FreeRoom.kib(smallPermits)).isEqualTo(16 * 1024);
 	}
 
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
-		MemoryBudget budget = new MemoryBudget(256 * MIB, 1_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO, NO_HEADER);
+		KibPermits budgetPermits = permits(256 * MIB);
+		MemoryBudget budget = new MemoryBudget(budgetPermits, 1_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
-		assertThat(budget.available()).isEqualTo(256 * 1024);
+		assertThat(FreeRoom.kib(budgetPermits)).isEqualTo(256 * 1024);
 	}
 
 	@Test
 	void bytesOfNoKnownFormatCostNothingAsEveryEngineRefusesThemUndecoded() {
 		try (KibPermits.Lease _ = this.budget.admit("not an image".getBytes())) {
-			assertThat(this.budget.available()).isEqualTo(256 * 1024);
+			assertThat(FreeRoom.kib(this.permits)).isEqualTo(256 * 1024);
 		}
 	}
 
 	@Test
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
-		MemoryBudget nativeBudget = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024,
-				Duration.ofMillis(200), NO_HEADER);
+		KibPermits nativeBudgetPermits = permits(96 * MIB);
+		MemoryBudget nativeBudget = new MemoryBudget(nativeBudgetPermits, 100_000_000, 512 * MIB, NATIVE, 1024,
+				NO_HEADER);
 		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
 		try (KibPermits.Lease _ = nativeBudget.admit(png)) {
 			assertThatExceptionOfType(TransientFailure.class).isThrownBy(() -> nativeBudget.admit(png));
 		}
 		nativeBudget.admit(png).close();
-		assertThat(nativeBudget.available()).isEqualTo(96 * 1024);
+		assertThat(FreeRoom.kib(nativeBudgetPermits)).isEqualTo(96 * 1024);
 	}
 
 	@Test
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
-		MemoryBudget small = new MemoryBudget(96 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO, NO_HEADER);
-		MemoryBudget large = new MemoryBudget(864 * MIB, 100_000_000, 2048 * MIB, NATIVE, 1024, Duration.ZERO,
-				NO_HEADER);
+		KibPermits smallPermits = permits(96 * MIB);
+		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
+		MemoryBudget large = new MemoryBudget(permits(864 * MIB), 100_000_000, 2048 * MIB, NATIVE, 1024, NO_HEADER);
 		byte[] png = SampleImages.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
-		assertThat(small.available()).isEqualTo(96 * 1024);
+		assertThat(FreeRoom.kib(smallPermits)).isEqualTo(96 * 1024);
 		large.admit(png).close();
 	}
 
@@ -115,11 +118,11 @@ class MemoryBudgetTests {
 		int scaledDecodeKib = 3072 * 2048 * 4 / 1024;
 
 		try (KibPermits.Lease _ = this.budget.admit(baseline)) {
-			assertThat(this.budget.available()).isEqualTo(256 * 1024 - scaledDecodeKib);
+			assertThat(FreeRoom.kib(this.permits)).isEqualTo(256 * 1024 - scaledDecodeKib);
 		}
 		try (KibPermits.Lease _ = this.budget.admit(progressive)) {
 			// 4:2:0: two bytes a pixel of luma coefficients, one of chroma.
-			assertThat(this.budget.available()).isEqualTo(256 * 1024 - scaledDecodeKib - 6144 * 4096 * 3 / 1024);
+			assertThat(FreeRoom.kib(this.permits)).isEqualTo(256 * 1024 - scaledDecodeKib - 6144 * 4096 * 3 / 1024);
 		}
 	}
 
@@ -136,7 +139,7 @@ class MemoryBudgetTests {
 			.withMessageContaining("131 MiB of coefficients")
 			.withMessageContaining("128 MiB of native memory");
 		this.budget.admit(baseline).close();
-		assertThat(this.budget.available()).isEqualTo(256 * 1024);
+		assertThat(FreeRoom.kib(this.permits)).isEqualTo(256 * 1024);
 	}
 
 	@Test
@@ -154,15 +157,16 @@ class MemoryBudgetTests {
 		// Not a JPEG the worker's parsing reads: the frame hides behind a bogus segment.
 		byte[] unreadable = SampleImages.withSegment(SampleImages.jpeg(64, 48), 0xE1, new byte[0]);
 		unreadable[5] = 1;
-		MemoryBudget budget = new MemoryBudget(256 * MIB, 100_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO,
+		KibPermits budgetPermits = permits(256 * MIB);
+		MemoryBudget budget = new MemoryBudget(budgetPermits, 100_000_000, 512 * MIB, NATIVE, 1024,
 				(source) -> Optional.of(new Dimensions(3000, 2000)));
 
 		try (KibPermits.Lease _ = budget.admit(unreadable)) {
 			// As the costliest JPEG of that size: a progressive 4:4:4 one, six bytes of
 			// coefficients a pixel, beside its decode at the DCT scale of 1/1.
-			assertThat(budget.available()).isEqualTo(256 * 1024 - (3000 * 2000 * 4 + 3000 * 2000 * 6) / 1024);
+			assertThat(FreeRoom.kib(budgetPermits)).isEqualTo(256 * 1024 - (3000 * 2000 * 4 + 3000 * 2000 * 6) / 1024);
 		}
-		MemoryBudget strict = new MemoryBudget(256 * MIB, 5_000_000, 512 * MIB, NATIVE, 1024, Duration.ZERO,
+		MemoryBudget strict = new MemoryBudget(permits(256 * MIB), 5_000_000, 512 * MIB, NATIVE, 1024,
 				(source) -> Optional.of(new Dimensions(3000, 2000)));
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> strict.admit(unreadable))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -172,7 +176,7 @@ class MemoryBudgetTests {
 	void anImageOfWhichNothingTellsTheSizeWaitsForTheWholeBudget() {
 		byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 		try (KibPermits.Lease _ = this.budget.admit(heic)) {
-			assertThat(this.budget.available()).isZero();
+			assertThat(FreeRoom.kib(this.permits)).isZero();
 		}
 		try (KibPermits.Lease _ = this.budget.admit(SampleImages.jpeg(100, 100))) {
 			assertThatExceptionOfType(TransientFailure.class).as("it waits for every other decode to end")
@@ -222,6 +226,14 @@ class MemoryBudgetTests {
 	@Test
 	void theMemoryLimitIsNoMoreThanTheJvmSizesItselfFrom() {
 		assertThat(MemoryBudget.memoryLimit()).isPositive().isGreaterThanOrEqualTo(Runtime.getRuntime().maxMemory());
+	}
+
+	/**
+	 * A budget of that many bytes that refuses at once what does not fit, so that
+	 * {@link FreeRoom} can ask it what it has left.
+	 */
+	private static KibPermits permits(long bytes) {
+		return new KibPermits(bytes, Duration.ZERO);
 	}
 
 	/**
