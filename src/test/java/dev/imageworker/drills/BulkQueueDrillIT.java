@@ -40,12 +40,15 @@ class BulkQueueDrillIT {
 
 			int backfill = 5 * uploads;
 			enqueueReprocessing(drill, idle.keySet(), backfill);
+			// The backfill has the worker to itself for a moment before live uploads
+			// resume.
 			Drill.sleep(Duration.ofSeconds(3));
 			long renderedBefore = rendered(drill, idle);
 			Map<String, String> busy = new LinkedHashMap<>();
 			Map<String, Instant> busySent = live(drill, busy, 2 * uploads, uploads);
 			List<Duration> busyLatencies = latencies(drill, busy, busySent);
 			long renderedDuringLive = rendered(drill, idle) - renderedBefore;
+			// A pause in live traffic, which the backfill should use.
 			Drill.sleep(Duration.ofSeconds(10));
 			long renderedAfterLive = rendered(drill, idle) - renderedBefore - renderedDuringLive;
 			Drill.Tally tally = drill.tally(busy);
@@ -73,6 +76,7 @@ class BulkQueueDrillIT {
 			String imageId = drill.upload(first + n, Drill.Upload.SMALL);
 			sent.put(imageId, Instant.now());
 			expected.put(imageId, "COMPLETED");
+			// The steady rate of live uploads.
 			Drill.sleep(BETWEEN_UPLOADS);
 		}
 		return sent;

@@ -31,9 +31,8 @@ class CrashDrillIT {
 				// it.
 				double progress = (kill - 1 + ThreadLocalRandom.current().nextDouble(0.2, 0.8)) / (kills + 1);
 				long target = Math.max(1, Math.round(uploads * progress));
-				while (drill.settled(expected) < target && worker.isAlive()) {
-					Drill.sleep(Duration.ofMillis(50));
-				}
+				drill.awaitSettled(expected, target, worker);
+				// The kill's random moment within a render or between two.
 				Drill.sleep(Duration.ofMillis(ThreadLocalRandom.current().nextLong(0, 400)));
 				long settled = drill.settled(expected);
 				worker.kill();

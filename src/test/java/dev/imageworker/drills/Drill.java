@@ -2,8 +2,6 @@ package dev.imageworker.drills;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,8 @@ import java.util.function.IntFunction;
 
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.SampleImages;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -132,14 +132,30 @@ final class Drill implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every image is final and the queue is empty, then tallies.
+	 * Waits until every image is final and the queue is empty, then tallies; past the
+	 * patience, the tally counts what is missing.
 	 */
 	Tally await(Map<String, String> expected, Duration patience) {
-		long deadline = System.nanoTime() + patience.toNanos();
-		while (System.nanoTime() < deadline && (settled(expected) < expected.size() || backlog() > 0)) {
-			sleep(Duration.ofSeconds(1));
+		try {
+			Awaitility.await(this.name + ": every upload final and the queue empty")
+				.atMost(patience)
+				.pollInterval(Duration.ofSeconds(1))
+				.until(() -> settled(expected) == expected.size() && backlog() == 0);
+		}
+		catch (ConditionTimeoutException ex) {
+			// The tally shows what is lost or stuck.
 		}
 		return tally(expected);
+	}
+
+	/**
+	 * Waits until at least {@code count} of the images are final, or the worker is gone.
+	 */
+	void awaitSettled(Map<String, String> expected, long count, WorkerProcess worker) {
+		Awaitility.await(this.name + ": " + count + " uploads final")
+			.atMost(Duration.ofMinutes(5))
+			.pollInterval(Duration.ofMillis(50))
+			.until(() -> settled(expected) >= count || !worker.isAlive());
 	}
 
 	Tally tally(Map<String, String> expected) {
@@ -215,15 +231,10 @@ final class Drill implements AutoCloseable {
 		}
 	}
 
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
+	/**
+	 * A pause that is part of the scenario (the pace of uploads, how long an outage
+	 * lasts), never a wait for something to happen: that is Awaitility's.
+	 */
 	static void sleep(Duration duration) {
 		try {
 			Thread.sleep(duration);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.imageworker.support.FaultProxy;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,24 +21,23 @@ class OutageDrillIT {
 	void workerRidesOutAnOutage() throws Exception {
 		int uploads = Drill.full() ? 200 : 60;
 		Duration outage = Duration.ofSeconds(Drill.full() ? 60 : 15);
-		try (Drill drill = new Drill("outage"); SwitchableProxy proxy = new SwitchableProxy(drill.endpoint())) {
+		try (Drill drill = new Drill("outage"); FaultProxy proxy = new FaultProxy(drill.endpoint())) {
 			WorkerProcess worker = drill.startWorker(proxy.endpoint());
 			Map<String, String> expected = drill.upload(uploads,
 					(n) -> (n % 5 == 0) ? Drill.Upload.MEDIUM : Drill.Upload.SMALL);
-			while (drill.settled(expected) < uploads / 5) {
-				Drill.sleep(Duration.ofMillis(50));
-			}
-			proxy.off();
+			drill.awaitSettled(expected, uploads / 5, worker);
+			proxy.disconnect();
 			long start = System.nanoTime();
 			Map<Integer, Integer> liveness = new TreeMap<>();
 			Map<Integer, Integer> readiness = new TreeMap<>();
 			while (System.nanoTime() - start < outage.toNanos()) {
 				liveness.merge(worker.status("/livez"), 1, Integer::sum);
 				readiness.merge(worker.status("/readyz"), 1, Integer::sum);
+				// The outage lasts its length, sampled every second.
 				Drill.sleep(Duration.ofSeconds(1));
 			}
 			int refused = proxy.refused();
-			proxy.on();
+			proxy.reconnect();
 			long restored = System.nanoTime();
 			worker.awaitStatus("/readyz", 200, Duration.ofSeconds(60));
 			Duration readyAgain = Duration.ofNanos(System.nanoTime() - restored);

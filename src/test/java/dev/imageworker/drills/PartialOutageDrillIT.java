@@ -73,11 +73,13 @@ class PartialOutageDrillIT {
 		Map<Integer, Integer> readiness = new ConcurrentHashMap<>();
 		for (int n = 0; n < uploads; n++) {
 			expected.put(drill.upload(expected.size(), Drill.Upload.SMALL), "COMPLETED");
+			// Uploads keep arriving, spread over the outage.
 			Drill.sleep(outage.dividedBy(uploads));
 			readiness.merge(worker.status("/readyz"), 1, Integer::sum);
 		}
 		while (System.nanoTime() - start < outage.toNanos()) {
 			readiness.merge(worker.status("/readyz"), 1, Integer::sum);
+			// The outage lasts its length, sampled every second.
 			Drill.sleep(Duration.ofSeconds(1));
 		}
 		down.set(false);

@@ -27,9 +27,7 @@ class ShutdownDrillIT {
 			// Half of them medium-sized, so renders are in flight when the signal comes.
 			Map<String, String> expected = drill.upload(uploads,
 					(n) -> (n % 2 == 0) ? Drill.Upload.MEDIUM : Drill.Upload.mixed(n));
-			while (drill.settled(expected) < uploads / 5) {
-				Drill.sleep(Duration.ofMillis(50));
-			}
+			drill.awaitSettled(expected, uploads / 5, worker);
 			long settledAtSignal = drill.settled(expected);
 			Duration exit = worker.terminate(DRAIN.plusSeconds(30));
 			long settledAtExit = drill.settled(expected);

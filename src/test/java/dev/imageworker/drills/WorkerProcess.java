@@ -19,6 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import dev.imageworker.support.Loopback;
+import org.awaitility.Awaitility;
+
 /**
  * The packaged worker jar running as a separate process, as in a 512 MiB container: the
  * Dockerfile's JVM flags and environment, its output in a log file. Killing it is as real
@@ -79,12 +82,12 @@ public final class WorkerProcess implements AutoCloseable {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
 		}
-		int port = Drill.freePort();
+		int port = Loopback.freePort();
 		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + CONTAINER_MEMORY));
 		command.addAll(JVM_OPTIONS);
 		command.addAll(jvmOptions);
 		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "--server.port=" + port,
-				"--management.server.port=" + Drill.freePort(), "--image-worker.provision=true",
+				"--management.server.port=" + Loopback.freePort(), "--image-worker.provision=true",
 				"--management.cloudwatch.metrics.export.enabled=false"));
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
 		try {
@@ -185,18 +188,16 @@ public final class WorkerProcess implements AutoCloseable {
 	}
 
 	void awaitStatus(String path, int expected, Duration patience) {
-		long deadline = System.nanoTime() + patience.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!this.process.isAlive()) {
-				throw new IllegalStateException("worker exited with " + this.process.exitValue() + ", see " + this.log);
-			}
-			if (status(path) == expected) {
-				return;
-			}
-			Drill.sleep(Duration.ofMillis(250));
-		}
-		throw new IllegalStateException(
-				path + " did not answer " + expected + " within " + patience + ", see " + this.log);
+		Awaitility.await(path + " answering " + expected + " (worker log " + this.log + ")")
+			.atMost(patience)
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> {
+				if (!this.process.isAlive()) {
+					throw new IllegalStateException(
+							"worker exited with " + this.process.exitValue() + ", see " + this.log);
+				}
+				return status(path) == expected;
+			});
 	}
 
 	@Override

@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.core.ImageIds;
 import dev.imageworker.support.SampleImages;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -75,20 +78,26 @@ public class SampleUploads {
 	/**
 	 * Polls the items until every upload is final or patience runs out, in upload order.
 	 */
-	private static List<RunItem> awaitFinal(S3Client s3, ImageCatalog catalog, List<Upload> uploads)
-			throws InterruptedException {
-		Map<Upload, RunItem> finished = new LinkedHashMap<>();
-		long deadline = System.nanoTime() + PATIENCE.toNanos();
-		while (finished.size() < uploads.size() && System.nanoTime() < deadline) {
-			for (Upload upload : uploads) {
-				if (!finished.containsKey(upload)) {
-					catalog.find(upload.imageId()).filter(SampleUploads::isFinal).ifPresent((item) -> {
-						System.out.println(line(item));
-						finished.put(upload, item(s3, upload, item));
-					});
-				}
-			}
-			Thread.sleep(250);
+	private static List<RunItem> awaitFinal(S3Client s3, ImageCatalog catalog, List<Upload> uploads) {
+		Map<Upload, RunItem> finished = new ConcurrentHashMap<>();
+		try {
+			Awaitility.await("every sample upload final")
+				.atMost(PATIENCE)
+				.pollInterval(Duration.ofMillis(250))
+				.until(() -> {
+					for (Upload upload : uploads) {
+						if (!finished.containsKey(upload)) {
+							catalog.find(upload.imageId()).filter(SampleUploads::isFinal).ifPresent((item) -> {
+								System.out.println(line(item));
+								finished.put(upload, item(s3, upload, item));
+							});
+						}
+					}
+					return finished.size() == uploads.size();
+				});
+		}
+		catch (ConditionTimeoutException ex) {
+			// Reported below, upload by upload.
 		}
 		List<RunItem> items = new ArrayList<>();
 		for (Upload upload : uploads) {

@@ -1,12 +1,15 @@
 package dev.imageworker.support;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,10 +33,17 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP proxy in front of the local AWS that answers chosen requests with a real 503,
- * as S3 and SNS do under load, and forwards everything else untouched. The AWS SDK sees a
- * genuine server error on the wire, its retries included. It also notes the IAM action of
- * every request it sees, so a test can check them against the deployed policy.
+ * A proxy in front of the local AWS that fails the way AWS fails. Over HTTP it answers
+ * chosen requests with a real error (a 503 as S3 and SNS give under load, a throttle, an
+ * access denial) or holds them, and forwards everything else untouched: the AWS SDK sees
+ * a genuine error on the wire, its retries included. Over TCP it can disappear
+ * ({@link #disconnect()}): open connections are cut and new ones closed at once, as when
+ * an endpoint is gone; moto keeps its state in memory, so it cannot simply be stopped and
+ * started again instead. It also notes the IAM action of every request it sees, so a test
+ * can check them against the deployed policy.
+ * <p>
+ * Clients connect to a TCP front that pipes each connection to the HTTP proxy behind it,
+ * which is what lets the connections be cut.
  */
 public final class FaultProxy implements AutoCloseable {
 
@@ -45,6 +55,14 @@ public final class FaultProxy implements AutoCloseable {
 	private final URI target;
 
 	private final HttpServer server;
+
+	private final ServerSocket front;
+
+	private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger refused = new AtomicInteger();
+
+	private volatile boolean connected = true;
 
 	private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -70,10 +88,38 @@ public final class FaultProxy implements AutoCloseable {
 		this.server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
 		this.server.createContext("/", this::handle);
 		this.server.start();
+		try {
+			this.front = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
+		}
+		catch (IOException ex) {
+			this.server.stop(0);
+			throw new UncheckedIOException(ex);
+		}
+		Thread.ofVirtual().name("fault-proxy-accept").start(this::accept);
 	}
 
 	public URI endpoint() {
-		return URI.create("http://127.0.0.1:" + this.server.getAddress().getPort());
+		return URI.create("http://127.0.0.1:" + this.front.getLocalPort());
+	}
+
+	/**
+	 * The endpoint disappears: open connections are cut, and new ones are closed as soon
+	 * as they are accepted until {@link #reconnect()}.
+	 */
+	public void disconnect() {
+		this.connected = false;
+		this.open.forEach(FaultProxy::closeQuietly);
+		this.open.clear();
+	}
+
+	/** The endpoint is back. */
+	public void reconnect() {
+		this.connected = true;
+	}
+
+	/** Connections closed at once while disconnected. */
+	public int refused() {
+		return this.refused.get();
 	}
 
 	/**
@@ -149,6 +195,7 @@ public final class FaultProxy implements AutoCloseable {
 						exchange.getResponseBody().write(error);
 						return;
 					}
+					// The delay is the fault: a slow network or server.
 					sleep(fault.delay());
 				}
 			}
@@ -253,8 +300,55 @@ public final class FaultProxy implements AutoCloseable {
 		};
 	}
 
+	private void accept() {
+		while (!this.front.isClosed()) {
+			try {
+				Socket client = this.front.accept();
+				if (!this.connected) {
+					this.refused.incrementAndGet();
+					closeQuietly(client);
+					continue;
+				}
+				Socket upstream = new Socket(InetAddress.getLoopbackAddress(), this.server.getAddress().getPort());
+				this.open.add(client);
+				this.open.add(upstream);
+				Thread.ofVirtual().start(() -> pipe(client, upstream));
+				Thread.ofVirtual().start(() -> pipe(upstream, client));
+			}
+			catch (IOException ex) {
+				// Closed: the client sees a dropped connection.
+			}
+		}
+	}
+
+	private void pipe(Socket from, Socket to) {
+		try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+			in.transferTo(out);
+		}
+		catch (IOException ex) {
+			// Cut by disconnect() or closed by either end.
+		}
+		finally {
+			closeQuietly(from);
+			closeQuietly(to);
+			this.open.remove(from);
+			this.open.remove(to);
+		}
+	}
+
+	private static void closeQuietly(Closeable socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// Closing is all that is wanted.
+		}
+	}
+
 	@Override
 	public void close() {
+		closeQuietly(this.front);
+		disconnect();
 		this.server.stop(0);
 	}
 

@@ -3,7 +3,6 @@ package dev.imageworker.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -13,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -96,7 +97,7 @@ public final class LocalAws {
 			throw new IllegalStateException("No local AWS: start a Docker engine (tests then use Testcontainers "
 					+ "LocalStack) or install moto_server (pip install 'moto[server]').");
 		}
-		int port = freePort();
+		int port = Loopback.freePort();
 		try {
 			Path log = Files.createTempFile("moto-server-", ".log");
 			Process moto = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
@@ -169,40 +170,29 @@ public final class LocalAws {
 		return false;
 	}
 
-	static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
-	private static void awaitPort(int port, Process process, Path log) throws IOException {
-		long deadline = System.nanoTime() + STARTUP.toNanos();
-		while (System.nanoTime() < deadline) {
-			if (!process.isAlive()) {
-				throw new IllegalStateException("moto_server exited: " + Files.readString(log));
-			}
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-				return;
-			}
-			catch (IOException notYet) {
-				sleep(100);
-			}
-		}
-		process.destroy();
-		throw new IllegalStateException("moto_server did not listen on port " + port + " within " + STARTUP);
-	}
-
-	private static void sleep(long millis) {
+	private static void awaitPort(int port, Process process, Path log) {
 		try {
-			Thread.sleep(millis);
+			Awaitility.await("moto_server listening on port " + port)
+				.atMost(STARTUP)
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> listening(port, process, log));
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+		catch (ConditionTimeoutException ex) {
+			process.destroy();
+			throw ex;
+		}
+	}
+
+	private static boolean listening(int port, Process process, Path log) throws IOException {
+		if (!process.isAlive()) {
+			throw new IllegalStateException("moto_server exited: " + Files.readString(log));
+		}
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+			return true;
+		}
+		catch (IOException notYet) {
+			return false;
 		}
 	}
 
