@@ -28,6 +28,7 @@ RUN apt-get update \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin worker
 WORKDIR /app
 # Least to most frequently changed, so layers stay cached between releases.
+COPY src/main/jvm/jvm.args ./
 COPY --from=extract /workspace/extracted/dependencies/ ./
 COPY --from=extract /workspace/extracted/spring-boot-loader/ ./
 COPY --from=extract /workspace/extracted/snapshot-dependencies/ ./
@@ -48,24 +49,6 @@ ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=1048576 \
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-# The JVM sizes itself from the container's memory limit (docs/operations.md, "Memory
-# sizing"; what each flag was measured to save is in docs/benchmarks.md):
-#   MaxRAMPercentage, InitialRAMPercentage: the heap is this share of the limit, committed
-#     from the start as a busy worker's heap grows to its maximum anyway; the rest is the
-#     JVM's own memory and libvips' native decodes, which the memory budget admits against.
-#   UseSerialGC: no G1 remembered sets or card tables.
-#   MaxMetaspaceSize, ReservedCodeCacheSize, MaxDirectMemorySize, Xss: the JVM's own memory
-#     bounded, so that image-worker.processing.memory-reserve covers it.
-#   TieredStopAtLevel 1: C1 only. Pixels are rendered in native code; the Java that runs per
-#     image, mostly AWS SDK calls made once or twice an image, does not repay C2's compiler
-#     threads, arenas and code cache.
-#   CompileThresholdScaling 0.1: methods compile after a tenth of the usual calls, so code
-#     that runs once per image is compiled within the first images, not the first hundreds.
-#   ExitOnOutOfMemoryError: the orchestrator replaces the worker instead of keeping a sick one.
-#   java.io.tmpdir: /tmp, the one writable path.
-#   enable-native-access: the native engine calls libvips through FFM, which Java 25 permits
-#     only with native access enabled.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=35.0", "-XX:InitialRAMPercentage=35.0", "-XX:+UseSerialGC", \
-    "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-Xss512k", \
-    "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=0.1", "-XX:+ExitOnOutOfMemoryError", \
-    "-Djava.io.tmpdir=/tmp", "--enable-native-access=ALL-UNNAMED", "org.springframework.boot.loader.launch.JarLauncher"]
+# The JVM's flags, each with what it does, are in jvm.args (src/main/jvm/), which the
+# drills and the end-to-end benchmark pass to java as well.
+ENTRYPOINT ["java", "@/app/jvm.args", "org.springframework.boot.loader.launch.JarLauncher"]

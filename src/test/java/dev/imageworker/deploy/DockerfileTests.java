@@ -14,15 +14,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Dockerfile: valid syntax (dockerfile-utils), pinned bases, layered jar in cache
- * order, numeric non-root user, JVM sized from the container.
+ * order, numeric non-root user, JVM sized from the container by the flags of its argument
+ * file.
  */
 class DockerfileTests {
 
 	private static final Path DOCKERFILE = Path.of("Dockerfile");
 
+	private static final Path JVM_ARGS = Path.of("src", "main", "jvm", "jvm.args");
+
 	private final String dockerfile = read(DOCKERFILE);
 
 	private final List<String> instructions = instructions(this.dockerfile);
+
+	private final List<String> jvmFlags = jvmFlags(read(JVM_ARGS));
 
 	@Test
 	void lintsClean() throws IOException, InterruptedException {
@@ -65,38 +70,50 @@ class DockerfileTests {
 	}
 
 	@Test
-	void jvmIsSizedFromTheContainerAndDiesOnOutOfMemory() {
+	void entrypointRunsTheLayeredJarWithTheFlagsOfTheArgumentFile() {
 		String entrypoint = this.instructions.stream()
 			.filter((line) -> line.startsWith("ENTRYPOINT "))
 			.reduce((first, second) -> second)
 			.orElseThrow();
 
-		assertThat(entrypoint).contains("-XX:MaxRAMPercentage=35.0")
-			.contains("-XX:+ExitOnOutOfMemoryError")
-			.contains("-Djava.io.tmpdir=/tmp")
-			.contains("org.springframework.boot.loader.launch.JarLauncher")
-			.doesNotContain("-Xmx")
+		assertThat(entrypoint).isEqualTo(
+				"ENTRYPOINT [\"java\", \"@/app/jvm.args\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+		assertThat(this.instructions).as("jvm.args copied to /app")
+			.containsSubsequence("WORKDIR /app", "COPY src/main/jvm/jvm.args ./");
+		assertThat(read(Path.of(".dockerignore"))).as("src/main in the build context").contains("!src/");
+	}
+
+	@Test
+	void theJvmAcceptsTheArgumentFile() throws IOException, InterruptedException {
+		Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+		Process jvm = new ProcessBuilder(java.toString(), "@" + JVM_ARGS, "-XX:+PrintCommandLineFlags", "-version")
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(jvm.getInputStream().readAllBytes());
+		assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+		assertThat(jvm.exitValue()).as("java @jvm.args -version:%n%s", output).isZero();
+		assertThat(output).contains("-XX:+UseSerialGC").contains("-XX:TieredStopAtLevel=1");
+	}
+
+	@Test
+	void jvmIsSizedFromTheContainerAndDiesOnOutOfMemory() {
+		assertThat(this.jvmFlags)
+			.contains("-XX:MaxRAMPercentage=35.0", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp")
+			.noneMatch((flag) -> flag.startsWith("-Xmx"))
 			.as("the whole heap from the start, so the young generation does not start tiny")
 			.contains("-XX:InitialRAMPercentage=35.0");
 	}
 
 	@Test
 	void jvmMemoryBesideTheHeapIsBoundedForA512MibContainer() {
-		String entrypoint = this.instructions.stream()
-			.filter((line) -> line.startsWith("ENTRYPOINT "))
-			.reduce((first, second) -> second)
-			.orElseThrow();
-
-		assertThat(entrypoint).contains("\"-XX:+UseSerialGC\"")
-			.contains("\"-XX:MaxMetaspaceSize=128m\"")
-			.contains("\"-XX:ReservedCodeCacheSize=64m\"")
-			.contains("\"-XX:MaxDirectMemorySize=32m\"")
-			.contains("\"-Xss512k\"")
-			.contains("\"--enable-native-access=ALL-UNNAMED\"")
+		assertThat(this.jvmFlags)
+			.contains("-XX:+UseSerialGC", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
+					"-XX:MaxDirectMemorySize=32m", "-Xss512k", "--enable-native-access=ALL-UNNAMED")
 			.as("C1 only: no C2 compiler arenas, a smaller code cache")
-			.contains("\"-XX:TieredStopAtLevel=1\"")
+			.contains("-XX:TieredStopAtLevel=1")
 			.as("methods called once per image compiled within the first images")
-			.contains("\"-XX:CompileThresholdScaling=0.1\"");
+			.contains("-XX:CompileThresholdScaling=0.1");
 		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
 			.as("glibc malloc arenas bounded")
 			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"))
@@ -126,6 +143,11 @@ class DockerfileTests {
 			}
 		}
 		return List.of("npx", "--yes", "dockerfile-utils@0.16.3", "lint", DOCKERFILE.toString());
+	}
+
+	/** The arguments of a {@code java @argfile}: one a line here, comments dropped. */
+	private static List<String> jvmFlags(String argfile) {
+		return argfile.lines().map(String::strip).filter((line) -> !line.isEmpty() && !line.startsWith("#")).toList();
 	}
 
 	/** Instructions with continuation lines joined and comments dropped. */

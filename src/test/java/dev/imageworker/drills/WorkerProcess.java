@@ -1,6 +1,7 @@
 package dev.imageworker.drills;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,12 +26,19 @@ import org.awaitility.Awaitility;
 
 /**
  * The packaged worker jar running as a separate process, as in a 512 MiB container: the
- * Dockerfile's JVM flags and environment, its output in a log file. Killing it is as real
- * as it gets. The drills and the end-to-end benchmark use it.
+ * image's JVM flags ({@code src/main/jvm/jvm.args}) and malloc environment, its output in
+ * a log file. Killing it is as real as it gets. The drills and the end-to-end benchmark
+ * use it.
  */
 public final class WorkerProcess implements AutoCloseable {
 
-	static final Path JAR = Path.of("target", "image-worker-0.1.0-SNAPSHOT.jar");
+	/** Where the build put the jar and the image's JVM flags, as Maven filtered them. */
+	private static final Properties BUILD = buildProperties();
+
+	static final Path JAR = Path.of(BUILD.getProperty("jar"));
+
+	/** The argument file of the image's JVM flags, which the Dockerfile copies. */
+	static final Path JVM_ARGS = Path.of(BUILD.getProperty("jvm-args"));
 
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
@@ -41,7 +50,7 @@ public final class WorkerProcess implements AutoCloseable {
 	static final String CONTAINER_MEMORY = System.getProperty("drill.memory", "512m");
 
 	/**
-	 * The JVM flags of the Dockerfile's ENTRYPOINT, read from it so the drills run the
+	 * The image's JVM flags, as the argument file that holds them, so the drills run the
 	 * jar as the image does; {@code -Ddrill.jvm-options} replaces them to try others.
 	 */
 	static final List<String> JVM_OPTIONS = jvmOptions();
@@ -86,7 +95,7 @@ public final class WorkerProcess implements AutoCloseable {
 		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + CONTAINER_MEMORY));
 		command.addAll(JVM_OPTIONS);
 		command.addAll(jvmOptions);
-		command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", JAR.toString(), "--server.port=" + port,
+		command.addAll(List.of("-jar", JAR.toString(), "--server.port=" + port,
 				"--management.server.port=" + Loopback.freePort(), "--image-worker.provision=true",
 				"--management.cloudwatch.metrics.export.enabled=false"));
 		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
@@ -208,20 +217,30 @@ public final class WorkerProcess implements AutoCloseable {
 	private static List<String> jvmOptions() {
 		String override = System.getProperty("drill.jvm-options");
 		if (override != null) {
-			return List.of(override.trim().split("\\s+"));
+			List<String> options = new ArrayList<>(List.of(override.trim().split("\\s+")));
+			// The native engine needs it whatever else is tried.
+			options.add("--enable-native-access=ALL-UNNAMED");
+			return List.copyOf(options);
 		}
-		Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*?)]$", Pattern.DOTALL)
-			.matcher(dockerfile().replaceAll("\\\\\n\\s*", " "));
-		if (!entrypoint.find()) {
-			throw new IllegalStateException("no ENTRYPOINT in the Dockerfile");
+		if (!Files.isRegularFile(JVM_ARGS)) {
+			throw new IllegalStateException(JVM_ARGS + " is missing");
 		}
-		return Pattern.compile("\"([^\"]*)\"")
-			.matcher(entrypoint.group(1))
-			.results()
-			.map((argument) -> argument.group(1))
-			// The container's memory flags; its launcher and paths are not the jar's.
-			.filter((argument) -> argument.startsWith("-X"))
-			.toList();
+		return List.of("@" + JVM_ARGS);
+	}
+
+	private static Properties buildProperties() {
+		Properties properties = new Properties();
+		try (InputStream in = WorkerProcess.class.getResourceAsStream("/worker-process.properties")) {
+			if (in == null) {
+				throw new IllegalStateException(
+						"worker-process.properties is not on the classpath: build with ./mvnw test-compile");
+			}
+			properties.load(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return properties;
 	}
 
 	private static Map<String, String> dockerfileMallocEnvironment() {
@@ -238,7 +257,7 @@ public final class WorkerProcess implements AutoCloseable {
 
 	private static String dockerfile() {
 		try {
-			return Files.readString(Path.of("Dockerfile"));
+			return Files.readString(Path.of(BUILD.getProperty("dockerfile")));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
