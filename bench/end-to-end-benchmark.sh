@@ -6,8 +6,11 @@
 # shares the machine's cores. A contestant named again runs again (alternating runs are
 # compared by their medians). The last line is
 #   end-to-end-vs-peer: <fastest engine's median images/s / peer's median images/s>
-# after end-to-end-vs-peer-full: <the same over peer-full's> when peer-full ran.
-# Usage: bench/end-to-end-benchmark.sh [photo-dir]   (ROUNDS, WARMUP, CONTESTANTS, JAVA override)
+# after end-to-end-vs-peer-full: <the same over peer-full's> when peer-full ran. The worker
+# runs as the image runs it: java @src/main/jvm/jvm.args, the image's malloc settings, a
+# 512 MiB MaxRAM. See bench/README.md.
+# Usage: bench/end-to-end-benchmark.sh [photo-dir]   (ROUNDS, WARMUP, CONTESTANTS, JAVA override;
+#   LOCAL_AWS_MOTO_COMMAND=bench/moto-cpu/moto-cpu-server also counts moto's CPU by request kind)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

@@ -1,4 +1,4 @@
-"""moto_server with the CPU time of each request counted by kind (see ./moto_server).
+"""moto_server with the CPU time of each request counted by kind (see ./moto-cpu-server).
 
 Each request runs on its own werkzeug thread, so the thread's CPU time around the WSGI app
 is that request's cost in moto itself (HTTP parsing by werkzeug excluded). The table is

@@ -8,27 +8,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import dev.imageworker.drills.WorkerProcess;
+import dev.imageworker.provision.LocalResources;
 import dev.imageworker.support.LocalAws;
+import dev.imageworker.support.PeakRss;
+import dev.imageworker.support.TestProperties;
+import org.awaitility.Awaitility;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.Event;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Uploads real photos to one local AWS and measures, per contestant, how fast every
@@ -210,6 +210,21 @@ public final class EndToEndBenchmark {
 	/** Resource names of one contestant, so no run sees another's queue or items. */
 	record Names(String queue, String deadLetterQueue, String uploads, String thumbnails, String table, String topic) {
 
+		/**
+		 * The worker's properties naming these resources, without the
+		 * {@code image-worker.} prefix.
+		 */
+		Map<String, String> settings() {
+			Map<String, String> settings = new LinkedHashMap<>();
+			settings.put("queue", this.queue);
+			settings.put("dead-letter-queue", this.deadLetterQueue);
+			settings.put("source-buckets", this.uploads);
+			settings.put("output-bucket", this.thumbnails);
+			settings.put("table", this.table);
+			settings.put("topic", this.topic);
+			return settings;
+		}
+
 		static Names of(String contestant) {
 			// Bucket and queue names allow lower-case letters, digits and hyphens in
 			// common, and a bucket name at most 63 characters.
@@ -231,14 +246,17 @@ public final class EndToEndBenchmark {
 		Path log = LOGS.resolve(label + ".log");
 		Files.deleteIfExists(log);
 		if (isPeer(contestant)) {
+			// The resources the worker creates for itself with the same names.
+			LocalResources.provision(this.aws, TestProperties.bind(names.settings()));
+			String queueUrl = this.sqs.getQueueUrl((request) -> request.queueName(names.queue())).queueUrl();
 			List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "bench/peer_worker.py",
-					this.aws.endpoint().toString(), provision(names), names.thumbnails(), names.table(), "2"));
+					this.aws.endpoint().toString(), queueUrl, names.thumbnails(), names.table(), "2"));
 			if (contestant.equals(PEER_FULL)) {
 				command.add(this.sns.createTopic((request) -> request.name(names.topic())).topicArn());
 			}
 			Process peer = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 			try {
-				return measure(names, warmUp, rounds, peer.pid(), () -> peakRssMib(peer.pid()));
+				return measure(names, warmUp, rounds, peer.pid(), () -> PeakRss.kib(peer.pid()) / 1024);
 			}
 			finally {
 				peer.destroy();
@@ -257,12 +275,7 @@ public final class EndToEndBenchmark {
 				properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
 			}
 		}
-		properties.put("image-worker.queue", names.queue());
-		properties.put("image-worker.dead-letter-queue", names.deadLetterQueue());
-		properties.put("image-worker.source-buckets", names.uploads());
-		properties.put("image-worker.output-bucket", names.thumbnails());
-		properties.put("image-worker.table", names.table());
-		properties.put("image-worker.topic", names.topic());
+		names.settings().forEach((name, value) -> properties.put("image-worker." + name, value));
 		try (WorkerProcess worker = WorkerProcess.start(properties, jvmOptions, log)) {
 			Result result = measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
 			// A clean stop, so a flight recording given through JAVA_TOOL_OPTIONS is
@@ -272,41 +285,7 @@ public final class EndToEndBenchmark {
 		}
 	}
 
-	/**
-	 * What the worker's provisioning creates, minus the topic the plain peer does not
-	 * use; returns the queue's URL.
-	 */
-	private String provision(Names names) {
-		String queueUrl = this.sqs
-			.createQueue((request) -> request.queueName(names.queue())
-				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60",
-						QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, "20")))
-			.queueUrl();
-		String queueArn = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-			.attributes()
-			.get(QueueAttributeName.QUEUE_ARN);
-		this.s3.createBucket((request) -> request.bucket(names.uploads()));
-		this.s3.createBucket((request) -> request.bucket(names.thumbnails()));
-		this.s3.putBucketNotificationConfiguration((request) -> request.bucket(names.uploads())
-			.notificationConfiguration((configuration) -> configuration
-				.queueConfigurations((queue) -> queue.queueArn(queueArn).events(Event.S3_OBJECT_CREATED))));
-		this.dynamo.createTable((request) -> request.tableName(names.table())
-			.billingMode(BillingMode.PAY_PER_REQUEST)
-			.attributeDefinitions(
-					(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
-			.keySchema((key) -> key.attributeName("imageId").keyType(KeyType.HASH)));
-		return queueUrl;
-	}
-
-	@FunctionalInterface
-	private interface PeakRss {
-
-		long mib();
-
-	}
-
-	private Result measure(Names names, int warmUp, int rounds, long pid, PeakRss rss) throws Exception {
+	private Result measure(Names names, int warmUp, int rounds, long pid, LongSupplier peakRssMib) throws Exception {
 		if (warmUp > 0) {
 			awaitCompleted(names, upload(names, "warmup", warmUp), pid);
 		}
@@ -322,8 +301,8 @@ public final class EndToEndBenchmark {
 		uploaded.forEach((imageId, at) -> latencies.add(Duration.between(at, completed.get(imageId))));
 		latencies.sort(Duration::compareTo);
 		System.out.println("CPU ms/image by thread: " + ThreadCpu.of(pid).since(threadsBefore, uploaded.size()));
-		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99), rss.mib(),
-				cpu(pid).minus(cpuBefore), localAwsCpu().minus(localAwsCpuBefore));
+		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99),
+				peakRssMib.getAsLong(), cpu(pid).minus(cpuBefore), localAwsCpu().minus(localAwsCpuBefore));
 	}
 
 	/** Nearest rank. */
@@ -357,11 +336,11 @@ public final class EndToEndBenchmark {
 	 * Polls the table until every upload is COMPLETED; returns each updatedAt. Stops when
 	 * the contestant's process is gone.
 	 */
-	private Map<String, Instant> awaitCompleted(Names names, Map<String, Instant> uploaded, long pid)
-			throws InterruptedException {
-		long deadline = System.nanoTime() + PATIENCE.toNanos();
-		Map<String, Instant> completed = new HashMap<>();
-		while (System.nanoTime() < deadline) {
+	private Map<String, Instant> awaitCompleted(Names names, Map<String, Instant> uploaded, long pid) {
+		Map<String, Instant> completed = new ConcurrentHashMap<>();
+		// A scan costs the local AWS CPU the contestant needs, so it is seldom; the
+		// figures come from updatedAt, not from when the scan sees them.
+		Awaitility.await("every upload COMPLETED, see " + LOGS).atMost(PATIENCE).pollInterval(POLL).until(() -> {
 			if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
 				throw new IllegalStateException("the contestant exited, see " + LOGS);
 			}
@@ -371,7 +350,8 @@ public final class EndToEndBenchmark {
 					.expressionAttributeNames(Map.of("#status", "status")))
 				.items()) {
 				String imageId = item.get("imageId").s();
-				// The worker writes the status with its claim, an instant after the item.
+				// The worker writes the status with its claim, an instant after the
+				// item.
 				String status = item.containsKey("status") ? item.get("status").s() : "";
 				if (uploaded.containsKey(imageId) && status.equals("COMPLETED")) {
 					completed.put(imageId, Instant.parse(item.get("updatedAt").s()));
@@ -380,15 +360,9 @@ public final class EndToEndBenchmark {
 					throw new IllegalStateException(imageId + " FAILED, see " + LOGS);
 				}
 			}
-			if (completed.size() == uploaded.size()) {
-				return completed;
-			}
-			// A scan costs moto_server tens of milliseconds of the CPU the contestant
-			// needs; the figures come from updatedAt, not from when the scan sees them.
-			Thread.sleep(POLL.toMillis());
-		}
-		throw new IllegalStateException(
-				"only " + completed.size() + " of " + uploaded.size() + " completed within " + PATIENCE);
+			return completed.size() == uploaded.size();
+		});
+		return completed;
 	}
 
 	/** The CPU time of moto_server and whatever it started. */
@@ -405,20 +379,6 @@ public final class EndToEndBenchmark {
 		return ProcessHandle.of(pid)
 			.flatMap((process) -> process.info().totalCpuDuration())
 			.orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid));
-	}
-
-	private static long peakRssMib(long pid) {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-				if (line.startsWith("VmHWM:")) {
-					return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
-				}
-			}
-		}
-		catch (IOException ex) {
-			// Gone already.
-		}
-		return -1;
 	}
 
 }

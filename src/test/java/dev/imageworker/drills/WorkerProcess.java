@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.imageworker.support.Loopback;
+import dev.imageworker.support.PeakRss;
 import org.awaitility.Awaitility;
 
 /**
@@ -164,16 +165,8 @@ public final class WorkerProcess implements AutoCloseable {
 	}
 
 	private void sampleRss() {
-		try {
-			for (String line : Files.readAllLines(Path.of("/proc", Long.toString(this.process.pid()), "status"))) {
-				if (line.startsWith("VmHWM:")) {
-					this.peakRssKib = Math.max(this.peakRssKib, Long.parseLong(line.replaceAll("\\D", "")));
-				}
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// Gone already: the last sample stands.
-		}
+		// Once the process is gone, the last sample stands.
+		this.peakRssKib = Math.max(this.peakRssKib, PeakRss.kib(this.process.pid()));
 	}
 
 	/**

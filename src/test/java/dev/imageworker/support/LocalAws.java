@@ -30,7 +30,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Where AWS is for tests and local runs: Testcontainers LocalStack when a Docker engine
  * answers, else {@code moto_server} on a free loopback port, else a clear error naming
  * both. One instance per JVM, stopped when the JVM exits.
- * {@code -Dlocal-aws=moto|localstack} forces a choice.
+ * {@code -Dlocal-aws=moto|localstack} (or {@code LOCAL_AWS}) forces a choice, and
+ * {@code -Dlocal-aws.moto-command} (or {@code LOCAL_AWS_MOTO_COMMAND}) names another
+ * command that starts moto with moto_server's arguments, such as the benchmarks' one that
+ * counts moto's CPU.
  */
 public final class LocalAws {
 
@@ -93,21 +96,24 @@ public final class LocalAws {
 	}
 
 	public static LocalAws startMoto() {
-		if (!onPath("moto_server")) {
+		String command = System.getProperty("local-aws.moto-command",
+				System.getenv().getOrDefault("LOCAL_AWS_MOTO_COMMAND", "moto_server"));
+		if (!executable(command)) {
 			throw new IllegalStateException("No local AWS: start a Docker engine (tests then use Testcontainers "
-					+ "LocalStack) or install moto_server (pip install 'moto[server]').");
+					+ "LocalStack) or install moto_server (pip install 'moto[server]'); " + command
+					+ " is not an executable" + (command.contains("/") ? "" : " on PATH") + ".");
 		}
 		int port = Loopback.freePort();
 		try {
 			Path log = Files.createTempFile("moto-server-", ".log");
-			Process moto = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+			Process moto = new ProcessBuilder(command, "-H", "127.0.0.1", "-p", Integer.toString(port))
 				.redirectErrorStream(true)
 				.redirectOutput(log.toFile())
 				.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy, "moto-stop"));
 			awaitPort(port, moto, log);
 			return new LocalAws(URI.create("http://127.0.0.1:" + port), "us-east-1",
-					"moto_server on 127.0.0.1:" + port + " (log " + log + ")");
+					command + " on 127.0.0.1:" + port + " (log " + log + ")");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("moto_server did not start", ex);
@@ -160,7 +166,11 @@ public final class LocalAws {
 		return client(DynamoDbClient.builder());
 	}
 
-	private static boolean onPath(String command) {
+	/** A path to an executable, or the name of one on PATH. */
+	private static boolean executable(String command) {
+		if (command.contains("/")) {
+			return Files.isExecutable(Path.of(command));
+		}
 		String path = System.getenv().getOrDefault("PATH", "");
 		for (String dir : path.split(java.io.File.pathSeparator)) {
 			if (Files.isExecutable(Path.of(dir, command))) {
