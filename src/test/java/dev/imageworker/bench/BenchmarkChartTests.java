@@ -24,7 +24,10 @@ import static org.assertj.core.api.Assertions.within;
 
 class BenchmarkChartTests {
 
-	/** The median runs of README's table, and a label that needs escaping. */
+	/**
+	 * The median runs of benchmarks.md's end-to-end table, and a label that needs
+	 * escaping.
+	 */
 	private static final List<BenchmarkChart.Bar> BARS = List.of(new BenchmarkChart.Bar("vips", false, 12.05, 80),
 			new BenchmarkChart.Bar("java", false, 2.58, 380), new BenchmarkChart.Bar("peer", true, 14.29, 75),
 			new BenchmarkChart.Bar("vips,-XX:Flag=<1>&2#2", false, 7.145, 40));

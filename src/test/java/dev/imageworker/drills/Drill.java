@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * One drill's world: its own moto_server (so drills never see each other's state), the
  * SDK clients that drive it, uploads with known expected outcomes, and the final tally.
- * {@code -Ddrill.scale=full} runs the figures quoted in docs/operations.md; the default
+ * {@code -Ddrill.scale=full} runs the figures quoted in docs/benchmarks.md; the default
  * is the short CI version.
  */
 final class Drill implements AutoCloseable {
