@@ -8,6 +8,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import dev.imageworker.ingest.InFlightTracker;
 import org.jspecify.annotations.Nullable;
@@ -67,10 +68,16 @@ class TaskScaleInProtection implements DisposableBean {
 
 	@Autowired
 	TaskScaleInProtection(ScalingProperties properties, InFlightTracker tracker) {
-		this(properties.taskProtection(), tracker, Clock.systemUTC());
+		this(properties.taskProtection(), tracker, Clock.systemUTC(),
+				() -> Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("task-protection-")));
 	}
 
-	TaskScaleInProtection(ScalingProperties.TaskProtection properties, InFlightTracker tracker, Clock clock) {
+	/**
+	 * @param scheduler where the tick and the reactions to busy and idle run, created
+	 * only where protection is on
+	 */
+	TaskScaleInProtection(ScalingProperties.TaskProtection properties, InFlightTracker tracker, Clock clock,
+			Supplier<ScheduledExecutorService> scheduler) {
 		this.tracker = tracker;
 		this.expiresIn = properties.expiresIn();
 		this.idleGrace = properties.idleGrace();
@@ -87,14 +94,13 @@ class TaskScaleInProtection implements DisposableBean {
 					+ "minutes (ECS's limits), not " + this.expiresIn);
 		}
 		this.endpoint = new TaskProtectionEndpoint(Objects.requireNonNull(properties.agentUri()));
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("task-protection-"));
-		this.scheduler = scheduler;
+		ScheduledExecutorService ticks = scheduler.get();
+		this.scheduler = ticks;
 		// The tick clears protection after the idle grace and retries failed calls.
-		scheduler.scheduleWithFixedDelay(this::reconcile, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
+		ticks.scheduleWithFixedDelay(this::reconcile, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
 		tracker.onBusyOrIdle(() -> {
 			try {
-				scheduler.execute(this::reconcile);
+				ticks.execute(this::reconcile);
 			}
 			catch (RejectedExecutionException stopping) {
 				// A render that outlived the shutdown ended; the task is going anyway.

@@ -6,20 +6,22 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.imageworker.ingest.InFlightTracker;
+import dev.imageworker.support.ManualScheduler;
 import dev.imageworker.support.TestProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Task scale-in protection against a stand-in for the ECS agent's endpoint: on while the
@@ -31,10 +33,37 @@ class TaskScaleInProtectionTests {
 
 	private static final Duration GRACE = Duration.ofMillis(300);
 
+	/** The component's tick. */
+	private static final Duration TICK = Duration.ofSeconds(1);
+
+	private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
 	private final AgentStandIn agent = new AgentStandIn();
 
 	private final InFlightTracker tracker = new InFlightTracker(new SimpleMeterRegistry(),
 			TestProperties.bind(Map.of()));
+
+	private final ManualScheduler scheduler = new ManualScheduler();
+
+	/** The wall clock, moving with the scheduler's. */
+	private final Clock clock = new Clock() {
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return START.plusNanos(TaskScaleInProtectionTests.this.scheduler.nanoTime());
+		}
+
+	};
 
 	private TaskScaleInProtection protection;
 
@@ -51,46 +80,51 @@ class TaskScaleInProtectionTests {
 		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
 
 		this.tracker.begin();
-		await().atMost(Duration.ofSeconds(3))
-			.until(() -> this.agent.requests().equals(List.of("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":30}")));
+		after(Duration.ZERO);
+		assertThat(this.agent.requests()).containsExactly("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":30}");
 		this.tracker.begin();
 		this.tracker.end();
 		this.tracker.end();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.requests().size() == 2);
+		after(Duration.ZERO);
+		assertThat(this.agent.requests()).as("idle for less than the grace").hasSize(1);
 
-		assertThat(this.agent.requests()).last().isEqualTo("{\"ProtectionEnabled\":false}");
+		after(TICK);
+		assertThat(this.agent.requests()).hasSize(2).last().isEqualTo("{\"ProtectionEnabled\":false}");
 		assertThat(this.agent.paths()).containsOnly("/api/task-1/task-protection/v1/state");
 	}
 
 	@Test
-	void aWorkerBetweenTwoMessagesKeepsItsProtection() throws InterruptedException {
+	void aWorkerBetweenTwoMessagesKeepsItsProtection() {
 		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
 		this.tracker.begin();
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.agent.requests().size() == 1);
+		after(Duration.ZERO);
 
-		for (int i = 0; i < 5; i++) {
+		// Gaps shorter than the grace, some of them across a tick.
+		for (int i = 0; i < 10; i++) {
 			this.tracker.end();
-			// The gap between two messages, shorter than the grace.
-			Thread.sleep(GRACE.toMillis() / 5);
+			after(GRACE.dividedBy(2));
 			this.tracker.begin();
+			after(GRACE.dividedBy(6));
 		}
+		after(TICK.multipliedBy(3));
 
-		await("one protection for one busy spell").during(GRACE.multipliedBy(2))
-			.atMost(GRACE.multipliedBy(3))
-			.until(() -> this.agent.requests().size() == 1);
+		assertThat(this.agent.requests()).as("one protection for one busy spell").hasSize(1);
 	}
 
 	@Test
-	void aFailedCallIsRetriedAndTheReasonLogged() {
+	void aFailedCallIsRetriedAfterABackoff() {
 		this.agent.answer(400, "{\"error\":{\"Code\":\"AccessDeniedException\",\"Message\":\"not allowed\"}}");
 		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
 
 		this.tracker.begin();
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.agent.requests().size() == 1);
+		after(Duration.ZERO);
+		assertThat(this.agent.requests()).hasSize(1);
 		this.agent.answerLikeTheAgent();
+		after(TICK.minusMillis(1));
+		assertThat(this.agent.requests()).as("within the backoff").hasSize(1);
 
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.requests().size() == 2);
-		assertThat(this.agent.requests()).allMatch((body) -> body.contains("\"ProtectionEnabled\":true"));
+		after(Duration.ofMillis(1));
+		assertThat(this.agent.requests()).hasSize(2).allMatch((body) -> body.contains("\"ProtectionEnabled\":true"));
 	}
 
 	@Test
@@ -99,55 +133,33 @@ class TaskScaleInProtectionTests {
 		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
 
 		this.tracker.begin();
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.agent.requests().size() == 1);
+		after(Duration.ZERO);
 		this.tracker.end();
+		after(TICK.multipliedBy(5));
 
-		await("nothing to clear after a failed set, the retry waits a backoff").during(GRACE.multipliedBy(3))
-			.atMost(GRACE.multipliedBy(4))
-			.until(() -> this.agent.requests().stream().noneMatch((body) -> body.contains("false")));
+		assertThat(this.agent.requests()).as("nothing to clear after a failed set")
+			.containsExactly("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":30}");
 	}
 
 	@Test
 	void aProtectionThatLapsesUnderABusyWorkerIsNotRenewedUntilItIsIdle() {
-		AtomicReference<Clock> clock = new AtomicReference<>(Clock.systemUTC());
-		Clock shifted = new Clock() {
-
-			@Override
-			public java.time.ZoneId getZone() {
-				return java.time.ZoneOffset.UTC;
-			}
-
-			@Override
-			public Clock withZone(java.time.ZoneId zone) {
-				return this;
-			}
-
-			@Override
-			public java.time.Instant instant() {
-				return clock.get().instant();
-			}
-
-		};
-		this.protection = new TaskScaleInProtection(
-				new ScalingProperties.TaskProtection(this.agent.uri(), Duration.ofMinutes(1), GRACE), this.tracker,
-				shifted);
+		this.protection = protection(this.agent.uri(), Duration.ofMinutes(1));
 		this.tracker.begin();
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.agent.requests().size() == 1);
+		after(Duration.ZERO);
+		assertThat(this.agent.requests()).hasSize(1);
 
-		clock.set(Clock.offset(Clock.systemUTC(), Duration.ofMinutes(2)));
-		// The next tick finds the protection expired while the worker is busy.
-		await().pollDelay(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		after(Duration.ofMinutes(2));
 		this.tracker.end();
 		this.tracker.begin();
-		await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		after(TICK.multipliedBy(2));
 		assertThat(this.agent.requests()).as("lapsed while busy: a deployment may now stop it").hasSize(1);
 
 		this.tracker.end();
-		// Idle for longer than the grace, seen by the next one-second tick.
-		await().pollDelay(GRACE.plusSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> true);
+		after(GRACE.plus(TICK));
 		this.tracker.begin();
-		await().atMost(Duration.ofSeconds(3)).until(() -> this.agent.requests().size() == 2);
-		assertThat(this.agent.requests()).as("nothing to clear after a lapse")
+		after(Duration.ZERO);
+		assertThat(this.agent.requests()).as("protected again after an idle spell, nothing to clear after a lapse")
+			.hasSize(2)
 			.noneMatch((body) -> body.contains("false"));
 	}
 
@@ -157,15 +169,22 @@ class TaskScaleInProtectionTests {
 
 		this.tracker.begin();
 		this.tracker.end();
+		after(TICK.multipliedBy(5));
 
-		await("no call to the agent").during(GRACE.multipliedBy(2))
-			.atMost(GRACE.multipliedBy(3))
-			.until(() -> this.agent.requests().isEmpty());
+		assertThat(this.agent.requests()).isEmpty();
+		assertThat(this.scheduler.pending()).as("no tick scheduled").isZero();
 	}
 
 	private TaskScaleInProtection protection(String agentUri, Duration expiresIn) {
 		return new TaskScaleInProtection(new ScalingProperties.TaskProtection(agentUri, expiresIn, GRACE), this.tracker,
-				Clock.systemUTC());
+				this.clock, () -> this.scheduler);
+	}
+
+	/**
+	 * Runs what the component scheduled for the next span of time, its calls included.
+	 */
+	private void after(Duration span) {
+		this.scheduler.advance(span);
 	}
 
 	/**
