@@ -4,15 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.imageworker.support.RecordingCloudWatch;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,18 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BacklogMetricTests {
 
-	private final List<PutMetricDataRequest> sent = new CopyOnWriteArrayList<>();
+	private final RecordingCloudWatch cloudWatch = new RecordingCloudWatch();
 
 	private final Clock clock = Clock.fixed(Instant.parse("2026-11-26T10:00:17.250Z"), ZoneOffset.UTC);
 
-	private final BacklogMetric metric = new BacklogMetric(recordingClient(), "ImageWorker", "thumbs-queue", 184,
+	private final BacklogMetric metric = new BacklogMetric(this.cloudWatch, "ImageWorker", "thumbs-queue", 184,
 			Duration.ofSeconds(10), this.clock);
 
 	@Test
 	void oneHighResolutionDatumStampedWithItsPeriod() {
 		this.metric.publish(500);
 
-		assertThat(this.sent).singleElement().satisfies((request) -> {
+		assertThat(this.cloudWatch.sent()).singleElement().satisfies((request) -> {
 			assertThat(request.namespace()).isEqualTo("ImageWorker");
 			MetricDatum datum = request.metricData().get(0);
 			assertThat(datum.metricName()).isEqualTo("imageworker.queue.backlog");
@@ -54,7 +49,7 @@ class BacklogMetricTests {
 		this.metric.publish(183);
 		this.metric.publish(Double.NaN);
 
-		assertThat(this.sent).isEmpty();
+		assertThat(this.cloudWatch.sent()).isEmpty();
 	}
 
 	@Test
@@ -64,27 +59,6 @@ class BacklogMetricTests {
 
 		assertThat(sampler.initialDelay()).isEqualTo(Duration.ofMillis(7750));
 		assertThat(gaugesOnly.initialDelay()).isEqualTo(Duration.ofSeconds(5));
-	}
-
-	private CloudWatchAsyncClient recordingClient() {
-		return new CloudWatchAsyncClient() {
-
-			@Override
-			public CompletableFuture<PutMetricDataResponse> putMetricData(PutMetricDataRequest request) {
-				BacklogMetricTests.this.sent.add(request);
-				return CompletableFuture.completedFuture(PutMetricDataResponse.builder().build());
-			}
-
-			@Override
-			public String serviceName() {
-				return "cloudwatch";
-			}
-
-			@Override
-			public void close() {
-			}
-
-		};
 	}
 
 }

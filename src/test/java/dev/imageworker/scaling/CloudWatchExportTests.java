@@ -1,16 +1,12 @@
 package dev.imageworker.scaling;
 
-import java.util.concurrent.CompletableFuture;
-
+import dev.imageworker.support.RecordingCloudWatch;
 import io.micrometer.cloudwatch2.CloudWatchConfig;
 import io.micrometer.cloudwatch2.CloudWatchMeterRegistry;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataRequest;
-import software.amazon.awssdk.services.cloudwatch.model.PutMetricDataResponse;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -62,23 +58,7 @@ class CloudWatchExportTests {
 		CloudWatchMeterRegistry cloudWatchMeterRegistry() {
 			CloudWatchConfig config = (key) -> key.equals("cloudwatch.namespace") ? "ImageWorker"
 					: key.equals("cloudwatch.enabled") ? "false" : null;
-			return new CloudWatchMeterRegistry(config, Clock.SYSTEM, new CloudWatchAsyncClient() {
-
-				@Override
-				public CompletableFuture<PutMetricDataResponse> putMetricData(PutMetricDataRequest request) {
-					return CompletableFuture.completedFuture(PutMetricDataResponse.builder().build());
-				}
-
-				@Override
-				public String serviceName() {
-					return "cloudwatch";
-				}
-
-				@Override
-				public void close() {
-				}
-
-			});
+			return new CloudWatchMeterRegistry(config, Clock.SYSTEM, new RecordingCloudWatch());
 		}
 
 	}
