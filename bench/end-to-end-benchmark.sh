@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
-# Uploads the shared camera photos to a local AWS (moto_server) and measures how fast each
-# contestant brings every upload to COMPLETED: the packaged worker (one run per engine)
-# and a plain boto3 + Pillow worker with two threads (bench/peer_worker.py; as peer-full it
-# also makes the worker's claim, conditional completion, SNS event and mark). Everything
-# shares the machine's cores. A contestant named again runs again (alternating runs are
-# compared by their medians). The last line is
-#   end-to-end-vs-peer: <fastest engine's median images/s / peer's median images/s>
-# after end-to-end-vs-peer-full: <the same over peer-full's> when peer-full ran. The worker
-# runs as the image runs it: java @src/main/jvm/jvm.args, the image's malloc settings, a
-# 512 MiB MaxRAM. See bench/README.md.
-# Usage: bench/end-to-end-benchmark.sh [photo-dir]   (ROUNDS, WARMUP, CONTESTANTS, JAVA override;
-#   LOCAL_AWS_MOTO_COMMAND=bench/moto-cpu/moto-cpu-server also counts moto's CPU by request kind)
+# What bringing a backlog of the shared camera photos to COMPLETED costs each contestant,
+# against a local AWS (moto_server): the packaged worker (one process per engine or setting
+# tried), a plain boto3 + Pillow worker with two threads (bench/peer_worker.py) and the
+# same peer making the worker's other requests (peer-full). Each contestant is stopped
+# (SIGSTOP) while its batch is uploaded and continued (SIGCONT) to work it off; its CPU and
+# the local AWS's are read from /proc around that. After WARMUP images in batches of BATCH
+# (the CPU per image of each batch shows where it flattens), ROUNDS measured batches of
+# MEASURED images alternate between the contestants, compared by their medians. The last
+# lines are
+#   worker-cpu-vs-peer: <the peer's median CPU ms per image / the leanest worker's>
+#   end-to-end-vs-peer: <the fastest worker's median images/s / the peer's>
+# The worker runs as the image runs it: java @src/main/jvm/jvm.args, the image's malloc
+# settings, and the memory of ecs-task-def.json as MaxRAM (MEMORY overrides it, e.g. 512m).
+# See bench/README.md.
+# Usage: bench/end-to-end-benchmark.sh [photo-dir]   (WARMUP, BATCH, MEASURED, ROUNDS,
+#   CONTESTANTS, MEMORY, JAVA override; LOCAL_AWS_MOTO_COMMAND=bench/moto-cpu/moto-cpu-server
+#   also counts moto's CPU by request kind)
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 source bench/common.sh
 PHOTOS="${1:-${PHOTOS:-photos}}"
+WARMUP="${WARMUP:-1035}"
+BATCH="${BATCH:-115}"
+MEASURED="${MEASURED:-230}"
 ROUNDS="${ROUNDS:-3}"
-WARMUP="${WARMUP:-3}"
-CONTESTANTS="${CONTESTANTS:-vips peer}"
+CONTESTANTS="${CONTESTANTS:-vips java,share=0.2 peer peer-full}"
 JAVA="$(bench_java)"
 
 bench_photos "$PHOTOS"
@@ -27,4 +34,5 @@ bench_python "PIL, boto3" python3-pil python3-boto3
 CLASSPATH_BENCH="$(bench_classpath package)"
 
 # shellcheck disable=SC2086
-"$JAVA" -cp "$CLASSPATH_BENCH" dev.imageworker.bench.EndToEndBenchmark "$PHOTOS" "$ROUNDS" "$WARMUP" $CONTESTANTS
+"$JAVA" ${MEMORY:+-Dbench.memory="$MEMORY"} -cp "$CLASSPATH_BENCH" dev.imageworker.bench.EndToEndBenchmark \
+  "$PHOTOS" "$WARMUP" "$MEASURED" "$ROUNDS" "$BATCH" $CONTESTANTS

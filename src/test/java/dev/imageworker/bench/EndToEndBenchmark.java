@@ -1,6 +1,7 @@
 package dev.imageworker.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,13 +9,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
 import dev.imageworker.drills.WorkerProcess;
@@ -27,39 +32,58 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Uploads real photos to one local AWS and measures, per contestant, how fast every
- * upload reaches COMPLETED: the packaged worker as a process (one run per engine) and a
- * plain boto3 + Pillow worker with two threads ({@code bench/peer_worker.py}) as the
- * yardstick. Each contestant gets fresh resources, a warm-up round that is not counted,
- * then the measured uploads. Prints one RESULT line per contestant, a table, and last
- * {@code end-to-end-vs-peer: <ratio>} (the fastest engine's median images/s over the
- * peer's), preceded by {@code end-to-end-vs-peer-full: <ratio>} when the peer also ran as
- * {@code peer-full}: the same peer making the worker's other requests per image too
- * (claim, conditional completion, SNS event and its mark), which compares the two for the
- * same work. The table goes to {@code target/end-to-end/report.md} too, and beside it
- * {@code chart.svg} shows each run's images/s and CPU per image.
+ * Measures, per contestant, what bringing a backlog of real photos to COMPLETED costs:
+ * the packaged worker as a process (one per engine or setting tried), a plain boto3 +
+ * Pillow worker with two threads ({@code bench/peer_worker.py}) as the yardstick, and the
+ * same peer making the worker's other requests too ({@code peer-full}: claim, conditional
+ * completion, SNS event and its mark), all against one local AWS.
  * <p>
- * Arguments: photo directory, measured rounds over the photos, warm-up rounds, and the
- * contestants: {@code peer}, {@code peer-full}, or an engine ({@code vips}, {@code java})
- * optionally followed by worker settings or JVM options to try, each after a comma, e.g.
- * {@code vips,processing.prefetch=0} or {@code vips,-XX:TieredStopAtLevel=1}. A
- * contestant named again runs again ({@code vips#2}), for alternating runs.
+ * Every contestant starts once, on resources of its own, and is stopped (SIGSTOP)
+ * whenever it is not its turn. A batch is uploaded while its contestant is stopped, so
+ * the uploads do not compete with it; it is then continued (SIGCONT), and stopped again
+ * once its queue is empty. A batch's window runs from SIGCONT to the last item's
+ * {@code updatedAt}; the contestant's CPU (utime + stime, ended children included, from
+ * {@code /proc}) and the local AWS's are read separately around it. Each contestant first
+ * works through its warm-up in batches, whose CPU per image shows where it flattens; then
+ * the measured batches run in rounds, one contestant after the other, so that each
+ * contestant's median round is compared with the others' in the same stretch of a shared
+ * machine.
+ * <p>
+ * Prints a RESULT line per measured batch, then a table of medians per contestant, the
+ * warm-up series, and last {@code worker-cpu-vs-peer: <ratio>} (the peer's median CPU per
+ * image over the leanest worker's) and {@code end-to-end-vs-peer: <ratio>} (the fastest
+ * worker's median images/s over the peer's), after the same two against {@code peer-full}
+ * when it ran. The tables go to {@code target/end-to-end/report.md} too, and beside it
+ * {@code chart.svg} shows each batch's images/s and CPU per image.
+ * <p>
+ * Arguments: photo directory, warm-up images, images per measured batch, rounds, images
+ * per warm-up batch, then the contestants: {@code peer}, {@code peer-full}, or an engine
+ * ({@code vips}, {@code java}) optionally followed by worker settings or JVM options to
+ * try, each after a comma, e.g. {@code vips,processing.prefetch=0} or
+ * {@code vips,-XX:TieredStopAtLevel=1}. {@code share=0.25} among them gives a contestant
+ * that share of every batch (a slow engine). A contestant named twice runs twice, as
+ * {@code vips#2}.
  */
 public final class EndToEndBenchmark {
 
 	private static final Duration PATIENCE = Duration.ofMinutes(10);
 
-	private static final Duration POLL = Duration.ofSeconds(2);
+	private static final Duration POLL = Duration.ofMillis(200);
 
 	private static final Path LOGS = Path.of("target", "end-to-end");
 
 	private static final String PEER = "peer";
 
 	private static final String PEER_FULL = "peer-full";
+
+	private static final String SHARE = "share=";
 
 	private final LocalAws aws;
 
@@ -73,109 +97,271 @@ public final class EndToEndBenchmark {
 
 	private final List<Path> photos;
 
-	private EndToEndBenchmark(LocalAws aws, List<Path> photos) {
+	private final List<byte[]> photoBytes;
+
+	private final List<Long> localAwsPids;
+
+	private final String memory;
+
+	private EndToEndBenchmark(LocalAws aws, List<Path> photos, String memory) throws IOException {
 		this.aws = aws;
 		this.s3 = aws.s3();
 		this.sqs = aws.sqs();
 		this.dynamo = aws.dynamo();
 		this.sns = aws.sns();
 		this.photos = photos;
+		this.photoBytes = new ArrayList<>();
+		for (Path photo : photos) {
+			this.photoBytes.add(Files.readAllBytes(photo));
+		}
+		// moto_server and whatever it started, found once: it does not fork per request.
+		this.localAwsPids = ProcessHandle.current()
+			.descendants()
+			.filter((process) -> process.info().commandLine().orElse("").contains("moto"))
+			.map(ProcessHandle::pid)
+			.toList();
+		this.memory = memory;
 	}
 
 	public static void main(String[] args) throws Exception {
 		Path directory = Path.of(args[0]);
-		int rounds = Integer.parseInt(args[1]);
-		int warmUp = Integer.parseInt(args[2]);
-		List<String> contestants = List.of(args).subList(3, args.length);
+		Plan plan = new Plan(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+				Integer.parseInt(args[4]));
+		List<String> labels = labels(List.of(args).subList(5, args.length));
 		List<Path> photos;
 		try (Stream<Path> files = Files.list(directory)) {
 			photos = files.filter((file) -> file.toString().endsWith(".jpg")).sorted().toList();
 		}
-		EndToEndBenchmark benchmark = new EndToEndBenchmark(LocalAws.startMoto(), photos);
-		System.out.printf("photos: %d JPEGs in %s; warm-up %d round(s), measured %d round(s) = %d uploads%n",
-				photos.size(), directory, warmUp, rounds, rounds * photos.size());
-		Map<String, Result> results = new LinkedHashMap<>();
-		for (String contestant : contestants) {
-			// A contestant named again runs again on fresh resources, so that settings
-			// can be compared in alternating runs.
-			String label = contestant;
-			for (int run = 2; results.containsKey(label); run++) {
-				label = contestant + "#" + run;
+		String memory = System.getProperty("bench.memory", WorkerProcess.taskDefinitionMemory());
+		EndToEndBenchmark benchmark = new EndToEndBenchmark(LocalAws.startMoto(), photos, memory);
+		System.out.printf(
+				"photos: %d JPEGs in %s; per contestant %d warm-up images in batches of %d, then %d round(s) of %d;"
+						+ " workers as in a %s container; local AWS pids %s%n",
+				photos.size(), directory, plan.warmUp(), plan.warmUpBatch(), plan.rounds(), plan.measured(), memory,
+				benchmark.localAwsPids);
+		Files.createDirectories(LOGS);
+		Map<String, Contestant> contestants = new LinkedHashMap<>();
+		try {
+			for (String label : labels) {
+				contestants.put(label, benchmark.start(label));
 			}
-			Result result = benchmark.run(label, warmUp, rounds);
-			results.put(label, result);
-			System.out.println(result.line(label));
+			Map<String, List<Double>> warmUps = new LinkedHashMap<>();
+			for (Contestant contestant : contestants.values()) {
+				warmUps.put(contestant.label, benchmark.warmUp(contestant, plan));
+			}
+			Map<String, List<Result>> results = new LinkedHashMap<>();
+			for (int round = 1; round <= plan.rounds(); round++) {
+				for (Contestant contestant : contestants.values()) {
+					Result result = benchmark.batch(contestant, "m" + round, contestant.images(plan.measured()), true);
+					results.computeIfAbsent(contestant.label, (label) -> new ArrayList<>()).add(result);
+					System.out.println(result.line(contestant.label + " round " + round));
+				}
+			}
+			Map<String, Long> peakRssMib = new LinkedHashMap<>();
+			contestants.forEach((label, contestant) -> peakRssMib.put(label, contestant.peakRssKib() / 1024));
+			List<String> report = report(results, peakRssMib);
+			List<String> warmUpTable = warmUpTable(warmUps, plan, results);
+			Files.write(LOGS.resolve("report.md"), Stream.concat(warmUpTable.stream(), report.stream()).toList());
+			String title = String.format(Locale.ROOT,
+					"End-to-end benchmark %s: %d rounds of %d images after %d warm-up, %s", LocalDate.now(),
+					plan.rounds(), plan.measured(), plan.warmUp(), memory);
+			Path chart = BenchmarkChart.write(LOGS.resolve("chart.svg"), title, chartBars(results));
+			// Before the tables: the ratios stay the last lines, which is what scripts
+			// read.
+			System.out.println("report: " + LOGS.resolve("report.md").toAbsolutePath().toUri() + ", chart: "
+					+ chart.toAbsolutePath().toUri());
+			warmUpTable.forEach(System.out::println);
+			report.forEach(System.out::println);
 		}
-		List<String> report = report(results);
-		Files.write(LOGS.resolve("report.md"), report);
-		String title = String.format(Locale.ROOT, "End-to-end benchmark %s: %d uploads per run after %d warm-up",
-				LocalDate.now(), rounds * photos.size(), warmUp * photos.size());
-		Path chart = BenchmarkChart.write(LOGS.resolve("chart.svg"), title, chartBars(results));
-		// Before the table: the ratio stays the last line, which is what scripts read.
-		System.out.println("report: " + LOGS.resolve("report.md").toAbsolutePath().toUri() + ", chart: "
-				+ chart.toAbsolutePath().toUri());
-		report.forEach(System.out::println);
+		finally {
+			contestants.values().forEach(Contestant::close);
+		}
 		System.exit(0);
 	}
 
-	/** One bar per run, in the order they ran. */
-	static List<BenchmarkChart.Bar> chartBars(Map<String, Result> results) {
-		return results.entrySet()
-			.stream()
-			.map((entry) -> new BenchmarkChart.Bar(entry.getKey(), isPeer(contestantOf(entry.getKey())),
-					entry.getValue().imagesPerSecond(),
-					entry.getValue().cpu().toMillis() / (double) entry.getValue().images()))
-			.toList();
+	/**
+	 * The images of each contestant: {@code warmUp} in batches of {@code warmUpBatch}
+	 * before {@code rounds} measured batches of {@code measured}.
+	 */
+	record Plan(int warmUp, int measured, int rounds, int warmUpBatch) {
+
+		/** The warm-up batch sizes, the last one smaller when it does not divide. */
+		List<Integer> warmUpBatches(double share) {
+			List<Integer> batches = new ArrayList<>();
+			int total = (int) Math.round(this.warmUp * share);
+			int size = Math.max(1, (int) Math.round(this.warmUpBatch * share));
+			for (int done = 0; done < total; done += size) {
+				batches.add(Math.min(size, total - done));
+			}
+			return batches;
+		}
+
+	}
+
+	/** The labels of the contestants named: one named again runs again as {@code #2}. */
+	static List<String> labels(List<String> contestants) {
+		List<String> labels = new ArrayList<>();
+		for (String contestant : contestants) {
+			String label = contestant;
+			for (int run = 2; labels.contains(label); run++) {
+				label = contestant + "#" + run;
+			}
+			labels.add(label);
+		}
+		return labels;
+	}
+
+	/** The contestant a label names: {@code vips#2} is the second vips. */
+	static String contestantOf(String label) {
+		int run = label.lastIndexOf('#');
+		return (run < 0) ? label : label.substring(0, run);
+	}
+
+	/** The share of every batch a contestant gets ({@code share=0.25}), else 1. */
+	static double shareOf(String contestant) {
+		for (String option : contestant.split(",")) {
+			if (option.startsWith(SHARE)) {
+				return Double.parseDouble(option.substring(SHARE.length()));
+			}
+		}
+		return 1.0;
+	}
+
+	static boolean isPeer(String contestant) {
+		return contestant.equals(PEER) || contestant.equals(PEER_FULL);
+	}
+
+	/** One bar per measured batch, contestant by contestant. */
+	static List<BenchmarkChart.Bar> chartBars(Map<String, List<Result>> results) {
+		List<BenchmarkChart.Bar> bars = new ArrayList<>();
+		results.forEach((label, runs) -> {
+			for (int round = 0; round < runs.size(); round++) {
+				Result result = runs.get(round);
+				bars.add(new BenchmarkChart.Bar(label + " r" + (round + 1), isPeer(contestantOf(label)),
+						result.imagesPerSecond(), result.cpuMsPerImage()));
+			}
+		});
+		return bars;
 	}
 
 	/**
-	 * The table and the ratio of the fastest engine's images/s to the peer's. A
-	 * contestant that ran more than once is compared by its median run, and each row's
-	 * ratio is to the peer's median: the machine is shared and the runs vary.
+	 * A table with each contestant's median batch, and the ratio lines: the peer's median
+	 * CPU per image over the leanest worker's, and the fastest worker's median images/s
+	 * over the peer's, against {@code peer-full} first when it ran and {@code peer} last.
+	 * A row's "vs peer" columns are to the peer's medians. A contestant named twice is
+	 * one row per process.
 	 */
-	static List<String> report(Map<String, Result> results) {
-		Map<String, List<Double>> runs = new LinkedHashMap<>();
-		results.forEach((label, result) -> runs.computeIfAbsent(contestantOf(label), (name) -> new ArrayList<>())
-			.add(result.imagesPerSecond()));
-		double peer = runs.containsKey(PEER) ? median(runs.get(PEER)) : Double.NaN;
+	static List<String> report(Map<String, List<Result>> results, Map<String, Long> peakRssMib) {
+		Map<String, Medians> medians = new LinkedHashMap<>();
+		results.forEach((label, runs) -> medians.put(label, Medians.of(runs)));
+		Medians peer = peerMedians(medians, PEER);
 		List<String> lines = new ArrayList<>();
-		lines.add(
-				"| contestant | images/s | p50 latency s | p99 latency s | CPU ms/image | local AWS CPU ms/image | peak RSS MiB | vs peer |");
-		lines.add("|---|---:|---:|---:|---:|---:|---:|---:|");
-		for (Map.Entry<String, Result> entry : results.entrySet()) {
-			Result result = entry.getValue();
-			lines.add(String.format("| %s | %.2f | %.1f | %.1f | %d | %d | %d | %s |", entry.getKey(),
-					result.imagesPerSecond(), result.p50().toMillis() / 1000.0, result.p99().toMillis() / 1000.0,
-					result.cpu().toMillis() / result.images(), result.localAwsCpu().toMillis() / result.images(),
-					result.peakRssMib(),
-					Double.isNaN(peer) ? "no peer" : String.format("%.2fx", result.imagesPerSecond() / peer)));
-		}
-		double best = runs.entrySet()
-			.stream()
-			.filter((entry) -> !isPeer(entry.getKey()))
-			.mapToDouble((entry) -> median(entry.getValue()))
-			.max()
-			.orElse(Double.NaN);
-		if (Double.isNaN(best)) {
+		lines.add("| contestant | batches | images/s | contestant CPU ms/image | local AWS CPU ms/image"
+				+ " | p50 latency s | p99 latency s | peak RSS MiB | images/s vs peer | CPU vs peer |");
+		lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+		medians.forEach((label,
+				median) -> lines.add(String.format(Locale.ROOT,
+						"| %s | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %d | %s | %s |", label, median.batches(),
+						median.imagesPerSecond(), median.cpuMsPerImage(), median.localAwsCpuMsPerImage(),
+						median.p50Seconds(), median.p99Seconds(), peakRssMib.getOrDefault(label, -1L),
+						(peer == null) ? "no peer" : ratio(median.imagesPerSecond() / peer.imagesPerSecond()),
+						(peer == null) ? "no peer" : ratio(peer.cpuMsPerImage() / median.cpuMsPerImage()))));
+		Map<String, Medians> workers = new LinkedHashMap<>(medians);
+		workers.keySet().removeIf((label) -> isPeer(contestantOf(label)));
+		if (workers.isEmpty()) {
 			return lines;
 		}
-		if (runs.containsKey(PEER_FULL)) {
-			lines.add(String.format("end-to-end-vs-peer-full: %.2f", best / median(runs.get(PEER_FULL))));
-		}
-		if (!Double.isNaN(peer)) {
-			lines.add(String.format("end-to-end-vs-peer: %.2f", best / peer));
+		double leanest = best(workers.values(), (median) -> -median.cpuMsPerImage());
+		double fastest = best(workers.values(), Medians::imagesPerSecond);
+		for (String yardstick : List.of(PEER_FULL, PEER)) {
+			Medians against = peerMedians(medians, yardstick);
+			if (against != null) {
+				String suffix = yardstick.equals(PEER) ? "" : "-full";
+				lines.add(String.format(Locale.ROOT, "worker-cpu-vs-peer%s: %.2f", suffix,
+						against.cpuMsPerImage() / -leanest));
+				lines.add(String.format(Locale.ROOT, "end-to-end-vs-peer%s: %.2f", suffix,
+						fastest / against.imagesPerSecond()));
+			}
 		}
 		return lines;
 	}
 
-	private static boolean isPeer(String contestant) {
-		return contestant.equals(PEER) || contestant.equals(PEER_FULL);
+	private static String ratio(double ratio) {
+		return String.format(Locale.ROOT, "%.2fx", ratio);
 	}
 
-	/** The contestant a run's label names: {@code vips#2} is the second run of vips. */
-	static String contestantOf(String label) {
-		int run = label.lastIndexOf('#');
-		return (run < 0) ? label : label.substring(0, run);
+	private static double best(Collection<Medians> medians, ToDoubleFunction<Medians> measure) {
+		return medians.stream().mapToDouble(measure).max().orElseThrow();
+	}
+
+	/** The yardstick's medians over all its batches, whichever process ran them. */
+	private static Medians peerMedians(Map<String, Medians> medians, String yardstick) {
+		List<Medians> runs = medians.entrySet()
+			.stream()
+			.filter((entry) -> contestantOf(entry.getKey()).equals(yardstick))
+			.map(Map.Entry::getValue)
+			.toList();
+		if (runs.isEmpty()) {
+			return null;
+		}
+		return (runs.size() == 1) ? runs.getFirst() : Medians.ofMedians(runs);
+	}
+
+	/**
+	 * The CPU per image of each warm-up batch, then the measured median, and where the
+	 * warm-up flattened: the images after which no batch took more than 5% over the
+	 * measured median.
+	 */
+	static List<String> warmUpTable(Map<String, List<Double>> warmUps, Plan plan, Map<String, List<Result>> results) {
+		List<String> lines = new ArrayList<>();
+		lines.add("| contestant | CPU ms/image per warm-up batch | measured median | flat after images |");
+		lines.add("|---|---|---:|---:|");
+		warmUps.forEach((label, series) -> {
+			double steady = Medians.of(results.get(label)).cpuMsPerImage();
+			List<Integer> batches = plan.warmUpBatches(shareOf(contestantOf(label)));
+			OptionalInt flat = flatAfter(series, steady, 0.05);
+			String flatAfter = flat.isPresent()
+					? Integer.toString(batches.subList(0, flat.getAsInt()).stream().mapToInt(Integer::intValue).sum())
+					: "not within the warm-up";
+			lines.add(String.format(Locale.ROOT, "| %s | %s | %.1f | %s |", label,
+					String.join(" ", series.stream().map((cpu) -> String.format(Locale.ROOT, "%.0f", cpu)).toList()),
+					steady, flatAfter));
+		});
+		return lines;
+	}
+
+	/**
+	 * The number of leading batches after which every batch of the series stays within
+	 * {@code tolerance} above the steady value; empty when even the last does not.
+	 */
+	static OptionalInt flatAfter(List<Double> series, double steady, double tolerance) {
+		int flat = series.size();
+		while (flat > 0 && series.get(flat - 1) <= steady * (1 + tolerance)) {
+			flat--;
+		}
+		return (flat == series.size()) ? OptionalInt.empty() : OptionalInt.of(flat);
+	}
+
+	/** A contestant's median batch: each figure the median over its batches. */
+	record Medians(int batches, double imagesPerSecond, double cpuMsPerImage, double localAwsCpuMsPerImage,
+			double p50Seconds, double p99Seconds) {
+
+		static Medians of(List<Result> runs) {
+			return new Medians(runs.size(), median(runs, Result::imagesPerSecond), median(runs, Result::cpuMsPerImage),
+					median(runs, Result::localAwsCpuMsPerImage), median(runs, (run) -> run.p50().toMillis() / 1000.0),
+					median(runs, (run) -> run.p99().toMillis() / 1000.0));
+		}
+
+		static Medians ofMedians(List<Medians> runs) {
+			return new Medians(runs.stream().mapToInt(Medians::batches).sum(), median(runs, Medians::imagesPerSecond),
+					median(runs, Medians::cpuMsPerImage), median(runs, Medians::localAwsCpuMsPerImage),
+					median(runs, Medians::p50Seconds), median(runs, Medians::p99Seconds));
+		}
+
+	}
+
+	static <T> double median(List<T> runs, ToDoubleFunction<T> measure) {
+		return median(runs.stream().map(measure::applyAsDouble).toList());
 	}
 
 	static double median(List<Double> values) {
@@ -185,29 +371,38 @@ public final class EndToEndBenchmark {
 	}
 
 	/**
-	 * Throughput is measured uploads over the time from the first upload starting to the
-	 * last item completing; latency is from each upload returning to its item's
-	 * {@code updatedAt}.
+	 * One batch: its images over the window from SIGCONT to the last {@code updatedAt},
+	 * each image's latency from SIGCONT to its {@code updatedAt}, and the CPU the
+	 * contestant and the local AWS spent from SIGCONT until the queue was empty.
 	 */
-	record Result(int images, Duration elapsed, Duration p50, Duration p99, long peakRssMib, Duration cpu,
-			Duration localAwsCpu) {
+	record Result(int images, Duration elapsed, Duration p50, Duration p99, Duration cpu, Duration localAwsCpu) {
 
 		double imagesPerSecond() {
 			return this.images / (this.elapsed.toMillis() / 1000.0);
 		}
 
-		String line(String contestant) {
-			return String.format(
-					"RESULT %s images=%d seconds=%.1f images_per_s=%.2f p50_s=%.1f p99_s=%.1f rss_mib=%d"
-							+ " cpu_ms_per_image=%d local_aws_cpu_ms_per_image=%d",
-					contestant, this.images, this.elapsed.toMillis() / 1000.0, imagesPerSecond(),
-					this.p50().toMillis() / 1000.0, this.p99().toMillis() / 1000.0, this.peakRssMib,
-					this.cpu.toMillis() / this.images, this.localAwsCpu.toMillis() / this.images);
+		double cpuMsPerImage() {
+			return this.cpu.toMillis() / (double) this.images;
+		}
+
+		double localAwsCpuMsPerImage() {
+			return this.localAwsCpu.toMillis() / (double) this.images;
+		}
+
+		String line(String batch) {
+			return String.format(Locale.ROOT,
+					"RESULT %s images=%d seconds=%.1f images_per_s=%.2f p50_s=%.1f p99_s=%.1f"
+							+ " cpu_ms_per_image=%.1f local_aws_cpu_ms_per_image=%.1f",
+					batch, this.images, this.elapsed.toMillis() / 1000.0, imagesPerSecond(),
+					this.p50.toMillis() / 1000.0, this.p99.toMillis() / 1000.0, cpuMsPerImage(),
+					localAwsCpuMsPerImage());
 		}
 
 	}
 
-	/** Resource names of one contestant, so no run sees another's queue or items. */
+	/**
+	 * Resource names of one contestant, so no contestant sees another's queue or items.
+	 */
 	record Names(String queue, String deadLetterQueue, String uploads, String thumbnails, String table, String topic) {
 
 		/**
@@ -239,70 +434,184 @@ public final class EndToEndBenchmark {
 
 	}
 
-	private Result run(String label, int warmUp, int rounds) throws Exception {
+	/** A running contestant, stopped whenever it is not its turn. */
+	private static final class Contestant implements AutoCloseable {
+
+		private final String label;
+
+		private final Names names;
+
+		private final String queueUrl;
+
+		private final long pid;
+
+		private final LongSupplier peakRssKib;
+
+		private final AutoCloseable process;
+
+		private final double share;
+
+		private int uploaded;
+
+		private Contestant(String label, Names names, String queueUrl, long pid, LongSupplier peakRssKib,
+				AutoCloseable process) {
+			this.label = label;
+			this.names = names;
+			this.queueUrl = queueUrl;
+			this.pid = pid;
+			this.peakRssKib = peakRssKib;
+			this.process = process;
+			this.share = shareOf(contestantOf(label));
+		}
+
+		int images(int batch) {
+			return Math.max(1, (int) Math.round(batch * this.share));
+		}
+
+		long peakRssKib() {
+			return this.peakRssKib.getAsLong();
+		}
+
+		void stop() {
+			signal("STOP");
+		}
+
+		void resume() {
+			signal("CONT");
+		}
+
+		private void signal(String signal) {
+			try {
+				Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(this.pid)).inheritIO().start();
+				if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+					throw new IllegalStateException("kill -" + signal + " " + this.pid + " failed");
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+		}
+
+		@Override
+		public void close() {
+			try {
+				resume();
+			}
+			catch (RuntimeException ex) {
+				// Gone already.
+			}
+			try {
+				this.process.close();
+			}
+			catch (Exception ex) {
+				System.out.println("stopping " + this.label + ": " + ex);
+			}
+		}
+
+	}
+
+	/** Starts a contestant on fresh resources and stops it. */
+	private Contestant start(String label) throws IOException {
 		String contestant = contestantOf(label);
 		Names names = Names.of(label);
-		Files.createDirectories(LOGS);
 		Path log = LOGS.resolve(label + ".log");
 		Files.deleteIfExists(log);
+		Contestant started;
 		if (isPeer(contestant)) {
 			// The resources the worker creates for itself with the same names.
 			LocalResources.provision(this.aws, TestProperties.bind(names.settings()));
-			String queueUrl = this.sqs.getQueueUrl((request) -> request.queueName(names.queue())).queueUrl();
+			String queueUrl = queueUrl(names);
 			List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "bench/peer_worker.py",
 					this.aws.endpoint().toString(), queueUrl, names.thumbnails(), names.table(), "2"));
 			if (contestant.equals(PEER_FULL)) {
 				command.add(this.sns.createTopic((request) -> request.name(names.topic())).topicArn());
 			}
 			Process peer = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-			try {
-				return measure(names, warmUp, rounds, peer.pid(), () -> PeakRss.kib(peer.pid()) / 1024);
-			}
-			finally {
-				peer.destroy();
-			}
+			Runtime.getRuntime().addShutdownHook(new Thread(peer::destroyForcibly, "peer-stop"));
+			started = new Contestant(label, names, queueUrl, peer.pid(), () -> PeakRss.kib(peer.pid()), peer::destroy);
 		}
-		Map<String, String> properties = new LinkedHashMap<>(this.aws.springProperties());
-		String[] engineAndSettings = contestant.split(",");
-		properties.put("image-worker.engine", engineAndSettings[0]);
-		List<String> jvmOptions = new ArrayList<>();
-		for (String setting : List.of(engineAndSettings).subList(1, engineAndSettings.length)) {
-			if (setting.startsWith("-")) {
-				jvmOptions.add(setting);
+		else {
+			Map<String, String> properties = new LinkedHashMap<>(this.aws.springProperties());
+			String[] engineAndSettings = contestant.split(",");
+			properties.put("image-worker.engine", engineAndSettings[0]);
+			List<String> jvmOptions = new ArrayList<>();
+			for (String setting : List.of(engineAndSettings).subList(1, engineAndSettings.length)) {
+				if (setting.startsWith("-")) {
+					jvmOptions.add(setting);
+				}
+				else if (!setting.startsWith(SHARE)) {
+					String[] nameAndValue = setting.split("=", 2);
+					properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
+				}
 			}
-			else {
-				String[] nameAndValue = setting.split("=", 2);
-				properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
-			}
+			names.settings().forEach((name, value) -> properties.put("image-worker." + name, value));
+			WorkerProcess worker = WorkerProcess.start(properties, jvmOptions, this.memory, log);
+			started = new Contestant(label, names, queueUrl(names), worker.pid(), worker::peakRssKib, () -> {
+				// A clean stop, so that a flight recording given through
+				// JAVA_TOOL_OPTIONS is written.
+				worker.terminate(Duration.ofSeconds(30));
+				worker.close();
+			});
 		}
-		names.settings().forEach((name, value) -> properties.put("image-worker." + name, value));
-		try (WorkerProcess worker = WorkerProcess.start(properties, jvmOptions, log)) {
-			Result result = measure(names, warmUp, rounds, worker.pid(), () -> worker.peakRssKib() / 1024);
-			// A clean stop, so a flight recording given through JAVA_TOOL_OPTIONS is
-			// written.
-			worker.terminate(Duration.ofSeconds(30));
-			return result;
-		}
+		started.stop();
+		System.out.println("started " + label + " (pid " + started.pid + "), log " + log);
+		return started;
 	}
 
-	private Result measure(Names names, int warmUp, int rounds, long pid, LongSupplier peakRssMib) throws Exception {
-		if (warmUp > 0) {
-			awaitCompleted(names, upload(names, "warmup", warmUp), pid);
+	private String queueUrl(Names names) {
+		return this.sqs.getQueueUrl((request) -> request.queueName(names.queue())).queueUrl();
+	}
+
+	/** The warm-up batches of a contestant; returns each one's CPU ms per image. */
+	private List<Double> warmUp(Contestant contestant, Plan plan) throws IOException {
+		List<Double> series = new ArrayList<>();
+		List<Integer> batches = plan.warmUpBatches(contestant.share);
+		for (int batch = 0; batch < batches.size(); batch++) {
+			Result result = batch(contestant, "w" + batch, batches.get(batch), false);
+			series.add(result.cpuMsPerImage());
+			System.out.println(result.line(contestant.label + " warm-up " + (batch + 1) + "/" + batches.size()));
 		}
-		Duration cpuBefore = cpu(pid);
-		ThreadCpu threadsBefore = ThreadCpu.of(pid);
-		Duration localAwsCpuBefore = localAwsCpu();
-		Instant started = Instant.now();
-		Map<String, Instant> uploaded = upload(names, "measured", rounds);
-		Map<String, Instant> completed = awaitCompleted(names, uploaded, pid);
+		return series;
+	}
+
+	/**
+	 * Uploads a batch while the contestant is stopped, continues it, and stops it again
+	 * once its queue is empty; then reads the items and removes the batch's objects.
+	 */
+	private Result batch(Contestant contestant, String phase, int images, boolean splitThreads) throws IOException {
+		List<String> imageIds = upload(contestant, phase, images);
+		awaitQueued(contestant, images);
+		Duration cpuBefore = ProcessCpu.of(contestant.pid);
+		Duration localAwsCpuBefore = ProcessCpu.of(this.localAwsPids);
+		ThreadCpu threadsBefore = ThreadCpu.of(contestant.pid);
+		Instant resumed = Instant.now();
+		contestant.resume();
+		try {
+			awaitEmptyQueue(contestant);
+		}
+		finally {
+			contestant.stop();
+		}
+		Duration cpu = ProcessCpu.of(contestant.pid).minus(cpuBefore);
+		Duration localAwsCpu = ProcessCpu.of(this.localAwsPids).minus(localAwsCpuBefore);
+		if (splitThreads) {
+			System.out.println("CPU ms/image by thread, " + contestant.label + ": "
+					+ ThreadCpu.of(contestant.pid).since(threadsBefore, images));
+		}
+		Map<String, Instant> completed = completed(contestant, imageIds);
+		List<Duration> latencies = completed.values()
+			.stream()
+			.map((at) -> Duration.between(resumed, at))
+			.sorted()
+			.toList();
+		removeObjects(contestant, phase);
 		// Completion instants come from the contestant's clock, which is this host's.
-		Duration elapsed = Duration.between(started, completed.values().stream().max(Instant::compareTo).orElseThrow());
-		List<Duration> latencies = new ArrayList<>();
-		uploaded.forEach((imageId, at) -> latencies.add(Duration.between(at, completed.get(imageId))));
-		latencies.sort(Duration::compareTo);
-		System.out.println("CPU ms/image by thread: " + ThreadCpu.of(pid).since(threadsBefore, uploaded.size()));
-		return new Result(uploaded.size(), elapsed, percentile(latencies, 50), percentile(latencies, 99),
-				peakRssMib.getAsLong(), cpu(pid).minus(cpuBefore), localAwsCpu().minus(localAwsCpuBefore));
+		return new Result(images, latencies.getLast(), percentile(latencies, 50), percentile(latencies, 99), cpu,
+				localAwsCpu);
 	}
 
 	/** Nearest rank. */
@@ -312,73 +621,98 @@ public final class EndToEndBenchmark {
 	}
 
 	/**
-	 * Uploads every photo per round under {@code <phase>/bench/<imageId>.jpg}, with an
-	 * imageId shaped as an upload API's ({@code img_} and hex), so both contestants take
+	 * Uploads the photos in turn under {@code <phase>/bench/<imageId>.jpg}, with an
+	 * imageId shaped as an upload API's ({@code img_} and hex), so every contestant takes
 	 * the stem as the imageId.
 	 */
-	private Map<String, Instant> upload(Names names, String phase, int rounds) throws IOException {
-		Map<String, Instant> uploaded = new LinkedHashMap<>();
-		for (int round = 0; round < rounds; round++) {
-			for (int photo = 0; photo < this.photos.size(); photo++) {
-				String imageId = "img_%s%04x%04x"
-					.formatted(HexFormat.of().formatHex(phase.getBytes(StandardCharsets.US_ASCII)), round, photo);
-				byte[] bytes = Files.readAllBytes(this.photos.get(photo));
-				this.s3.putObject((request) -> request.bucket(names.uploads())
-					.key(phase + "/bench/" + imageId + ".jpg")
-					.contentType("image/jpeg"), RequestBody.fromBytes(bytes));
-				uploaded.put(imageId, Instant.now());
-			}
+	private List<String> upload(Contestant contestant, String phase, int images) {
+		List<String> imageIds = new ArrayList<>();
+		String phaseHex = HexFormat.of().formatHex(phase.getBytes(StandardCharsets.US_ASCII));
+		for (int image = 0; image < images; image++) {
+			String imageId = "img_%s%08x".formatted(phaseHex, image);
+			int photo = contestant.uploaded++ % this.photos.size();
+			this.s3.putObject((request) -> request.bucket(contestant.names.uploads())
+				.key(phase + "/bench/" + imageId + ".jpg")
+				.contentType("image/jpeg"), RequestBody.fromBytes(this.photoBytes.get(photo)));
+			imageIds.add(imageId);
 		}
-		return uploaded;
+		return imageIds;
 	}
 
 	/**
-	 * Polls the table until every upload is COMPLETED; returns each updatedAt. Stops when
-	 * the contestant's process is gone.
+	 * Until every upload's event is in the queue, waiting or already handed to the
+	 * stopped contestant's pending receive.
 	 */
-	private Map<String, Instant> awaitCompleted(Names names, Map<String, Instant> uploaded, long pid) {
-		Map<String, Instant> completed = new ConcurrentHashMap<>();
-		// A scan costs the local AWS CPU the contestant needs, so it is seldom; the
-		// figures come from updatedAt, not from when the scan sees them.
-		Awaitility.await("every upload COMPLETED, see " + LOGS).atMost(PATIENCE).pollInterval(POLL).until(() -> {
-			if (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isEmpty()) {
-				throw new IllegalStateException("the contestant exited, see " + LOGS);
-			}
-			for (Map<String, AttributeValue> item : this.dynamo
-				.scanPaginator((request) -> request.tableName(names.table())
-					.projectionExpression("imageId, #status, updatedAt")
-					.expressionAttributeNames(Map.of("#status", "status")))
-				.items()) {
-				String imageId = item.get("imageId").s();
-				// The worker writes the status with its claim, an instant after the
-				// item.
-				String status = item.containsKey("status") ? item.get("status").s() : "";
-				if (uploaded.containsKey(imageId) && status.equals("COMPLETED")) {
-					completed.put(imageId, Instant.parse(item.get("updatedAt").s()));
+	private void awaitQueued(Contestant contestant, int images) {
+		Awaitility.await(images + " events queued for " + contestant.label)
+			.atMost(Duration.ofMinutes(1))
+			.pollInterval(POLL)
+			.until(() -> queued(contestant) >= images);
+	}
+
+	private void awaitEmptyQueue(Contestant contestant) {
+		Awaitility.await("the queue of " + contestant.label + " empty, see " + LOGS)
+			.atMost(PATIENCE)
+			.pollInterval(POLL)
+			.until(() -> {
+				if (ProcessHandle.of(contestant.pid).filter(ProcessHandle::isAlive).isEmpty()) {
+					throw new IllegalStateException(contestant.label + " exited, see " + LOGS);
 				}
-				else if (uploaded.containsKey(imageId) && status.equals("FAILED")) {
-					throw new IllegalStateException(imageId + " FAILED, see " + LOGS);
-				}
+				return queued(contestant) == 0;
+			});
+	}
+
+	/** Messages in the queue, visible or in flight. */
+	private int queued(Contestant contestant) {
+		Map<String, String> attributes = this.sqs
+			.getQueueAttributes((request) -> request.queueUrl(contestant.queueUrl)
+				.attributeNamesWithStrings(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES.toString(),
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE.toString()))
+			.attributesAsStrings();
+		return attributes.values().stream().mapToInt(Integer::parseInt).sum();
+	}
+
+	/** Each image's updatedAt; every one must be COMPLETED. */
+	private Map<String, Instant> completed(Contestant contestant, List<String> imageIds) {
+		Map<String, Instant> completed = new HashMap<>();
+		for (Map<String, AttributeValue> item : this.dynamo
+			.scanPaginator((request) -> request.tableName(contestant.names.table())
+				.projectionExpression("imageId, #status, updatedAt")
+				.expressionAttributeNames(Map.of("#status", "status")))
+			.items()) {
+			String status = item.containsKey("status") ? item.get("status").s() : "";
+			if (status.equals("COMPLETED")) {
+				completed.put(item.get("imageId").s(), Instant.parse(item.get("updatedAt").s()));
 			}
-			return completed.size() == uploaded.size();
-		});
+		}
+		List<String> missing = imageIds.stream().filter((imageId) -> !completed.containsKey(imageId)).toList();
+		if (!missing.isEmpty()) {
+			throw new IllegalStateException(missing.size() + " of " + imageIds.size() + " images of " + contestant.label
+					+ " not COMPLETED, e.g. " + missing.getFirst() + ", see " + LOGS);
+		}
+		completed.keySet().retainAll(imageIds);
 		return completed;
 	}
 
-	/** The CPU time of moto_server and whatever it started. */
-	private static Duration localAwsCpu() {
-		return ProcessHandle.current()
-			.descendants()
-			.filter((process) -> process.info().commandLine().orElse("").contains("moto"))
-			.map((process) -> cpu(process.pid()))
-			.reduce(Duration.ZERO, Duration::plus);
+	/**
+	 * Deletes a batch's uploads and every thumbnail, so the local AWS does not grow with
+	 * the run.
+	 */
+	private void removeObjects(Contestant contestant, String phase) {
+		removeObjects(contestant.names.uploads(), phase + "/");
+		removeObjects(contestant.names.thumbnails(), "");
 	}
 
-	/** User and system CPU time of a process, including the threads that ended. */
-	private static Duration cpu(long pid) {
-		return ProcessHandle.of(pid)
-			.flatMap((process) -> process.info().totalCpuDuration())
-			.orElseThrow(() -> new IllegalStateException("no CPU time for process " + pid));
+	private void removeObjects(String bucket, String prefix) {
+		List<ObjectIdentifier> keys = new ArrayList<>();
+		for (S3Object object : this.s3.listObjectsV2Paginator((request) -> request.bucket(bucket).prefix(prefix))
+			.contents()) {
+			keys.add(ObjectIdentifier.builder().key(object.key()).build());
+		}
+		for (int from = 0; from < keys.size(); from += 1000) {
+			List<ObjectIdentifier> chunk = keys.subList(from, Math.min(keys.size(), from + 1000));
+			this.s3.deleteObjects((request) -> request.bucket(bucket).delete((delete) -> delete.objects(chunk)));
+		}
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,16 +13,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EndToEndBenchmarkTests {
 
 	@Test
-	void aRepeatedContestantIsComparedByItsMedianRun() {
+	void aContestantNamedAgainRunsAgainUnderItsOwnLabel() {
+		assertThat(EndToEndBenchmark.labels(List.of("vips", "peer", "vips", "vips"))).containsExactly("vips", "peer",
+				"vips#2", "vips#3");
 		assertThat(EndToEndBenchmark.contestantOf("vips")).isEqualTo("vips");
 		assertThat(EndToEndBenchmark.contestantOf("vips,processing.prefetch=1#3"))
 			.isEqualTo("vips,processing.prefetch=1");
+	}
+
+	@Test
+	void mediansOfOddAndEvenCounts() {
 		assertThat(EndToEndBenchmark.median(List.of(12.0, 14.0, 11.0))).isEqualTo(12.0);
 		assertThat(EndToEndBenchmark.median(List.of(14.0, 11.0))).isEqualTo(12.5);
 	}
 
 	@Test
-	void eachRunGetsItsOwnResourcesWithinS3NameLimits() {
+	void aContestantMayTakeAShareOfEveryBatch() {
+		EndToEndBenchmark.Plan plan = new EndToEndBenchmark.Plan(1000, 230, 3, 115);
+
+		assertThat(EndToEndBenchmark.shareOf("java,share=0.25,-XX:+UseParallelGC")).isEqualTo(0.25);
+		assertThat(EndToEndBenchmark.shareOf("vips")).isEqualTo(1.0);
+		assertThat(plan.warmUpBatches(1.0)).hasSize(9).endsWith(80).allMatch((batch) -> batch <= 115);
+		assertThat(plan.warmUpBatches(1.0).stream().mapToInt(Integer::intValue).sum()).isEqualTo(1000);
+		assertThat(plan.warmUpBatches(0.25)).startsWith(29, 29).hasSize(9);
+		assertThat(new EndToEndBenchmark.Plan(0, 230, 3, 115).warmUpBatches(1.0)).isEmpty();
+	}
+
+	@Test
+	void eachContestantGetsItsOwnResourcesWithinS3NameLimits() {
 		EndToEndBenchmark.Names first = EndToEndBenchmark.Names.of("vips");
 		EndToEndBenchmark.Names second = EndToEndBenchmark.Names.of("vips#2");
 		EndToEndBenchmark.Names longName = EndToEndBenchmark.Names
@@ -32,16 +51,42 @@ class EndToEndBenchmarkTests {
 	}
 
 	@Test
-	void theReportIsATableEndingWithTheRatioToThePeer() {
-		Map<String, EndToEndBenchmark.Result> results = new LinkedHashMap<>();
-		results.put("vips", result(Duration.ofSeconds(5)));
-		results.put("peer", result(Duration.ofSeconds(4)));
+	void theReportHasMediansPerContestantAndEndsWithTheRatiosToThePeer() {
+		Map<String, List<EndToEndBenchmark.Result>> results = new LinkedHashMap<>();
+		// 60 images each: vips at 12, 10 and 15 images/s with 100, 90 and 120 ms of CPU.
+		results.put("vips", List.of(result(5, 100), result(6, 90), result(4, 120)));
+		results.put("java,share=0.25", List.of(result(30, 400)));
+		results.put("peer", List.of(result(4, 110), result(5, 120), result(6, 130)));
+		results.put("peer-full", List.of(result(5, 125)));
 
-		List<String> report = EndToEndBenchmark.report(results);
+		List<String> report = EndToEndBenchmark.report(results, Map.of("vips", 900L, "peer", 250L));
 
-		assertThat(report).hasSize(5);
-		assertThat(report.get(2)).startsWith("| vips | 12.00 |").endsWith("| 0.80x |");
-		assertThat(report.getLast()).isEqualTo("end-to-end-vs-peer: 0.80");
+		assertThat(report.get(2)).startsWith("| vips | 3 | 12.00 | 100.0 | 10.0 | 2.0 | 3.0 | 900 |")
+			.endsWith("| 1.00x | 1.20x |");
+		assertThat(report.get(4)).startsWith("| peer | 3 | 12.00 | 120.0 |").endsWith("| 1.00x | 1.00x |");
+		assertThat(report.subList(report.size() - 4, report.size())).containsExactly("worker-cpu-vs-peer-full: 1.25",
+				"end-to-end-vs-peer-full: 1.00", "worker-cpu-vs-peer: 1.20", "end-to-end-vs-peer: 1.00");
+	}
+
+	@Test
+	void withoutAPeerThereAreNoRatios() {
+		List<String> report = EndToEndBenchmark.report(Map.of("vips", List.of(result(5, 100))), Map.of());
+
+		assertThat(report).hasSize(3);
+		assertThat(report.getLast()).contains("no peer");
+	}
+
+	@Test
+	void theWarmUpIsFlatOnceNoLaterBatchIsMoreThanToleratedAboveTheSteadyValue() {
+		assertThat(EndToEndBenchmark.flatAfter(List.of(160.0, 120.0, 106.0, 104.0, 99.0), 100, 0.05))
+			.isEqualTo(OptionalInt.of(3));
+		assertThat(EndToEndBenchmark.flatAfter(List.of(100.0, 101.0), 100, 0.05)).isEqualTo(OptionalInt.of(0));
+		assertThat(EndToEndBenchmark.flatAfter(List.of(100.0, 120.0), 100, 0.05)).isEmpty();
+
+		EndToEndBenchmark.Plan plan = new EndToEndBenchmark.Plan(300, 60, 1, 100);
+		List<String> table = EndToEndBenchmark.warmUpTable(Map.of("vips", List.of(150.0, 103.0, 101.0)), plan,
+				Map.of("vips", List.of(result(5, 100))));
+		assertThat(table.getLast()).isEqualTo("| vips | 150 103 101 | 100.0 | 100 |");
 	}
 
 	@Test
@@ -53,10 +98,13 @@ class EndToEndBenchmarkTests {
 		assertThat(EndToEndBenchmark.percentile(latencies, 99)).isEqualTo(Duration.ofSeconds(4));
 	}
 
-	/** 60 images measured in {@code elapsed}. */
-	private static EndToEndBenchmark.Result result(Duration elapsed) {
-		return new EndToEndBenchmark.Result(60, elapsed, Duration.ofSeconds(2), Duration.ofSeconds(3), 480,
-				Duration.ofSeconds(5), Duration.ofSeconds(1));
+	/**
+	 * 60 images in {@code seconds}, with {@code cpuMsPerImage} and a tenth of it for the
+	 * local AWS.
+	 */
+	private static EndToEndBenchmark.Result result(int seconds, int cpuMsPerImage) {
+		return new EndToEndBenchmark.Result(60, Duration.ofSeconds(seconds), Duration.ofSeconds(2),
+				Duration.ofSeconds(3), Duration.ofMillis(60L * cpuMsPerImage), Duration.ofMillis(6L * cpuMsPerImage));
 	}
 
 }

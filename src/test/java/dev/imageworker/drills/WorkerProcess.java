@@ -24,10 +24,14 @@ import java.util.stream.Stream;
 import dev.imageworker.support.Loopback;
 import dev.imageworker.support.PeakRss;
 import org.awaitility.Awaitility;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The packaged worker jar running as a separate process, as in a 512 MiB container: the
- * image's JVM flags ({@code src/main/jvm/jvm.args}) and malloc environment, its output in
+ * The packaged worker jar running as a separate process, as in a container: the image's
+ * JVM flags ({@code src/main/jvm/jvm.args}) and malloc environment, a memory limit (512
+ * MiB for the drills, the task definition's for the end-to-end benchmark), its output in
  * a log file. Killing it is as real as it gets. The drills and the end-to-end benchmark
  * use it.
  */
@@ -44,9 +48,9 @@ public final class WorkerProcess implements AutoCloseable {
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
 	/**
-	 * The container's memory limit. There is no cgroup limit here, so {@code -XX:MaxRAM}
-	 * makes the JVM (and the worker's memory budget) size itself from it as it would in
-	 * the container; {@code -Ddrill.memory} tries another.
+	 * The drills' container memory limit, the chart's. There is no cgroup limit here, so
+	 * {@code -XX:MaxRAM} makes the JVM (and the worker's memory budget) size itself from
+	 * it as it would in the container; {@code -Ddrill.memory} tries another.
 	 */
 	static final String CONTAINER_MEMORY = System.getProperty("drill.memory", "512m");
 
@@ -89,11 +93,21 @@ public final class WorkerProcess implements AutoCloseable {
 	 * and waits until it is ready.
 	 */
 	public static WorkerProcess start(Map<String, String> properties, List<String> jvmOptions, Path log) {
+		return start(properties, jvmOptions, CONTAINER_MEMORY, log);
+	}
+
+	/**
+	 * Starts the jar as in a container with the given memory limit ({@code 2048m}), with
+	 * the given Spring properties and JVM options after the image's, and waits until it
+	 * is ready.
+	 */
+	public static WorkerProcess start(Map<String, String> properties, List<String> jvmOptions, String memory,
+			Path log) {
 		if (!Files.isRegularFile(JAR)) {
 			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
 		}
 		int port = Loopback.freePort();
-		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + CONTAINER_MEMORY));
+		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + memory));
 		command.addAll(JVM_OPTIONS);
 		command.addAll(jvmOptions);
 		command.addAll(List.of("-jar", JAR.toString(), "--server.port=" + port,
@@ -114,6 +128,20 @@ public final class WorkerProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * The memory limit of the worker's container in the ECS task definition
+	 * ({@code ecs-task-def.json}), as {@code -XX:MaxRAM} takes it: {@code 2048m}.
+	 */
+	public static String taskDefinitionMemory() {
+		try {
+			JsonNode taskDefinition = JsonMapper.shared().readTree(Path.of(BUILD.getProperty("task-definition")));
+			return taskDefinition.required("memory").asString() + "m";
+		}
+		catch (JacksonException ex) {
+			throw new IllegalStateException("no memory in " + BUILD.getProperty("task-definition"), ex);
 		}
 	}
 
