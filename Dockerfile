@@ -11,11 +11,13 @@ COPY src src
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -DskipTests package \
     && cp target/image-worker-*.jar /workspace/app.jar
 
-# Split the jar into layers so a code change rebuilds only the last, small layer.
+# Split the jar into layers so a code change rebuilds only the last, small layer. Without
+# --launcher: the application stays a plain jar (app.jar) whose manifest puts the
+# dependencies' jars (lib/) on the class path, the form an AOT cache can be made for.
 FROM eclipse-temurin:25.0.1_8-jdk-noble AS extract
 WORKDIR /workspace
 COPY --from=build /workspace/app.jar app.jar
-RUN java -Djarmode=tools -jar app.jar extract --layers --launcher --destination extracted
+RUN java -Djarmode=tools -jar app.jar extract --layers --destination extracted
 
 FROM eclipse-temurin:25.0.1_8-jre-noble
 # libvips for the native render engine. Ubuntu 24.04 ships it as libvips42t64 (the 64-bit
@@ -33,8 +35,6 @@ COPY --from=extract /workspace/extracted/dependencies/ ./
 COPY --from=extract /workspace/extracted/spring-boot-loader/ ./
 COPY --from=extract /workspace/extracted/snapshot-dependencies/ ./
 COPY --from=extract /workspace/extracted/application/ ./
-# Numeric so Kubernetes can verify runAsNonRoot without looking the name up.
-USER 10001:10001
 # The root filesystem may be read-only: the JVM and the app write only to /tmp.
 # glibc malloc, for libvips' and the JVM's native memory:
 #   MALLOC_ARENA_MAX: two arenas instead of up to eight per core, so freed native memory
@@ -49,6 +49,23 @@ ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs \
     MALLOC_ARENA_MAX=2 \
     MALLOC_MMAP_THRESHOLD_=1048576 \
     GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+# The AOT cache (JEP 483, 514, 515): a training run starts the worker up to the end of its
+# context refresh (spring.context.exit=onRefresh: every singleton made, the listener not
+# started) and writes the classes it loaded and linked, and their profiles, to app.aot,
+# which the ENTRYPOINT maps so that a new worker starts without loading them again. The
+# cache holds only for this JVM, this class path and compatible flags, so the training
+# runs here, on the runtime image, with the same jar path and jvm.args as the ENTRYPOINT.
+# MaxRAM as a worker's container: on a build host with much memory, 35% of it would be a
+# heap beyond 32 GiB, without compressed oops, and the cache unusable in the container.
+# No AWS during the build: a dummy region and credentials, and an endpoint that refuses
+# connections, for the one request made at refresh (the queue's settings), which fails
+# and is retried once the worker runs.
+RUN AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training \
+    java -XX:AOTCacheOutput=/app/app.aot -XX:MaxRAM=2g @/app/jvm.args -Dspring.context.exit=onRefresh \
+        -jar /app/app.jar --spring.cloud.aws.endpoint=http://127.0.0.1:9
+# Numeric so Kubernetes can verify runAsNonRoot without looking the name up.
+USER 10001:10001
 # The JVM's flags, each with what it does, are in jvm.args (src/main/jvm/), which the
-# drills and the end-to-end benchmark pass to java as well.
-ENTRYPOINT ["java", "@/app/jvm.args", "org.springframework.boot.loader.launch.JarLauncher"]
+# drills and the benchmarks pass to java as well. Without its cache (another JVM or class
+# path) the worker starts all the same, only slower.
+ENTRYPOINT ["java", "-XX:AOTCache=/app/app.aot", "@/app/jvm.args", "-jar", "/app/app.jar"]

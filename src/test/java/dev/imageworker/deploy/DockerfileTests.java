@@ -8,14 +8,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.imageworker.support.Dockerfile;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The Dockerfile: valid syntax (dockerfile-utils), pinned bases, layered jar in cache
- * order, numeric non-root user, JVM sized from the container by the flags of its argument
- * file.
+ * order, an AOT cache trained for the jar and flags the ENTRYPOINT runs, numeric non-root
+ * user, JVM sized from the container by the flags of its argument file.
  */
 class DockerfileTests {
 
@@ -25,7 +26,7 @@ class DockerfileTests {
 
 	private final String dockerfile = read(DOCKERFILE);
 
-	private final List<String> instructions = instructions(this.dockerfile);
+	private final List<String> instructions = Dockerfile.read(DOCKERFILE).lines();
 
 	private final List<String> jvmFlags = jvmFlags(read(JVM_ARGS));
 
@@ -66,21 +67,52 @@ class DockerfileTests {
 
 		assertThat(layers).containsExactly("dependencies", "spring-boot-loader", "snapshot-dependencies",
 				"application");
-		assertThat(this.dockerfile).contains("-Djarmode=tools").contains("extract --layers --launcher");
+		assertThat(Dockerfile.runs(Dockerfile.read(DOCKERFILE).stage("extract")))
+			.as("the layers extracted as plain jars on the class path, which an AOT cache requires")
+			.containsExactly("java -Djarmode=tools -jar app.jar extract --layers --destination extracted");
+		assertThat(this.instructions).noneMatch((line) -> line.contains("--launcher") || line.contains("JarLauncher"));
 	}
 
 	@Test
-	void entrypointRunsTheLayeredJarWithTheFlagsOfTheArgumentFile() {
-		String entrypoint = this.instructions.stream()
-			.filter((line) -> line.startsWith("ENTRYPOINT "))
-			.reduce((first, second) -> second)
-			.orElseThrow();
-
-		assertThat(entrypoint).isEqualTo(
-				"ENTRYPOINT [\"java\", \"@/app/jvm.args\", \"org.springframework.boot.loader.launch.JarLauncher\"]");
+	void entrypointRunsTheLayeredJarWithItsAotCacheAndTheFlagsOfTheArgumentFile() {
+		assertThat(Dockerfile.read(DOCKERFILE).entrypoint()).containsExactly("java", "-XX:AOTCache=/app/app.aot",
+				"@/app/jvm.args", "-jar", "/app/app.jar");
 		assertThat(this.instructions).as("jvm.args copied to /app")
 			.containsSubsequence("WORKDIR /app", "COPY src/main/jvm/jvm.args ./");
 		assertThat(read(Path.of(".dockerignore"))).as("src/main in the build context").contains("!src/");
+	}
+
+	/**
+	 * The cache holds only for the JVM, class path and flags it was trained with: the
+	 * training runs on the runtime image after every layer is in place, with the
+	 * ENTRYPOINT's jar and argument file, and writes the file the ENTRYPOINT reads.
+	 */
+	@Test
+	void theTrainingRunWritesTheCacheTheEntrypointReadsForTheSameJarAndFlags() {
+		Dockerfile image = Dockerfile.read(DOCKERFILE);
+		List<String> entrypoint = image.entrypoint();
+		List<String> trainings = Dockerfile.runs(image.finalStage())
+			.stream()
+			.filter((run) -> run.contains("-XX:AOTCacheOutput="))
+			.toList();
+		assertThat(trainings).as("one training run, on the runtime image").hasSize(1);
+		List<String> training = List.of(trainings.getFirst().split("\\s+"));
+		List<String> java = training.subList(training.indexOf("java"), training.size());
+
+		assertThat(option(java, "-XX:AOTCacheOutput=")).isEqualTo(option(entrypoint, "-XX:AOTCache="));
+		assertThat(java).as("the ENTRYPOINT's argument file and jar")
+			.contains(entrypoint.get(entrypoint.indexOf("-jar") - 1))
+			.containsSubsequence("-jar", entrypoint.get(entrypoint.indexOf("-jar") + 1));
+		assertThat(java).as("a run that ends after the context's refresh, before the listener starts")
+			.containsSubsequence("-Dspring.context.exit=onRefresh", "-jar");
+		assertThat(option(java, "-XX:MaxRAM=")).as("a container's memory: compressed oops as in the container")
+			.matches("[1-9]\\d*[gm]");
+		assertThat(this.instructions.indexOf("RUN " + trainings.getFirst()))
+			.as("after the last layer is copied, before the ENTRYPOINT")
+			.isGreaterThan(lastIndexOf("COPY "))
+			.isLessThan(lastIndexOf("ENTRYPOINT "));
+		assertThat(this.jvmFlags).as("jvm.args, which the drills use with other layouts, names no cache")
+			.noneMatch((flag) -> flag.contains("AOT"));
 	}
 
 	@Test
@@ -150,13 +182,24 @@ class DockerfileTests {
 		return argfile.lines().map(String::strip).filter((line) -> !line.isEmpty() && !line.startsWith("#")).toList();
 	}
 
-	/** Instructions with continuation lines joined and comments dropped. */
-	private static List<String> instructions(String dockerfile) {
-		return List.of(dockerfile.replaceAll("\\\\\\n\\s*", " ").split("\\n"))
-			.stream()
-			.map(String::strip)
-			.filter((line) -> !line.isEmpty() && !line.startsWith("#"))
+	/** The value of the option that starts with the prefix, which must be there once. */
+	private static String option(List<String> command, String prefix) {
+		List<String> values = command.stream()
+			.filter((argument) -> argument.startsWith(prefix))
+			.map((argument) -> argument.substring(prefix.length()))
 			.toList();
+		assertThat(values).as(prefix + " in " + command).hasSize(1);
+		return values.getFirst();
+	}
+
+	private int lastIndexOf(String instructionPrefix) {
+		int last = -1;
+		for (int line = 0; line < this.instructions.size(); line++) {
+			if (this.instructions.get(line).startsWith(instructionPrefix)) {
+				last = line;
+			}
+		}
+		return last;
 	}
 
 	private static String read(Path path) {
