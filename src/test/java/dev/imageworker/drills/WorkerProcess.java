@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -31,9 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The packaged worker jar running as a separate process, as in a container: the image's
  * JVM flags ({@code src/main/jvm/jvm.args}) and malloc environment, a memory limit (512
- * MiB for the drills, the task definition's for the end-to-end benchmark), its output in
- * a log file. Killing it is as real as it gets. The drills and the end-to-end benchmark
- * use it.
+ * MiB for the drills, the task definition's for the benchmarks), its output in a log
+ * file. Killing it is as real as it gets. The drills and the benchmarks use it; the
+ * cold-start benchmark also starts the image's own layout and AOT cache
+ * ({@link LocalImage}) through a {@link Launch}.
  */
 public final class WorkerProcess implements AutoCloseable {
 
@@ -43,7 +45,7 @@ public final class WorkerProcess implements AutoCloseable {
 	static final Path JAR = Path.of(BUILD.getProperty("jar"));
 
 	/** The argument file of the image's JVM flags, which the Dockerfile copies. */
-	static final Path JVM_ARGS = Path.of(BUILD.getProperty("jvm-args"));
+	public static final Path JVM_ARGS = Path.of(BUILD.getProperty("jvm-args"));
 
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
@@ -53,6 +55,13 @@ public final class WorkerProcess implements AutoCloseable {
 	 * it as it would in the container; {@code -Ddrill.memory} tries another.
 	 */
 	static final String CONTAINER_MEMORY = System.getProperty("drill.memory", "512m");
+
+	/**
+	 * The CPUs the worker may run on ({@code taskset -c}), as a container with that many
+	 * cores sees them, from {@code -Ddrill.cpus} ({@code 0}, {@code 0-1}); every CPU of
+	 * the host by default.
+	 */
+	static final String CPUS = System.getProperty("drill.cpus", "");
 
 	/**
 	 * The image's JVM flags, as the argument file that holds them, so the drills run the
@@ -73,12 +82,15 @@ public final class WorkerProcess implements AutoCloseable {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+	private final Instant started;
+
 	private long peakRssKib;
 
-	private WorkerProcess(Process process, int port, Path log) {
+	private WorkerProcess(Process process, int port, Path log, Instant started) {
 		this.process = process;
 		this.port = port;
 		this.log = log;
+		this.started = started;
 	}
 
 	/**
@@ -103,32 +115,98 @@ public final class WorkerProcess implements AutoCloseable {
 	 */
 	public static WorkerProcess start(Map<String, String> properties, List<String> jvmOptions, String memory,
 			Path log) {
-		if (!Files.isRegularFile(JAR)) {
-			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
-		}
+		return start(Launch.packagedJar(), properties, jvmOptions, memory, log);
+	}
+
+	/**
+	 * Starts the worker as the launch says, as in a container with the given memory
+	 * limit, with the given Spring properties and JVM options after the image's, and
+	 * waits until it is ready.
+	 */
+	public static WorkerProcess start(Launch launch, Map<String, String> properties, List<String> jvmOptions,
+			String memory, Path log) {
+		WorkerProcess worker = spawn(launch, properties, jvmOptions, memory, log);
+		worker.awaitStatus("/readyz", 200, STARTUP);
+		return worker;
+	}
+
+	/**
+	 * Starts the worker as {@link #start(Launch, Map, List, String, Path)} does without
+	 * waiting for it: the cold-start benchmark times the start itself.
+	 */
+	public static WorkerProcess spawn(Launch launch, Map<String, String> properties, List<String> jvmOptions,
+			String memory, Path log) {
 		int port = Loopback.freePort();
-		List<String> command = new ArrayList<>(List.of(java(), "-XX:MaxRAM=" + memory));
+		List<String> command = new ArrayList<>(CPUS.isEmpty() ? List.of() : List.of("taskset", "-c", CPUS));
+		command.addAll(List.of(java(), "-XX:MaxRAM=" + memory));
+		command.addAll(launch.leadingOptions());
 		command.addAll(JVM_OPTIONS);
 		command.addAll(jvmOptions);
-		command.addAll(List.of("-jar", JAR.toString(), "--server.port=" + port,
-				"--management.server.port=" + Loopback.freePort(), "--image-worker.provision=true",
-				"--management.cloudwatch.metrics.export.enabled=false"));
-		properties.forEach((name, value) -> command.add("--" + name + "=" + value));
+		command.addAll(launch.application());
+		command.addAll(List.of("--server.port=" + port, "--management.server.port=" + Loopback.freePort()));
+		// A worker that provisions what it needs, unless the caller provisioned already.
+		Map<String, String> settings = new LinkedHashMap<>();
+		settings.put("image-worker.provision", "true");
+		settings.put("management.cloudwatch.metrics.export.enabled", "false");
+		settings.putAll(properties);
+		settings.forEach((name, value) -> command.add("--" + name + "=" + value));
 		try {
-			Files.createDirectories(log.getParent());
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			Files.createDirectories(log.toAbsolutePath().getParent());
+			ProcessBuilder builder = new ProcessBuilder(command).directory(launch.directory().toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toAbsolutePath().toFile()));
 			builder.environment().putAll(ENVIRONMENT);
+			Instant started = Instant.now();
 			Process process = builder.start();
 			// A failed drill must not leave a worker running.
 			Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "drill-worker-stop"));
-			WorkerProcess worker = new WorkerProcess(process, port, log);
-			worker.awaitStatus("/readyz", 200, STARTUP);
-			return worker;
+			return new WorkerProcess(process, port, log, started);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * How the JVM is pointed at the worker: the directory it runs in, its options before
+	 * the image's flags (an AOT cache), and what it runs ({@code -jar} and a jar, or a
+	 * class path and a main class). The image's flags go between, as the argument file or
+	 * {@code -Ddrill.jvm-options}.
+	 */
+	public record Launch(Path directory, List<String> leadingOptions, List<String> application) {
+
+		public Launch {
+			leadingOptions = List.copyOf(leadingOptions);
+			application = List.copyOf(application);
+		}
+
+		/** The packaged jar, as the drills run it. */
+		public static Launch packagedJar() {
+			return new Launch(Path.of("").toAbsolutePath(), List.of(), List.of("-jar", jar().toString()));
+		}
+
+		/** This launch without the leading options that start with the prefix. */
+		public Launch without(String optionPrefix) {
+			return new Launch(this.directory,
+					this.leadingOptions.stream().filter((option) -> !option.startsWith(optionPrefix)).toList(),
+					this.application);
+		}
+
+		/** This launch with another leading option. */
+		public Launch with(String option) {
+			List<String> options = new ArrayList<>(this.leadingOptions);
+			options.add(option);
+			return new Launch(this.directory, options, this.application);
+		}
+
+	}
+
+	/** The packaged jar, which must have been built. */
+	public static Path jar() {
+		if (!Files.isRegularFile(JAR)) {
+			throw new IllegalStateException(JAR + " is missing: run ./mvnw -DskipTests package first");
+		}
+		return JAR;
 	}
 
 	/**
@@ -149,16 +227,26 @@ public final class WorkerProcess implements AutoCloseable {
 		return this.process.pid();
 	}
 
-	Path log() {
+	/** The instant just before the process was started, on this host's clock. */
+	public Instant started() {
+		return this.started;
+	}
+
+	/** Whether the readiness probe answers 200 now. */
+	public boolean isReady() {
+		return status("/readyz") == 200;
+	}
+
+	public Path log() {
 		return this.log;
 	}
 
-	boolean isAlive() {
+	public boolean isAlive() {
 		return this.process.isAlive();
 	}
 
 	/** kill -9: no shutdown hook, no drain, no acknowledgement flush. */
-	void kill() throws InterruptedException {
+	public void kill() throws InterruptedException {
 		sampleRss();
 		this.process.destroyForcibly();
 		this.process.waitFor(30, TimeUnit.SECONDS);
@@ -289,7 +377,7 @@ public final class WorkerProcess implements AutoCloseable {
 	 * A Java 25 or later: this JVM's when it is one (the build runs tests on the
 	 * toolchain JDK), else the first under /usr/lib/jvm that reports one.
 	 */
-	static String java() {
+	public static String java() {
 		if (Runtime.version().feature() >= 25) {
 			return ProcessHandle.current().info().command().orElseThrow();
 		}
