@@ -421,13 +421,18 @@ public final class EndToEndBenchmark {
 		}
 
 		static Names of(String contestant) {
+			return of("e2e-", contestant);
+		}
+
+		/** The names of a benchmark's resources, each starting with its prefix. */
+		static Names of(String benchmark, String contestant) {
 			// Bucket and queue names allow lower-case letters, digits and hyphens in
 			// common, and a bucket name at most 63 characters.
 			String name = contestant.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
 			if (name.length() > 24) {
 				name = name.substring(0, 15) + "-" + Integer.toHexString(contestant.hashCode());
 			}
-			String prefix = "e2e-" + name + "-";
+			String prefix = benchmark + name + "-";
 			return new Names(prefix + "queue", prefix + "dlq", prefix + "uploads", prefix + "thumbnails",
 					prefix + "metadata", prefix + "events");
 		}
