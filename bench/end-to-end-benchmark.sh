@@ -10,8 +10,9 @@
 # lines are
 #   worker-cpu-vs-peer: <the peer's median CPU ms per image / the leanest worker's>
 #   end-to-end-vs-peer: <the fastest worker's median images/s / the peer's>
-# The worker runs as the image runs it: java @src/main/jvm/jvm.args, the image's malloc
-# settings, and the memory of ecs-task-def.json as MaxRAM (MEMORY overrides it, e.g. 512m).
+# The worker runs as the image runs it: the image's layout and AOT cache built here by the
+# Dockerfile's steps, its ENTRYPOINT, its malloc settings, and the memory of
+# ecs-task-def.json as MaxRAM (MEMORY overrides it, e.g. 512m).
 # See bench/README.md.
 # Usage: bench/end-to-end-benchmark.sh [photo-dir]   (WARMUP, BATCH, MEASURED, ROUNDS,
 #   CONTESTANTS, MEMORY, JAVA override; LOCAL_AWS_MOTO_COMMAND=bench/moto-cpu/moto-cpu-server

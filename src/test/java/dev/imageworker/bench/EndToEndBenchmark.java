@@ -22,12 +22,14 @@ import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
+import dev.imageworker.drills.LocalImage;
 import dev.imageworker.drills.WorkerProcess;
 import dev.imageworker.provision.LocalResources;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.PeakRss;
 import dev.imageworker.support.TestProperties;
 import org.awaitility.Awaitility;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -102,6 +104,8 @@ public final class EndToEndBenchmark {
 	private final List<Long> localAwsPids;
 
 	private final String memory;
+
+	private @Nullable LocalImage image;
 
 	private EndToEndBenchmark(LocalAws aws, List<Path> photos, String memory) throws IOException {
 		this.aws = aws;
@@ -554,7 +558,7 @@ public final class EndToEndBenchmark {
 				}
 			}
 			names.settings().forEach((name, value) -> properties.put("image-worker." + name, value));
-			WorkerProcess worker = WorkerProcess.start(properties, jvmOptions, this.memory, log);
+			WorkerProcess worker = WorkerProcess.start(image().entrypoint(), properties, jvmOptions, this.memory, log);
 			started = new Contestant(label, names, queueUrl(names), worker.pid(), worker::peakRssKib, () -> {
 				// A clean stop, so that a flight recording given through
 				// JAVA_TOOL_OPTIONS is written.
@@ -565,6 +569,16 @@ public final class EndToEndBenchmark {
 		started.stop();
 		System.out.println("started " + label + " (pid " + started.pid + "), log " + log);
 		return started;
+	}
+
+	/**
+	 * The image's layout and AOT cache, built here once by the Dockerfile's own steps.
+	 */
+	private LocalImage image() {
+		if (this.image == null) {
+			this.image = LocalImage.build(LOGS.resolve("image"), Path.of("Dockerfile"));
+		}
+		return this.image;
 	}
 
 	private String queueUrl(Names names) {
