@@ -145,7 +145,9 @@ class DockerfileTests {
 			.as("C1 only: no C2 compiler arenas, a smaller code cache")
 			.contains("-XX:TieredStopAtLevel=1")
 			.as("methods called once per image compiled within the first images")
-			.contains("-XX:CompileThresholdScaling=0.1");
+			.contains("-XX:CompileThresholdScaling=0.1")
+			.as("no full collection for the metadata and code the worker keeps")
+			.contains("-XX:MetaspaceSize=100m", "-XX:SweeperThreshold=100");
 		assertThat(this.instructions).filteredOn((line) -> line.startsWith("ENV "))
 			.as("glibc malloc arenas bounded")
 			.anyMatch((line) -> line.matches(".*\\bMALLOC_ARENA_MAX=2\\b.*"))
