@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@code -Dlocal-aws=moto|localstack} (or {@code LOCAL_AWS}) forces a choice, and
  * {@code -Dlocal-aws.moto-command} (or {@code LOCAL_AWS_MOTO_COMMAND}) names another
  * command that starts moto with moto_server's arguments, such as the benchmarks' one that
- * counts moto's CPU.
+ * counts moto's CPU. moto starts with {@code local-aws/sitecustomize.py} on its Python
+ * path, which keeps its garbage collector from pausing it in the middle of a measurement.
  */
 public final class LocalAws {
 
@@ -106,10 +108,11 @@ public final class LocalAws {
 		int port = Loopback.freePort();
 		try {
 			Path log = Files.createTempFile("moto-server-", ".log");
-			Process moto = new ProcessBuilder(command, "-H", "127.0.0.1", "-p", Integer.toString(port))
+			ProcessBuilder builder = new ProcessBuilder(command, "-H", "127.0.0.1", "-p", Integer.toString(port))
 				.redirectErrorStream(true)
-				.redirectOutput(log.toFile())
-				.start();
+				.redirectOutput(log.toFile());
+			builder.environment().merge("PYTHONPATH", pythonStartup().toString(), (path, ours) -> ours + ":" + path);
+			Process moto = builder.start();
 			Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy, "moto-stop"));
 			awaitPort(port, moto, log);
 			return new LocalAws(URI.create("http://127.0.0.1:" + port), "us-east-1",
@@ -117,6 +120,18 @@ public final class LocalAws {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("moto_server did not start", ex);
+		}
+	}
+
+	/**
+	 * The directory of the sitecustomize.py that keeps moto's collector from pausing it.
+	 */
+	private static Path pythonStartup() {
+		try {
+			return Path.of(LocalAws.class.getResource("/local-aws/sitecustomize.py").toURI()).getParent();
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 
