@@ -20,20 +20,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * full of reprocessing jobs: the backfill runs in the gaps of live traffic, so the live
  * uploads' p99 latency (upload to COMPLETED) stays within 20% of the idle run's, and the
  * backfill makes progress once live traffic pauses. The first live upload after the
- * backfill had the worker to itself shares it with the one bulk job in flight; over 100
+ * backfill had the worker to itself shares it with the one bulk job in flight; over 200
  * uploads that one is below the p99. The worker's collector must not pause it for class
  * metadata or compiled code, which it once did for 100 ms in the middle of this drill.
- * CI: 100 uploads at 5/s per phase; {@code -Ddrill.scale=full}: 500.
+ * CI: 200 uploads every 150 ms per phase; {@code -Ddrill.scale=full}: 1,000.
  */
 class BulkQueueDrillIT {
 
 	private static final String BULK_QUEUE = "image-processing-bulk";
 
-	private static final Duration BETWEEN_UPLOADS = Duration.ofMillis(200);
+	private static final Duration BETWEEN_UPLOADS = Duration.ofMillis(150);
+
+	/** Enough to compile the worker's per-image code before anything is measured. */
+	private static final int WARM_UP = 100;
 
 	@Test
 	void aFullBulkQueueDoesNotDelayLiveUploads() throws InterruptedException, IOException {
-		int uploads = Drill.full() ? 500 : 100;
+		int uploads = Drill.full() ? 1000 : 200;
 		try (Drill drill = new Drill("bulk-queue")) {
 			Path gcLog = Drill.OUTPUT.resolve("bulk-queue-gc.log").toAbsolutePath();
 			Files.deleteIfExists(gcLog);
@@ -42,20 +45,20 @@ class BulkQueueDrillIT {
 					List.of("-Xlog:gc:file=" + gcLog), drill.log());
 			// Compiled and connected before anything is measured.
 			Map<String, String> warmUp = new LinkedHashMap<>();
-			live(drill, warmUp, 0, uploads);
+			live(drill, warmUp, 0, WARM_UP, BETWEEN_UPLOADS.dividedBy(2));
 			drill.await(warmUp, Duration.ofMinutes(5));
 			Map<String, String> idle = new LinkedHashMap<>();
-			Map<String, Instant> idleSent = live(drill, idle, uploads, uploads);
+			Map<String, Instant> idleSent = live(drill, idle, WARM_UP, uploads, BETWEEN_UPLOADS);
 			List<Duration> idleLatencies = latencies(drill, idle, idleSent);
 
-			int backfill = 5 * uploads;
+			int backfill = Drill.full() ? 2500 : 500;
 			enqueueReprocessing(drill, idle.keySet(), backfill);
 			// The backfill has the worker to itself for a moment before live uploads
 			// resume.
 			Drill.sleep(Duration.ofSeconds(3));
 			long renderedBefore = rendered(drill, idle);
 			Map<String, String> busy = new LinkedHashMap<>();
-			Map<String, Instant> busySent = live(drill, busy, 2 * uploads, uploads);
+			Map<String, Instant> busySent = live(drill, busy, WARM_UP + uploads, uploads, BETWEEN_UPLOADS);
 			List<Duration> busyLatencies = latencies(drill, busy, busySent);
 			long renderedDuringLive = rendered(drill, idle) - renderedBefore;
 			// A pause in live traffic, which the backfill should use.
@@ -82,15 +85,15 @@ class BulkQueueDrillIT {
 		}
 	}
 
-	/** Uploads at the steady rate; returns when each upload was sent. */
-	private static Map<String, Instant> live(Drill drill, Map<String, String> expected, int first, int uploads) {
+	/** Uploads at a steady rate; returns when each upload was sent. */
+	private static Map<String, Instant> live(Drill drill, Map<String, String> expected, int first, int uploads,
+			Duration between) {
 		Map<String, Instant> sent = new LinkedHashMap<>();
 		for (int n = 0; n < uploads; n++) {
 			String imageId = drill.upload(first + n, Drill.Upload.SMALL);
 			sent.put(imageId, Instant.now());
 			expected.put(imageId, "COMPLETED");
-			// The steady rate of live uploads.
-			Drill.sleep(BETWEEN_UPLOADS);
+			Drill.sleep(between);
 		}
 		return sent;
 	}
