@@ -40,9 +40,8 @@ class BulkQueueDrillIT {
 		try (Drill drill = new Drill("bulk-queue")) {
 			Path gcLog = Drill.OUTPUT.resolve("bulk-queue-gc.log").toAbsolutePath();
 			Files.deleteIfExists(gcLog);
-			WorkerProcess worker = WorkerProcess.start(
-					drill.workerProperties(drill.endpoint(), "image-worker.bulk-queue", BULK_QUEUE),
-					List.of("-Xlog:gc:file=" + gcLog), drill.log());
+			WorkerProcess worker = drill.startWorker(List.of("-Xlog:gc:file=" + gcLog), drill.endpoint(),
+					"image-worker.bulk-queue", BULK_QUEUE);
 			// Compiled and connected before anything is measured.
 			Map<String, String> warmUp = new LinkedHashMap<>();
 			live(drill, warmUp, 0, WARM_UP, BETWEEN_UPLOADS.dividedBy(2));

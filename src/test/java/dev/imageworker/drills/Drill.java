@@ -9,6 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -85,7 +86,12 @@ final class Drill implements AutoCloseable {
 	}
 
 	WorkerProcess startWorker(URI endpoint, String... extra) {
-		return WorkerProcess.start(workerProperties(endpoint, extra), log());
+		return startWorker(List.of(), endpoint, extra);
+	}
+
+	/** The worker with JVM options after the image's, such as a GC log. */
+	WorkerProcess startWorker(List<String> jvmOptions, URI endpoint, String... extra) {
+		return WorkerProcess.start(workerProperties(endpoint, extra), jvmOptions, log());
 	}
 
 	/**
