@@ -3,6 +3,8 @@ package dev.imageworker.catalog;
 import java.util.List;
 
 import dev.imageworker.core.StoredVariant;
+import dev.imageworker.imaging.Placeholder;
+import org.jspecify.annotations.Nullable;
 
 /** The outcome of claiming an image for rendering. */
 public sealed interface Claim {
@@ -27,8 +29,9 @@ public sealed interface Claim {
 	 * crash or an SNS fault between the two: announce it now.
 	 *
 	 * @param variants the stored variants of the completed item
+	 * @param placeholder the completed item's placeholder, where it has one
 	 */
-	record Unannounced(List<StoredVariant> variants) implements Claim {
+	record Unannounced(List<StoredVariant> variants, @Nullable Placeholder placeholder) implements Claim {
 	}
 
 	/**

@@ -19,6 +19,7 @@ import dev.imageworker.core.SourceObject;
 import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.Placeholder;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -52,6 +53,12 @@ public class ImageCatalog {
 	private static final String LAST_MODIFIED = "sourceLastModified";
 
 	private static final String VARIANTS_SPEC = "variantsSpec";
+
+	private static final String PLACEHOLDER = "placeholder";
+
+	private static final String THUMBHASH = "thumbhash";
+
+	private static final String DOMINANT_COLOR = "dominantColor";
 
 	private final DynamoDbClient dynamo;
 
@@ -172,7 +179,19 @@ public class ImageCatalog {
 	}
 
 	private static Claim refused(Map<String, AttributeValue> item) {
-		return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced() : new Claim.Unannounced(variants(item));
+		return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced()
+				: new Claim.Unannounced(variants(item), placeholder(item));
+	}
+
+	/**
+	 * The placeholder of a completed item; none on items completed before there were any.
+	 */
+	private static @Nullable Placeholder placeholder(Map<String, AttributeValue> item) {
+		AttributeValue placeholder = item.get(PLACEHOLDER);
+		if (placeholder == null || !placeholder.hasM()) {
+			return null;
+		}
+		return new Placeholder(required(placeholder.m(), THUMBHASH).s(), required(placeholder.m(), DOMINANT_COLOR).s());
 	}
 
 	private static void requireSameSource(ImageJob job, Map<String, AttributeValue> item) {
@@ -215,7 +234,7 @@ public class ImageCatalog {
 	 * table less than an update expression.
 	 */
 	public Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim, SourceImage image,
-			List<StoredVariant> variants, long processingMillis) {
+			List<StoredVariant> variants, Placeholder placeholder, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, this.clock.instant().toString()));
 		item.put("status", s(ImageStatus.COMPLETED.name()));
@@ -223,6 +242,8 @@ public class ImageCatalog {
 		item.put("width", n(image.width()));
 		item.put("height", n(image.height()));
 		item.put("variants", AttributeValue.fromL(variants.stream().map(ImageCatalog::variant).toList()));
+		item.put(PLACEHOLDER, AttributeValue
+			.fromM(Map.of(THUMBHASH, s(placeholder.thumbhash()), DOMINANT_COLOR, s(placeholder.dominantColor()))));
 		item.put("processingMillis", n(processingMillis));
 		item.put("attempts", n(claim.attempts()));
 		item.put("createdAt", s(claim.createdAt()));
@@ -392,9 +413,17 @@ public class ImageCatalog {
 	}
 
 	private static AttributeValue variant(StoredVariant variant) {
-		return AttributeValue.fromM(Map.of("name", s(variant.name()), "bucket", s(variant.bucket()), "key",
-				s(variant.key()), "width", n(variant.width()), "height", n(variant.height()), "bytes",
-				n(variant.bytes()), "contentType", s(variant.contentType())));
+		Map<String, AttributeValue> attributes = new HashMap<>(
+				Map.of("name", s(variant.name()), "bucket", s(variant.bucket()), "key", s(variant.key()), "width",
+						n(variant.width()), "height", n(variant.height()), "bytes", n(variant.bytes()), "contentType",
+						s(variant.contentType()), "format", s(variant.format())));
+		if (variant.frames() != null) {
+			attributes.put("frames", n(variant.frames()));
+		}
+		if (variant.url() != null) {
+			attributes.put("url", s(variant.url()));
+		}
+		return AttributeValue.fromM(attributes);
 	}
 
 	private static List<StoredVariant> variants(Map<String, AttributeValue> item) {
@@ -407,7 +436,11 @@ public class ImageCatalog {
 			.map(AttributeValue::m)
 			.map((v) -> new StoredVariant(required(v, "name").s(), required(v, "bucket").s(), required(v, "key").s(),
 					Integer.parseInt(required(v, "width").n()), Integer.parseInt(required(v, "height").n()),
-					Long.parseLong(required(v, "bytes").n()), required(v, "contentType").s()))
+					Long.parseLong(required(v, "bytes").n()), required(v, "contentType").s(),
+					// Items completed before outputs had formats hold JPEGs only.
+					v.containsKey("format") ? v.get("format").s() : "jpeg",
+					v.containsKey("frames") ? Integer.valueOf(v.get("frames").n()) : null,
+					v.containsKey("url") ? v.get("url").s() : null))
 			.toList();
 	}
 

@@ -1,8 +1,9 @@
 package dev.imageworker.config;
 
+import java.net.URI;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 
 import org.jspecify.annotations.Nullable;
@@ -34,8 +36,17 @@ import org.springframework.validation.annotation.Validated;
  * @param outputBucket where variants are written
  * @param table DynamoDB table with partition key {@code imageId}
  * @param topic SNS topic name or ARN
- * @param variants variant name to longest side in pixels
- * @param jpegQuality JPEG quality of every variant, 1 to 100
+ * @param variants variant name (lower-case letters and digits) to its spec, or to a
+ * longest side in pixels (fit inside, JPEG); {@code thumb} 256 and {@code medium} 1024
+ * when none is configured anywhere
+ * @param jpegQuality the JPEG quality of every variant without one of its own, 1 to 100;
+ * the older name of {@code formats.jpeg.quality}
+ * @param formats each output format's encoder defaults
+ * @param cacheControl the {@code Cache-Control} of every output: its key changes with the
+ * source version, so it never changes and may be cached for good
+ * @param publicBaseUrl where the output bucket is served (a CDN), so that each variant in
+ * item and event carries its {@code url}; none by default
+ * @param background the colour transparency is flattened onto in JPEG outputs
  * @param limits what the worker refuses to download or decode
  * @param processing concurrency, time limit and retry behaviour
  * @param provision create missing local resources at start-up (local use only)
@@ -58,42 +69,77 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("image-uploads") @NotEmpty List<@NotBlank String> sourceBuckets,
 		@DefaultValue("image-thumbnails") @NotBlank String outputBucket,
 		@DefaultValue("image-metadata") @NotBlank String table,
-		@DefaultValue("image-processing-events") @NotBlank String topic, Map<String, @Positive Integer> variants,
-		@DefaultValue("85") @Min(1) @Max(100) int jpegQuality, @DefaultValue @Valid Limits limits,
-		@DefaultValue @Valid Processing processing, @DefaultValue("false") boolean provision,
-		@DefaultValue("auto") Engine engine, @DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
+		@DefaultValue("image-processing-events") @NotBlank String topic, Map<String, VariantSpec> variants,
+		@Nullable @Min(1) @Max(100) Integer jpegQuality, @DefaultValue @Valid Formats formats,
+		@DefaultValue(DEFAULT_CACHE_CONTROL) @NotBlank String cacheControl, @Nullable URI publicBaseUrl,
+		@DefaultValue(DEFAULT_BACKGROUND) @Pattern(regexp = "#[0-9a-fA-F]{6}") String background,
+		@DefaultValue @Valid Limits limits, @DefaultValue @Valid Processing processing,
+		@DefaultValue("false") boolean provision, @DefaultValue("auto") Engine engine,
+		@DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
 		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords, @DefaultValue @Valid Operator operator,
 		@DefaultValue @Valid Breaker breaker, @Nullable String bulkQueue) {
 
 	/** A UUID, or {@code img_} and hex digits. */
 	public static final String DEFAULT_ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|img_[0-9a-fA-F]{1,64}";
 
-	private static final Map<String, Integer> DEFAULT_VARIANTS = Map.of("thumb", 256, "medium", 1024);
+	/** Outputs never change under their key, which changes with the source version. */
+	public static final String DEFAULT_CACHE_CONTROL = "public, max-age=31536000, immutable";
+
+	static final String DEFAULT_BACKGROUND = "#ffffff";
+
+	private static final Map<String, VariantSpec> DEFAULT_VARIANTS = Map.of("thumb", VariantSpec.ofSize(256), "medium",
+			VariantSpec.ofSize(1024));
 
 	public ImageWorkerProperties {
-		variants = largestFirst((variants == null || variants.isEmpty()) ? DEFAULT_VARIANTS : variants);
+		variants = Collections.unmodifiableSortedMap(
+				new TreeMap<>((variants == null || variants.isEmpty()) ? DEFAULT_VARIANTS : variants));
+		for (Map.Entry<String, VariantSpec> variant : variants.entrySet()) {
+			if (!variant.getKey().matches("[a-z0-9]+")) {
+				throw new IllegalArgumentException("image-worker.variants." + variant.getKey()
+						+ ": variant names are lower-case letters and digits, so that the environment form "
+						+ "(IMAGE_WORKER_VARIANTS_<NAME>_...) names them too");
+			}
+			variant.getValue().check(variant.getKey(), limits.maxPixels());
+		}
+		formats.check(jpegQuality);
+		if (publicBaseUrl != null && (!publicBaseUrl.isAbsolute() || publicBaseUrl.getHost() == null
+				|| !List.of("http", "https").contains(publicBaseUrl.getScheme()))) {
+			throw new IllegalArgumentException(
+					"image-worker.public-base-url must be an absolute http(s) URL, not " + publicBaseUrl);
+		}
 	}
 
 	/**
-	 * What the variants are rendered with, as the item records it: names, sizes, format
-	 * and quality, so that items rendered otherwise can be found and rendered again.
+	 * What the variants are rendered with, as the item records it: the encoder settings
+	 * of the formats used, each variant's spec, and a background other than white, so
+	 * that items rendered otherwise can be found and rendered again. The default set
+	 * gives {@code jpeg q85: medium 1024, thumb 256}, as before variant specs existed.
 	 */
 	public String variantsSpec() {
-		return "jpeg q" + this.jpegQuality + ": "
-				+ new TreeMap<>(this.variants).entrySet()
-					.stream()
-					.map((variant) -> variant.getKey() + " " + variant.getValue())
-					.collect(Collectors.joining(", "));
+		String encoders = EnumSet
+			.copyOf(this.variants.values().stream().flatMap((spec) -> spec.formats().stream()).toList())
+			.stream()
+			.map(this::describeEncoder)
+			.collect(Collectors.joining(", "));
+		String variants = this.variants.entrySet()
+			.stream()
+			.map((variant) -> variant.getKey() + " " + variant.getValue().describe())
+			.collect(Collectors.joining(", "));
+		return encoders + ": " + variants
+				+ (DEFAULT_BACKGROUND.equalsIgnoreCase(this.background) ? "" : "; background " + this.background);
 	}
 
-	private static Map<String, Integer> largestFirst(Map<String, Integer> variants) {
-		Map<String, Integer> ordered = new LinkedHashMap<>();
-		variants.entrySet()
-			.stream()
-			.sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
-				.thenComparing(Map.Entry.comparingByKey()))
-			.forEach((entry) -> ordered.put(entry.getKey(), entry.getValue()));
-		return ordered;
+	private String describeEncoder(OutputFormat format) {
+		String quality = format.lossy() ? " q" + this.formats.quality(format, this.jpegQuality) : "";
+		String effort = (format == OutputFormat.WEBP || format == OutputFormat.AVIF)
+				? " e" + this.formats.effort(format) : "";
+		return format.id() + quality + effort;
+	}
+
+	/** The background as red, green and blue, 0 to 255. */
+	public int[] backgroundRgb() {
+		int rgb = Integer.parseInt(this.background.substring(1), 16);
+		return new int[] { (rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF };
 	}
 
 	/**
@@ -139,9 +185,13 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * Input limits.
 	 *
 	 * @param maxBytes largest object downloaded, checked from its size before download
-	 * @param maxPixels largest image decoded, checked from its header before decode
+	 * @param maxPixels largest image decoded, checked from its header before decode; an
+	 * animation kept in WebP outputs counts every frame it decodes
+	 * @param maxFrames frames of an animation kept in WebP outputs: the first ones only
+	 * past it
 	 */
-	public record Limits(@DefaultValue("50MB") DataSize maxBytes, @DefaultValue("100000000") @Positive long maxPixels) {
+	public record Limits(@DefaultValue("50MB") DataSize maxBytes, @DefaultValue("100000000") @Positive long maxPixels,
+			@DefaultValue("200") @Min(1) @Max(10000) int maxFrames) {
 	}
 
 	/**

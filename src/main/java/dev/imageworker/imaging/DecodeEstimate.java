@@ -42,13 +42,14 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	private static final int PREMULTIPLIED_BYTES_PER_PIXEL = 16;
 
 	/**
-	 * @param largestSide longest side of the largest variant
+	 * @param spec what the image is rendered to: how far a JPEG may be scaled down while
+	 * decoding
 	 */
-	public static DecodeEstimate of(byte[] source, int largestSide) {
+	public static DecodeEstimate of(byte[] source, RenderSpec spec) {
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
 		if (format == ImageFormat.JPEG) {
 			// The frame header gives the size and the coefficients in one read.
-			return JpegFrame.read(source).map((frame) -> jpeg(frame, largestSide)).orElse(UNKNOWN);
+			return JpegFrame.read(source).map((frame) -> jpeg(frame, spec)).orElse(UNKNOWN);
 		}
 		Dimensions size = dimensions(source);
 		if (size == null) {
@@ -64,22 +65,22 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 	 * parse: a JPEG as a progressive one with every component at full resolution, the
 	 * costliest of that size.
 	 */
-	public static DecodeEstimate ofSize(byte[] source, Dimensions size, int largestSide) {
+	public static DecodeEstimate ofSize(byte[] source, Dimensions size, RenderSpec spec) {
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
 		if (format == ImageFormat.JPEG) {
 			JpegFrame.Sampling full = new JpegFrame.Sampling(1, 1);
-			return jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), largestSide);
+			return jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), spec);
 		}
 		long pixels = size.pixels();
 		return new DecodeEstimate(pixels,
 				pixels * ((format == ImageFormat.PNG) ? pngBytesPerPixel(source) : BYTES_PER_PIXEL));
 	}
 
-	private static DecodeEstimate jpeg(JpegFrame frame, int largestSide) {
+	private static DecodeEstimate jpeg(JpegFrame frame, RenderSpec spec) {
 		Dimensions size = new Dimensions(frame.width(), frame.height());
 		// The larger of the two engines' decodes: the Java engine subsamples to twice the
-		// largest variant, libvips scales to the variant itself.
-		int scale = size.jpegScale(2L * largestSide);
+		// largest rendition, libvips scales to the rendition itself.
+		int scale = size.jpegScale(2L * spec.decodeSide(size));
 		long decoded = Math.ceilDiv(size.width(), scale) * (long) Math.ceilDiv(size.height(), scale);
 		long coefficients = frame.coefficientBytes();
 		return new DecodeEstimate(size.pixels(), decoded * BYTES_PER_PIXEL + coefficients, coefficients);

@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.regex.Pattern;
 
@@ -23,15 +27,19 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import dev.imageworker.config.OutputFormat;
+import dev.imageworker.config.VariantSpec;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import net.coobird.thumbnailator.Thumbnails;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pure-Java engine: TwelveMonkeys ImageIO readers decode, Thumbnailator scales, the
- * JDK encodes. Always available.
+ * JDK encodes JPEG and PNG. Always available; WebP and AVIF outputs and smartcrop need
+ * libvips.
  */
 public class JavaRenderEngine implements RenderEngine {
 
@@ -77,25 +85,23 @@ public class JavaRenderEngine implements RenderEngine {
 
 	@Override
 	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
-		ImageFormat format = ImageFormat.require(source);
-		int orientation = ExifOrientation.read(format, source);
-		Decoded decoded = decode(format, source, spec, cancellation);
-		cancellation.check();
-		BufferedImage upright = Orientation.apply(toOpaqueRgb(decoded.image()), orientation);
-		Dimensions uprightOriginal = ExifOrientation.swapsAxes(orientation) ? decoded.original().transposed()
-				: decoded.original();
-
-		List<Rendering.RenderedVariant> variants = new ArrayList<>();
-		BufferedImage previous = upright;
-		for (Variant variant : spec.variants()) {
+		Upright upright = decodeUpright(source, spec, cancellation);
+		boolean alpha = upright.image().getColorModel().hasAlpha();
+		List<Rendering.Output> outputs = new ArrayList<>();
+		BufferedImage whole = upright.image();
+		for (Rendition rendition : spec.largestFirst(upright.original())) {
 			cancellation.check();
-			Dimensions target = uprightOriginal.fitWithin(variant.longestSide());
-			Observation observation = VariantObservation.start(this.observations, name(), variant);
+			Rendition.Target target = rendition.target(upright.original());
+			Observation observation = VariantObservation.start(this.observations, name(), rendition);
 			try (Observation.Scope _ = observation.openScope()) {
-				BufferedImage scaled = scale(previous, target);
-				variants.add(new Rendering.RenderedVariant(variant.name(), scaled.getWidth(), scaled.getHeight(),
-						encodeJpeg(scaled, spec.jpegQuality())));
-				previous = scaled;
+				BufferedImage scaled = scale(whole, target.scaled(), alpha);
+				BufferedImage output = (target.crop() != null) ? centre(scaled, target.crop()) : scaled;
+				for (Rendition.Encoding encoding : rendition.encodings()) {
+					outputs.add(encode(rendition, encoding, output, spec));
+				}
+				if (rendition.wholeImage()) {
+					whole = scaled;
+				}
 			}
 			catch (RuntimeException ex) {
 				observation.error(ex);
@@ -105,7 +111,60 @@ public class JavaRenderEngine implements RenderEngine {
 				observation.stop();
 			}
 		}
-		return new Rendering(format, uprightOriginal.width(), uprightOriginal.height(), variants);
+		return new Rendering(upright.format(), upright.original().width(), upright.original().height(), outputs,
+				placeholder(whole));
+	}
+
+	/**
+	 * WebP and AVIF have no encoder here, and smartcrop is libvips'; a spec asking for
+	 * them needs the libvips engine.
+	 */
+	@Override
+	public List<String> unsupported(RenderSpec spec) {
+		Map<String, Set<String>> needs = new TreeMap<>();
+		for (Rendition rendition : spec.renditions()) {
+			for (Rendition.Encoding encoding : rendition.encodings()) {
+				if (encoding.format() != OutputFormat.JPEG && encoding.format() != OutputFormat.PNG) {
+					needs.computeIfAbsent(rendition.variant(), (variant) -> new TreeSet<>())
+						.add(encoding.format().id() + " output");
+				}
+			}
+			if (rendition.sizing() == Rendition.Sizing.COVER && rendition.crop() != VariantSpec.Crop.CENTRE) {
+				needs.computeIfAbsent(rendition.variant(), (variant) -> new TreeSet<>())
+					.add("crop " + rendition.crop().name().toLowerCase(Locale.ROOT));
+			}
+		}
+		return needs.entrySet()
+			.stream()
+			.map((need) -> "image-worker.variants." + need.getKey() + ": " + String.join(" and ", need.getValue())
+					+ " needs the libvips engine")
+			.toList();
+	}
+
+	/**
+	 * The decoded image, upright, sRGB and 8-bit: with its alpha where the spec keeps
+	 * alpha somewhere, else flattened onto the spec's background. Subsampled while
+	 * decoding where the renditions need less.
+	 *
+	 * @param format the source format
+	 * @param image the pixels
+	 * @param original the upright size the header declares
+	 */
+	public record Upright(ImageFormat format, BufferedImage image, Dimensions original) {
+	}
+
+	/** Decodes for a render, this engine's or another's. */
+	public Upright decodeUpright(byte[] source, RenderSpec spec, Cancellation cancellation) {
+		ImageFormat format = ImageFormat.require(source);
+		int orientation = ExifOrientation.read(format, source);
+		Decoded decoded = decode(format, source, spec, cancellation);
+		cancellation.check();
+		BufferedImage pixels = (spec.keepsAlpha() && decoded.image().getColorModel().hasAlpha())
+				? convert(decoded.image(), BufferedImage.TYPE_INT_ARGB, null)
+				: flatten(decoded.image(), spec.background());
+		Dimensions original = ExifOrientation.swapsAxes(orientation) ? decoded.original().transposed()
+				: decoded.original();
+		return new Upright(format, Orientation.apply(pixels, orientation), original);
 	}
 
 	/** The size the ImageIO reader of the format reads, as {@link #render} checks it. */
@@ -148,7 +207,7 @@ public class JavaRenderEngine implements RenderEngine {
 						+ " is more than the Java engine decodes of a WebP (" + WHOLE_DECODE_MAX_PIXELS + " pixels)");
 			}
 			ImageReadParam param = reader.getDefaultReadParam();
-			int subsampling = subsampling(size, spec.largestSide());
+			int subsampling = subsampling(size, spec.decodeSide(size));
 			if (subsampling > 1) {
 				param.setSourceSubsampling(subsampling, subsampling, 0, 0);
 			}
@@ -207,37 +266,92 @@ public class JavaRenderEngine implements RenderEngine {
 		return Math.max(1, size.longestSide() / (2 * largestSide));
 	}
 
-	/** sRGB without alpha: transparency is flattened onto white, never black. */
-	static BufferedImage toOpaqueRgb(BufferedImage image) {
+	/** Without alpha: transparency is flattened onto the background, never black. */
+	static BufferedImage flatten(BufferedImage image, int[] background) {
 		if (image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
 			return image;
 		}
-		BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-		Graphics2D g = rgb.createGraphics();
+		return convert(image, BufferedImage.TYPE_INT_RGB, new Color(background[0], background[1], background[2]));
+	}
+
+	/** The image drawn into a new one of the type, over the colour if one is given. */
+	private static BufferedImage convert(BufferedImage image, int type, @Nullable Color background) {
+		if (image.getType() == type) {
+			return image;
+		}
+		BufferedImage converted = new BufferedImage(image.getWidth(), image.getHeight(), type);
+		Graphics2D g = converted.createGraphics();
 		try {
-			g.setColor(Color.WHITE);
-			g.fillRect(0, 0, rgb.getWidth(), rgb.getHeight());
+			if (background != null) {
+				g.setColor(background);
+				g.fillRect(0, 0, converted.getWidth(), converted.getHeight());
+			}
 			g.drawImage(image, 0, 0, null);
 		}
 		finally {
 			g.dispose();
 		}
-		return rgb;
+		return converted;
 	}
 
-	private static BufferedImage scale(BufferedImage image, Dimensions target) {
+	/**
+	 * Scaled to the size; with alpha, in premultiplied form so that transparent pixels do
+	 * not darken their neighbours.
+	 */
+	private static BufferedImage scale(BufferedImage image, Dimensions target, boolean alpha) {
 		if (image.getWidth() == target.width() && image.getHeight() == target.height()) {
 			return image;
 		}
 		try {
-			return Thumbnails.of(image)
+			BufferedImage scaled = Thumbnails.of(image)
 				.forceSize(target.width(), target.height())
-				.imageType(BufferedImage.TYPE_INT_RGB)
+				.imageType(alpha ? BufferedImage.TYPE_INT_ARGB_PRE : BufferedImage.TYPE_INT_RGB)
 				.asBufferedImage();
+			return alpha ? convert(scaled, BufferedImage.TYPE_INT_ARGB, null) : scaled;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("scaling in memory failed", ex);
 		}
+	}
+
+	/** The box from the middle of the image, as a copy of its own. */
+	private static BufferedImage centre(BufferedImage image, Dimensions box) {
+		BufferedImage crop = new BufferedImage(box.width(), box.height(), image.getType());
+		Graphics2D g = crop.createGraphics();
+		try {
+			g.drawImage(image, -(image.getWidth() - box.width()) / 2, -(image.getHeight() - box.height()) / 2, null);
+		}
+		finally {
+			g.dispose();
+		}
+		return crop;
+	}
+
+	private static Rendering.Output encode(Rendition rendition, Rendition.Encoding encoding, BufferedImage image,
+			RenderSpec spec) {
+		long start = System.nanoTime();
+		byte[] bytes = switch (encoding.format()) {
+			case JPEG -> encodeJpeg(flatten(image, spec.background()), encoding.quality());
+			case PNG -> encodePng(image);
+			case WEBP, AVIF -> throw new IllegalStateException(encoding.format() + " needs the libvips engine");
+		};
+		return new Rendering.Output(rendition.name(), encoding.format(), image.getWidth(), image.getHeight(), null,
+				bytes, System.nanoTime() - start);
+	}
+
+	/** The ThumbHash and dominant colour of a copy of the smallest whole image. */
+	private static Placeholder placeholder(BufferedImage image) {
+		Dimensions size = Placeholder.copySize(image.getWidth(), image.getHeight());
+		BufferedImage copy = scale(image, size, image.getColorModel().hasAlpha());
+		int[] argb = copy.getRGB(0, 0, size.width(), size.height(), null, 0, size.width());
+		byte[] rgba = new byte[argb.length * 4];
+		for (int i = 0; i < argb.length; i++) {
+			rgba[4 * i] = (byte) (argb[i] >> 16);
+			rgba[4 * i + 1] = (byte) (argb[i] >> 8);
+			rgba[4 * i + 2] = (byte) argb[i];
+			rgba[4 * i + 3] = (byte) (argb[i] >>> 24);
+		}
+		return Placeholder.of(size.width(), size.height(), rgba);
 	}
 
 	static byte[] encodeJpeg(BufferedImage image, int quality) {
@@ -255,6 +369,20 @@ public class JavaRenderEngine implements RenderEngine {
 		}
 		finally {
 			writer.dispose();
+		}
+		return bytes.toByteArray();
+	}
+
+	/** A PNG with no metadata chunk: ImageIO writes only what it is given. */
+	static byte[] encodePng(BufferedImage image) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+		try {
+			if (!ImageIO.write(image, "png", bytes)) {
+				throw new IllegalStateException("no PNG writer");
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("PNG encoding in memory failed", ex);
 		}
 		return bytes.toByteArray();
 	}

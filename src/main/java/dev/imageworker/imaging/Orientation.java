@@ -18,7 +18,8 @@ final class Orientation {
 		int w = image.getWidth();
 		int h = image.getHeight();
 		boolean swap = ExifOrientation.swapsAxes(orientation);
-		BufferedImage upright = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+		BufferedImage upright = new BufferedImage(swap ? h : w, swap ? w : h,
+				image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = upright.createGraphics();
 		try {
 			g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);

@@ -1,50 +1,165 @@
 package dev.imageworker.imaging;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.config.OutputFormat;
+import dev.imageworker.config.VariantSpec;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 
 /**
- * What every render produces and refuses.
+ * What every render produces and refuses: the configured variants expanded into
+ * renditions (one per size, each with its formats), the colour JPEG flattens onto, and
+ * the limits checked from the header before decoding.
  *
- * @param variants the sizes to render, largest first
- * @param jpegQuality JPEG quality, 1 to 100
- * @param maxPixels largest image accepted, checked from the header before decode
+ * @param renditions the sizes to render, each with its formats
+ * @param background red, green and blue that transparency is flattened onto in JPEG
+ * @param maxPixels largest image accepted, every frame an animation decodes counted
+ * @param maxFrames frames of an animation kept in WebP outputs
  */
-public record RenderSpec(List<Variant> variants, int jpegQuality, long maxPixels) {
+public record RenderSpec(List<Rendition> renditions, int[] background, long maxPixels, int maxFrames) {
 
 	public RenderSpec {
-		variants = List.copyOf(variants);
+		renditions = List.copyOf(renditions);
+		background = background.clone();
+	}
+
+	/**
+	 * JPEG outputs of the given sizes, as before variant specs: for tests and benchmarks.
+	 */
+	public static RenderSpec jpeg(Map<String, Integer> longestSides, int quality, long maxPixels) {
+		return new RenderSpec(longestSides.entrySet()
+			.stream()
+			.map((entry) -> Rendition.longestSide(entry.getKey(), entry.getValue(), quality))
+			.toList(), new int[] { 255, 255, 255 }, maxPixels, 1);
 	}
 
 	public static RenderSpec from(ImageWorkerProperties properties) {
-		List<Variant> variants = properties.variants()
-			.entrySet()
+		List<Rendition> renditions = new ArrayList<>();
+		properties.variants().forEach((name, spec) -> renditions.addAll(renditions(name, spec, properties)));
+		return new RenderSpec(renditions, properties.backgroundRgb(), properties.limits().maxPixels(),
+				properties.limits().maxFrames());
+	}
+
+	private static List<Rendition> renditions(String name, VariantSpec spec, ImageWorkerProperties properties) {
+		List<Rendition.Encoding> encodings = spec.formats()
 			.stream()
-			.map((entry) -> new Variant(entry.getKey(), entry.getValue()))
+			.map((format) -> new Rendition.Encoding(format,
+					(spec.quality() != null) ? spec.quality()
+							: properties.formats().quality(format, properties.jpegQuality()),
+					properties.formats().effort(format)))
 			.toList();
-		return new RenderSpec(variants, properties.jpegQuality(), properties.limits().maxPixels());
+		VariantSpec.Crop crop = spec.effectiveCrop();
+		if (spec.widths() != null) {
+			return spec.widths()
+				.stream()
+				.map((width) -> new Rendition(name, name + "-" + width + "w", Rendition.Sizing.WIDTH, width, 0, crop,
+						encodings))
+				.toList();
+		}
+		Rendition rendition;
+		if (spec.size() != null) {
+			rendition = new Rendition(name, name, Rendition.Sizing.LONGEST_SIDE, spec.size(), spec.size(), crop,
+					encodings);
+		}
+		else if (spec.width() != null && spec.height() != null) {
+			rendition = new Rendition(name, name,
+					(spec.fit() == VariantSpec.Fit.COVER) ? Rendition.Sizing.COVER : Rendition.Sizing.BOX, spec.width(),
+					spec.height(), crop, encodings);
+		}
+		else if (spec.width() != null) {
+			rendition = new Rendition(name, name, Rendition.Sizing.WIDTH, spec.width(), 0, crop, encodings);
+		}
+		else {
+			rendition = new Rendition(name, name, Rendition.Sizing.HEIGHT, 0, requireHeight(spec), crop, encodings);
+		}
+		return List.of(rendition);
+	}
+
+	private static int requireHeight(VariantSpec spec) {
+		Integer height = spec.height();
+		if (height == null) {
+			throw new IllegalArgumentException("a variant spec without a size: " + spec);
+		}
+		return height;
+	}
+
+	/**
+	 * The renditions of an image, the largest scale first, so that each smaller one may
+	 * scale from the last one that shows the whole image.
+	 */
+	public List<Rendition> largestFirst(Dimensions upright) {
+		return this.renditions.stream()
+			.sorted(Comparator.comparingDouble((Rendition rendition) -> scaleOf(rendition, upright))
+				.reversed()
+				.thenComparing(Rendition::name))
+			.toList();
+	}
+
+	/**
+	 * The rendition that needs the most of the image: what decoding must keep of it,
+	 * before any crop.
+	 */
+	public Rendition largest(Dimensions upright) {
+		return largestFirst(upright).getFirst();
+	}
+
+	private static double scaleOf(Rendition rendition, Dimensions upright) {
+		return (double) rendition.target(upright).scaled().width() / upright.width();
+	}
+
+	/** Whether an animated source keeps its frames in some output (WebP). */
+	public boolean animates() {
+		return uses(OutputFormat.WEBP);
+	}
+
+	/** Whether some output keeps transparency, so it cannot be flattened at decode. */
+	public boolean keepsAlpha() {
+		return this.renditions.stream()
+			.flatMap((rendition) -> rendition.encodings().stream())
+			.anyMatch((encoding) -> encoding.format().keepsAlpha());
+	}
+
+	public boolean uses(OutputFormat format) {
+		return this.renditions.stream()
+			.flatMap((rendition) -> rendition.encodings().stream())
+			.anyMatch((encoding) -> encoding.format() == format);
 	}
 
 	/**
 	 * Refuses a header's dimensions before anything is decoded: absurd sizes as corrupt,
-	 * sizes over the pixel limit as too large.
+	 * sizes over the pixel limit (every frame decoded counted) as too large.
 	 */
-	public void checkPixels(Dimensions size) {
+	public void checkPixels(Dimensions size, int frames) {
 		if (size.width() <= 0 || size.height() <= 0) {
 			throw new PermanentFailure(FailureCode.CORRUPT_IMAGE,
 					"header declares " + size.width() + "x" + size.height() + " pixels");
 		}
-		if (size.pixels() > this.maxPixels) {
+		if (size.pixels() * frames > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
-					size.width() + "x" + size.height() + " is more than " + this.maxPixels + " pixels");
+					size.width() + "x" + size.height() + ((frames > 1) ? " in " + frames + " frames" : "")
+							+ " is more than " + this.maxPixels + " pixels");
 		}
 	}
 
-	public int largestSide() {
-		return this.variants.stream().mapToInt(Variant::longestSide).max().orElseThrow();
+	public void checkPixels(Dimensions size) {
+		checkPixels(size, 1);
+	}
+
+	/**
+	 * The longest side the renditions need of an image of this stored size, whichever way
+	 * its orientation turns it: what a decoder that scales on load must keep.
+	 */
+	public int decodeSide(Dimensions stored) {
+		return Math.max(neededSide(stored), neededSide(stored.transposed()));
+	}
+
+	private int neededSide(Dimensions upright) {
+		return largest(upright).target(upright).scaled().longestSide();
 	}
 
 }

@@ -12,12 +12,15 @@ public final class VariantObservation {
 	private VariantObservation() {
 	}
 
-	/** Starts observing the variant; the caller stops it, with the error if any. */
-	public static Observation start(ObservationRegistry registry, String engine, Variant variant) {
+	/**
+	 * Starts observing one rendition (its resize and every format's encode); the caller
+	 * stops it, with the error if any.
+	 */
+	public static Observation start(ObservationRegistry registry, String engine, Rendition rendition) {
 		return Observation.createNotStarted("imageworker.render.variant", registry)
-			.contextualName("render " + variant.name())
+			.contextualName("render " + rendition.name())
 			.lowCardinalityKeyValue("engine", engine)
-			.lowCardinalityKeyValue("variant", variant.name())
+			.lowCardinalityKeyValue("variant", rendition.name())
 			.start();
 	}
 

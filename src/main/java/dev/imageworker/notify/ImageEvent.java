@@ -7,6 +7,7 @@ import dev.imageworker.core.ImageJob;
 import dev.imageworker.core.ImageStatus;
 import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
+import dev.imageworker.imaging.Placeholder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,20 +23,27 @@ import org.jspecify.annotations.Nullable;
  * @param error the failure, or null
  * @param metadata the upload's user metadata, bounded; empty when it had none
  * @param reprocessed whether this version was COMPLETED before and was rendered again
+ * @param placeholder what a page shows while the image loads; null for a failure, and for
+ * an item completed before there were placeholders
+ * @param schemaVersion {@value #SCHEMA_VERSION}: since variants have formats, several
+ * entries of {@code variants} may share a name
  */
 public record ImageEvent(String imageId, ImageStatus status, @Nullable String userId, String sourceBucket,
 		String sourceKey, @Nullable String sourceETag, List<StoredVariant> variants, @Nullable Error error,
-		Map<String, String> metadata, boolean reprocessed) {
+		Map<String, String> metadata, boolean reprocessed, @Nullable Placeholder placeholder, int schemaVersion) {
+
+	/** The event's shape: 2 since variants have formats. */
+	public static final int SCHEMA_VERSION = 2;
 
 	public static ImageEvent completed(ImageJob job, String sourceETag, List<StoredVariant> variants,
-			boolean reprocessed) {
+			@Nullable Placeholder placeholder, boolean reprocessed) {
 		return new ImageEvent(job.imageId(), ImageStatus.COMPLETED, job.userId(), job.bucket(), job.key(), sourceETag,
-				List.copyOf(variants), null, job.upload().metadata(), reprocessed);
+				List.copyOf(variants), null, job.upload().metadata(), reprocessed, placeholder, SCHEMA_VERSION);
 	}
 
 	public static ImageEvent failed(ImageJob job, @Nullable String sourceETag, FailureCode code, String message) {
 		return new ImageEvent(job.imageId(), ImageStatus.FAILED, job.userId(), job.bucket(), job.key(), sourceETag,
-				List.of(), new Error(code, message), job.upload().metadata(), false);
+				List.of(), new Error(code, message), job.upload().metadata(), false, null, SCHEMA_VERSION);
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.imageworker.pipeline;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -8,11 +9,13 @@ import dev.imageworker.catalog.Claim;
 import dev.imageworker.catalog.Completion;
 import dev.imageworker.catalog.ImageCatalog;
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.config.OutputFormat;
 import dev.imageworker.core.ImageJob;
 import dev.imageworker.core.SourceObject;
 import dev.imageworker.core.StoredVariant;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
+import dev.imageworker.imaging.Placeholder;
 import dev.imageworker.imaging.Rendering;
 import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
@@ -20,6 +23,7 @@ import dev.imageworker.storage.ImageStore;
 import dev.imageworker.storage.SourceDownload;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +34,8 @@ import org.springframework.stereotype.Component;
  * write the variants, record, announce. Failures are thrown for {@link ImagePipeline} to
  * settle.
  * <p>
- * Variants are written under the source version ({@code <imageId>/<eTag>/<variant>.jpg}):
- * a render of an older version that finishes late writes beside the newer version's
+ * Outputs are written under the source version ({@code <imageId>/<eTag>/<name>.<ext>}): a
+ * render of an older version that finishes late writes beside the newer version's
  * objects, never over them, and deletes what it wrote once the catalogue refuses it. A
  * completion deletes the objects of the version it replaces.
  */
@@ -39,8 +43,6 @@ import org.springframework.stereotype.Component;
 class ImageProcessor {
 
 	private static final Logger log = LoggerFactory.getLogger(ImageProcessor.class);
-
-	private static final String JPEG = "image/jpeg";
 
 	private final ImageStore store;
 
@@ -60,10 +62,16 @@ class ImageProcessor {
 
 	private final long maxBytes;
 
+	private final String cacheControl;
+
+	private final @Nullable String publicBaseUrl;
+
 	private final ObservationRegistry observations;
 
+	private final PipelineMetrics metrics;
+
 	ImageProcessor(ImageStore store, ImageCatalog catalog, RenderPool renderer, SourceBudget sources,
-			MemoryBudget memory, EventPublisher events, ObservationRegistry observations,
+			MemoryBudget memory, EventPublisher events, ObservationRegistry observations, PipelineMetrics metrics,
 			ImageWorkerProperties properties) {
 		this.store = store;
 		this.catalog = catalog;
@@ -74,7 +82,11 @@ class ImageProcessor {
 		this.sourceBuckets = Set.copyOf(properties.sourceBuckets());
 		this.outputBucket = properties.outputBucket();
 		this.maxBytes = properties.limits().maxBytes().toBytes();
+		this.cacheControl = properties.cacheControl();
+		URI base = properties.publicBaseUrl();
+		this.publicBaseUrl = (base != null) ? base.toString().replaceAll("/+$", "") : null;
 		this.observations = observations;
+		this.metrics = metrics;
 	}
 
 	Outcome process(ImageJob named, Attempt attempt) {
@@ -99,7 +111,7 @@ class ImageProcessor {
 				case Claim.Unannounced unannounced -> {
 					log.info("Already completed for ETag {}, announcing what an earlier delivery did not",
 							source.eTag());
-					announce(job, source, unannounced.variants(), false);
+					announce(job, source, unannounced.variants(), unannounced.placeholder(), false);
 					return Outcome.DUPLICATE;
 				}
 				case Claim.Superseded superseded -> {
@@ -118,14 +130,18 @@ class ImageProcessor {
 			rendering = render(download, source);
 		}
 		List<StoredVariant> stored = new ArrayList<>();
-		for (Rendering.RenderedVariant variant : rendering.variants()) {
-			String key = outputKey(job, source, variant.name());
-			this.store.put(this.outputBucket, key, variant.jpeg(), JPEG, source.eTag());
-			stored.add(new StoredVariant(variant.name(), this.outputBucket, key, variant.width(), variant.height(),
-					variant.jpeg().length, JPEG));
+		for (Rendering.Output output : rendering.outputs()) {
+			String key = outputKey(job, source, output.name(), output.format());
+			this.store.put(this.outputBucket, key, output.bytes(), output.format().contentType(), this.cacheControl,
+					source.eTag());
+			this.metrics.encoded(output);
+			stored.add(new StoredVariant(output.name(), this.outputBucket, key, output.width(), output.height(),
+					output.bytes().length, output.format().contentType(), output.format().id(), output.frames(),
+					(this.publicBaseUrl != null) ? this.publicBaseUrl + "/" + key : null));
 		}
 		long millis = (System.nanoTime() - start) / 1_000_000;
-		switch (this.catalog.complete(job, source, claimed, rendering.source(), stored, millis)) {
+		switch (this.catalog.complete(job, source, claimed, rendering.source(), stored, rendering.placeholder(),
+				millis)) {
 			case Completion.AlreadyCompleted already -> {
 				log.info("Completed meanwhile by another delivery, not announcing again");
 				return Outcome.DUPLICATE;
@@ -138,8 +154,8 @@ class ImageProcessor {
 			}
 			case Completion.Recorded recorded -> delete(recorded.replaced());
 		}
-		announce(job, source, stored, claimed.reprocessing());
-		log.info("Completed {} {}x{} into {} variants in {} ms", rendering.format(), rendering.width(),
+		announce(job, source, stored, rendering.placeholder(), claimed.reprocessing());
+		log.info("Completed {} {}x{} into {} outputs in {} ms", rendering.format(), rendering.width(),
 				rendering.height(), stored.size(), millis);
 		return Outcome.COMPLETED;
 	}
@@ -161,8 +177,9 @@ class ImageProcessor {
 		}
 	}
 
-	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants, boolean reprocessed) {
-		this.events.publish(ImageEvent.completed(job, source.eTag(), variants, reprocessed));
+	private void announce(ImageJob job, SourceObject source, List<StoredVariant> variants,
+			@Nullable Placeholder placeholder, boolean reprocessed) {
+		this.events.publish(ImageEvent.completed(job, source.eTag(), variants, placeholder, reprocessed));
 		this.catalog.markAnnounced(job, source);
 	}
 
@@ -186,8 +203,8 @@ class ImageProcessor {
 	 * Deterministic per version, so a retry or a duplicate overwrites rather than adds,
 	 * and versions never overwrite each other.
 	 */
-	static String outputKey(ImageJob job, SourceObject source, String variant) {
-		return job.imageId() + "/" + source.eTag() + "/" + variant + ".jpg";
+	static String outputKey(ImageJob job, SourceObject source, String name, OutputFormat format) {
+		return job.imageId() + "/" + source.eTag() + "/" + name + "." + format.extension();
 	}
 
 }

@@ -46,19 +46,19 @@ class MemoryBudget {
 
 	private final long maxDecodeBytes;
 
-	private final int largestSide;
+	private final RenderSpec spec;
 
 	private final long maxCoefficientBytes;
 
 	private final Function<byte[], Optional<Dimensions>> engineHeader;
 
 	@Autowired
-	MemoryBudget(ImageWorkerProperties properties, RenderEngine engine) {
+	MemoryBudget(ImageWorkerProperties properties, RenderSpec spec, RenderEngine engine) {
 		this(new KibPermits(budget(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
 				memoryLimit()), properties.processing().jobTimeout()), properties.limits().maxPixels(), memoryLimit(),
 				nativeMemory(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
 						memoryLimit()),
-				RenderSpec.from(properties).largestSide(), engine::headerSize);
+				spec, engine::headerSize);
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
@@ -73,13 +73,13 @@ class MemoryBudget {
 	 * @param engineHeader the size the engine's own decoder reads from a header the
 	 * worker's parsing cannot read
 	 */
-	MemoryBudget(KibPermits permits, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, int largestSide,
+	MemoryBudget(KibPermits permits, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, RenderSpec spec,
 			Function<byte[], Optional<Dimensions>> engineHeader) {
 		this.permits = permits;
 		this.maxPixels = maxPixels;
 		this.maxDecodeBytes = maxDecodeBytes;
 		this.maxCoefficientBytes = maxCoefficientBytes;
-		this.largestSide = largestSide;
+		this.spec = spec;
 		this.engineHeader = engineHeader;
 	}
 
@@ -140,7 +140,7 @@ class MemoryBudget {
 	 * @return the lease to close once the decoded pixels are no longer needed
 	 */
 	KibPermits.Lease admit(byte[] source) {
-		DecodeEstimate estimate = DecodeEstimate.of(source, this.largestSide);
+		DecodeEstimate estimate = DecodeEstimate.of(source, this.spec);
 		if (estimate.pixels() == 0 && ImageFormat.sniff(source).isEmpty()) {
 			// Every engine refuses bytes of no known format before decoding anything.
 			return this.permits.acquire(0, "memory to decode");
@@ -151,7 +151,7 @@ class MemoryBudget {
 				log.debug("No size in the header: decoding alone");
 				return this.permits.acquire(Long.MAX_VALUE, "memory to decode");
 			}
-			estimate = DecodeEstimate.ofSize(source, size.get(), this.largestSide);
+			estimate = DecodeEstimate.ofSize(source, size.get(), this.spec);
 		}
 		if (estimate.pixels() > this.maxPixels) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,

@@ -1,10 +1,12 @@
 package dev.imageworker.pipeline;
 
+import java.util.List;
 import java.util.Locale;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.imaging.JavaRenderEngine;
 import dev.imageworker.imaging.RenderEngine;
+import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
 import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
@@ -24,27 +26,67 @@ class RenderEngineConfiguration {
 	private static final Logger logger = LoggerFactory.getLogger(RenderEngineConfiguration.class);
 
 	@Bean
-	RenderEngine renderEngine(ImageWorkerProperties properties, ObjectProvider<ObservationRegistry> observations) {
-		RenderEngine engine = select(properties.engine(), observations.getIfAvailable(() -> ObservationRegistry.NOOP));
+	RenderSpec renderSpec(ImageWorkerProperties properties) {
+		return RenderSpec.from(properties);
+	}
+
+	/**
+	 * The engine, once it is known to render every configured variant: one that cannot
+	 * stops the worker here, naming the variants and what they need, rather than render
+	 * something else.
+	 */
+	@Bean
+	RenderEngine renderEngine(ImageWorkerProperties properties, RenderSpec spec,
+			ObjectProvider<ObservationRegistry> observations) {
+		RenderEngine engine = select(properties.engine(), spec,
+				observations.getIfAvailable(() -> ObservationRegistry.NOOP));
 		logger.info("Rendering with the {} engine (image-worker.engine={})", engine.name(),
 				properties.engine().name().toLowerCase(Locale.ROOT));
 		return engine;
 	}
 
-	static RenderEngine select(ImageWorkerProperties.Engine choice, ObservationRegistry observations) {
+	/**
+	 * @throws IllegalStateException when the chosen engine cannot render the spec, or
+	 * libvips was asked for and does not load
+	 */
+	static RenderEngine select(ImageWorkerProperties.Engine choice, RenderSpec spec, ObservationRegistry observations) {
 		return switch (choice) {
-			case JAVA -> new JavaRenderEngine(observations);
-			case VIPS -> new VipsRenderEngine(observations);
+			case JAVA -> serving(new JavaRenderEngine(observations), spec, "");
+			case VIPS -> serving(new VipsRenderEngine(observations), spec, "");
 			case AUTO -> {
 				try {
-					yield new VipsRenderEngine(observations);
+					yield serving(new VipsRenderEngine(observations), spec, "");
+				}
+				catch (UnservableVariants ex) {
+					throw ex;
 				}
 				catch (IllegalStateException ex) {
 					logger.info("libvips is not available ({}), falling back to the Java engine", ex.getMessage());
-					yield new JavaRenderEngine(observations);
+					yield serving(new JavaRenderEngine(observations), spec,
+							" (image-worker.engine=auto fell back to it: " + ex.getMessage() + ")");
 				}
 			}
 		};
+	}
+
+	private static RenderEngine serving(RenderEngine engine, RenderSpec spec, String why) {
+		List<String> unsupported = engine.unsupported(spec);
+		if (!unsupported.isEmpty()) {
+			throw new UnservableVariants("The " + engine.name() + " engine" + why
+					+ " cannot render the configured variants: " + String.join("; ", unsupported));
+		}
+		return engine;
+	}
+
+	/** An engine that cannot render what is configured; never a reason to fall back. */
+	static final class UnservableVariants extends IllegalStateException {
+
+		private static final long serialVersionUID = 1L;
+
+		UnservableVariants(String message) {
+			super(message);
+		}
+
 	}
 
 }

@@ -50,15 +50,15 @@ class RenderPool implements DisposableBean {
 	private final RenderWatchdog watchdog;
 
 	@Autowired
-	RenderPool(RenderEngine engine, ImageWorkerProperties properties, ObservationRegistry observations,
+	RenderPool(RenderEngine engine, RenderSpec spec, ImageWorkerProperties properties, ObservationRegistry observations,
 			ApplicationEventPublisher events) {
-		this(engine, properties, observations, events, RenderWatchdog.DEFAULT_GRACE);
+		this(engine, spec, properties, observations, events, RenderWatchdog.DEFAULT_GRACE);
 	}
 
-	RenderPool(RenderEngine engine, ImageWorkerProperties properties, ObservationRegistry observations,
+	RenderPool(RenderEngine engine, RenderSpec spec, ImageWorkerProperties properties, ObservationRegistry observations,
 			ApplicationEventPublisher events, Duration grace) {
 		this.engine = engine;
-		this.spec = RenderSpec.from(properties);
+		this.spec = spec;
 		this.timeout = properties.processing().jobTimeout();
 		this.observations = observations;
 		this.watchdog = new RenderWatchdog(events, grace);

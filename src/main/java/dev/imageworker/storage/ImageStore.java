@@ -73,10 +73,12 @@ public class ImageStore {
 		}
 	}
 
-	public void put(String bucket, String key, byte[] content, String contentType, String sourceETag) {
+	public void put(String bucket, String key, byte[] content, String contentType, String cacheControl,
+			String sourceETag) {
 		this.s3.putObject((request) -> request.bucket(bucket)
 			.key(key)
 			.contentType(contentType)
+			.cacheControl(cacheControl)
 			.metadata(Map.of("source-etag", sourceETag)), RequestBody.fromBytes(content));
 	}
 

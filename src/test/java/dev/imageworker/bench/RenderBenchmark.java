@@ -9,19 +9,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import dev.imageworker.config.OutputFormat;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.imaging.Cancellation;
+import dev.imageworker.imaging.ImageFormat;
 import dev.imageworker.imaging.JavaRenderEngine;
+import dev.imageworker.imaging.Placeholder;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.imaging.Rendering;
-import dev.imageworker.imaging.Variant;
+import dev.imageworker.imaging.Rendition;
 import dev.imageworker.imaging.vips.VipsRenderEngine;
 import io.micrometer.observation.ObservationRegistry;
 import net.coobird.thumbnailator.Thumbnails;
@@ -37,8 +41,7 @@ import net.coobird.thumbnailator.Thumbnails;
  */
 public final class RenderBenchmark {
 
-	private static final RenderSpec SPEC = new RenderSpec(
-			List.of(new Variant("medium", 1024), new Variant("thumb", 256)), 85, 100_000_000);
+	private static final RenderSpec SPEC = RenderSpec.jpeg(Map.of("medium", 1024, "thumb", 256), 85, 100_000_000);
 
 	private RenderBenchmark() {
 	}
@@ -119,7 +122,7 @@ public final class RenderBenchmark {
 			throw new IllegalStateException(engine.name() + " refused " + photo.name() + ": " + ex.getMessage(), ex);
 		}
 		double ms = (System.nanoTime() - start) / 1e6;
-		if (rendering.variants().size() != SPEC.variants().size()) {
+		if (rendering.outputs().size() != SPEC.renditions().size()) {
 			throw new IllegalStateException(engine.name() + " lost a variant of " + photo.name());
 		}
 		return ms;
@@ -153,22 +156,28 @@ public final class RenderBenchmark {
 
 		@Override
 		public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
-			List<Rendering.RenderedVariant> variants = new ArrayList<>();
-			for (Variant variant : spec.variants()) {
+			List<Rendering.Output> outputs = new ArrayList<>();
+			for (Rendition rendition : spec.renditions()) {
 				ByteArrayOutputStream out = new ByteArrayOutputStream();
 				try {
 					Thumbnails.of(new ByteArrayInputStream(source))
-						.size(variant.longestSide(), variant.longestSide())
+						.size(rendition.width(), rendition.width())
 						.outputFormat("jpg")
-						.outputQuality(spec.jpegQuality() / 100f)
+						.outputQuality(rendition.encodings().getFirst().quality() / 100f)
 						.toOutputStream(out);
 				}
 				catch (IOException ex) {
 					throw new UncheckedIOException(ex);
 				}
-				variants.add(new Rendering.RenderedVariant(variant.name(), 0, 0, out.toByteArray()));
+				outputs
+					.add(new Rendering.Output(rendition.name(), OutputFormat.JPEG, 0, 0, null, out.toByteArray(), 0));
 			}
-			return new Rendering(null, 0, 0, variants);
+			return new Rendering(ImageFormat.JPEG, 0, 0, outputs, new Placeholder("", "#000000"));
+		}
+
+		@Override
+		public List<String> unsupported(RenderSpec spec) {
+			return List.of();
 		}
 
 	}

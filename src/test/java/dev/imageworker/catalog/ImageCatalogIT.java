@@ -13,6 +13,7 @@ import dev.imageworker.core.ImageJob;
 import dev.imageworker.core.SourceImage;
 import dev.imageworker.core.SourceObject;
 import dev.imageworker.core.StoredVariant;
+import dev.imageworker.imaging.Placeholder;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.support.LocalAws;
@@ -109,7 +110,7 @@ class ImageCatalogIT {
 		Map<String, AttributeValue> completed = item(job);
 
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED))
-			.isEqualTo(new Claim.Unannounced(List.of(variant(job, VERSION_1))));
+			.isEqualTo(new Claim.Unannounced(List.of(variant(job, VERSION_1)), PLACEHOLDER));
 		catalog.markAnnounced(job, VERSION_1);
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Announced());
 
@@ -156,7 +157,7 @@ class ImageCatalogIT {
 		});
 		assertThat(item(job).get("variantsSpec").s()).isEqualTo("jpeg q85: thumb 200");
 		assertThat(otherVariants.complete(job, VERSION_1, (Claim.Claimed) changed, sourceImage(),
-				List.of(variant(job, VERSION_1)), 7))
+				List.of(variant(job, VERSION_1)), PLACEHOLDER, 7))
 			.as("the same keys: nothing to delete")
 			.isEqualTo(new Completion.Recorded(List.of()));
 		assertThat(otherVariants.claim(job, VERSION_1, NEVER_ASKED)).isInstanceOf(Claim.Unannounced.class);
@@ -294,6 +295,8 @@ class ImageCatalogIT {
 		assertThat(item(job)).doesNotContainKey("error");
 	}
 
+	private static final Placeholder PLACEHOLDER = new Placeholder("1QcSHQRnh493V4dIh4eXh1h4kJUI", "#4a6d8c");
+
 	private static ImageJob job() {
 		return new ImageJob("uploads", "uploads/ada/photo.jpg", "catalog-" + ids.incrementAndGet(), "ada", null,
 				ImageJob.Upload.NONE, false);
@@ -301,11 +304,11 @@ class ImageCatalogIT {
 
 	private static StoredVariant variant(ImageJob job, SourceObject source) {
 		return new StoredVariant("thumb", "thumbnails", job.imageId() + "/" + source.eTag() + "/thumb.jpg", 256, 171,
-				9000, "image/jpeg");
+				9000, "image/jpeg", "jpeg", null, null);
 	}
 
 	private static Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim) {
-		return catalog.complete(job, source, claim, sourceImage(), List.of(variant(job, source)), 42);
+		return catalog.complete(job, source, claim, sourceImage(), List.of(variant(job, source)), PLACEHOLDER, 42);
 	}
 
 	private static SourceImage sourceImage() {

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.imageworker.config.OutputFormat;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.support.SampleImages;
@@ -30,8 +32,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 abstract class AbstractRenderEngineTests {
 
-	static final RenderSpec SPEC = new RenderSpec(List.of(new Variant("medium", 1024), new Variant("thumb", 256)), 85,
-			100_000_000);
+	static final RenderSpec SPEC = RenderSpec.jpeg(Map.of("medium", 1024, "thumb", 256), 85, 100_000_000);
 
 	protected abstract RenderEngine engine();
 
@@ -216,7 +217,7 @@ abstract class AbstractRenderEngineTests {
 	@Test
 	void failsJpegWhoseHeaderLiesWhenTheLimitAllowsIt() {
 		byte[] liar = SampleImages.withDeclaredSize(SampleImages.jpeg(64, 64), 8000, 8000);
-		RenderSpec generous = new RenderSpec(SPEC.variants(), 85, Long.MAX_VALUE);
+		RenderSpec generous = RenderSpec.jpeg(Map.of("medium", 1024, "thumb", 256), 85, Long.MAX_VALUE);
 		assertThat(failureOf(liar, generous)).isEqualTo(FailureCode.CORRUPT_IMAGE);
 	}
 
@@ -273,8 +274,8 @@ abstract class AbstractRenderEngineTests {
 				"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>"
 					.getBytes(StandardCharsets.UTF_8));
 		source = SampleImages.withSegment(source, 0xE1, SampleImages.exifWithGps());
-		for (Rendering.RenderedVariant rendered : render(source).variants()) {
-			assertThat(markers(rendered.jpeg())).as(rendered.name()).doesNotContain(0xE1, 0xFE);
+		for (Rendering.Output rendered : render(source).outputs()) {
+			assertThat(markers(rendered.bytes())).as(rendered.name()).doesNotContain(0xE1, 0xFE);
 		}
 	}
 
@@ -427,12 +428,15 @@ abstract class AbstractRenderEngineTests {
 	}
 
 	static byte[] variantBytes(Rendering rendering, String name) {
-		return rendering.variants()
+		return output(rendering, name, OutputFormat.JPEG).bytes();
+	}
+
+	static Rendering.Output output(Rendering rendering, String name, OutputFormat format) {
+		return rendering.outputs()
 			.stream()
-			.filter((variant) -> variant.name().equals(name))
+			.filter((output) -> output.name().equals(name) && output.format() == format)
 			.findFirst()
-			.orElseThrow()
-			.jpeg();
+			.orElseThrow(() -> new AssertionError("no " + format + " output named " + name + " in " + rendering));
 	}
 
 	static BufferedImage variant(Rendering rendering, String name) {
@@ -442,12 +446,8 @@ abstract class AbstractRenderEngineTests {
 	}
 
 	static void assertSize(Rendering rendering, String name, int width, int height) {
-		Rendering.RenderedVariant rendered = rendering.variants()
-			.stream()
-			.filter((variant) -> variant.name().equals(name))
-			.findFirst()
-			.orElseThrow();
-		BufferedImage image = SampleImages.decode(rendered.jpeg());
+		Rendering.Output rendered = output(rendering, name, OutputFormat.JPEG);
+		BufferedImage image = SampleImages.decode(rendered.bytes());
 		assertThat(image.getWidth()).as("%s width", name).isBetween(width - 1, width + 1);
 		assertThat(image.getHeight()).as("%s height", name).isBetween(height - 1, height + 1);
 		assertThat(Math.min(image.getWidth(), image.getHeight())).isPositive();

@@ -1,5 +1,7 @@
 package dev.imageworker.imaging;
 
+import java.util.Map;
+
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
 
@@ -7,45 +9,48 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class DecodeEstimateTests {
 
+	/** JPEG renditions of at most 1024 px. */
+	private static final RenderSpec SPEC = RenderSpec.jpeg(Map.of("medium", 1024), 85, Long.MAX_VALUE);
+
 	@Test
 	void opaquePngsCostFourBytesAPixelSixteenBitRgbSix() {
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 2), 1024))
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 2), SPEC))
 			.isEqualTo(new DecodeEstimate(12_000_000, 48_000_000));
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 3), 1024).bytes()).isEqualTo(48_000_000);
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 0), 1024).bytes()).isEqualTo(48_000_000);
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 2), 1024).bytes())
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 3), SPEC).bytes()).isEqualTo(48_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 0), SPEC).bytes()).isEqualTo(48_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 2), SPEC).bytes())
 			.isEqualTo(600_000_000);
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 0), 1024).bytes())
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 0), SPEC).bytes())
 			.isEqualTo(400_000_000);
 	}
 
 	@Test
 	void pngsWithAlphaCostPremultipliedFloatSamples() {
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 6), 1024))
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(10_000, 10_000, 16, 6), SPEC))
 			.isEqualTo(new DecodeEstimate(100_000_000, 1_600_000_000));
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 6), 1024).bytes()).isEqualTo(192_000_000);
-		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 4), 1024).bytes()).isEqualTo(192_000_000);
-		assertThat(DecodeEstimate.of(SampleImages.png(400, 300, true), 1024).bytes()).isEqualTo(1_920_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 6), SPEC).bytes()).isEqualTo(192_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.pngHeader(4000, 3000, 8, 4), SPEC).bytes()).isEqualTo(192_000_000);
+		assertThat(DecodeEstimate.of(SampleImages.png(400, 300, true), SPEC).bytes()).isEqualTo(1_920_000);
 	}
 
 	@Test
 	void jpegsCostTheirScaledDecode() {
 		DecodeEstimate photo = DecodeEstimate.of(SampleImages.withDeclaredSize(SampleImages.jpeg(64, 48), 5472, 3648),
-				1024);
+				SPEC);
 
 		assertThat(photo.pixels()).isEqualTo(5472L * 3648);
 		assertThat(photo.bytes()).isEqualTo(2736L * 1824 * 4);
-		assertThat(DecodeEstimate.of(SampleImages.jpeg(800, 600), 1024).bytes()).isEqualTo(800 * 600 * 4);
+		assertThat(DecodeEstimate.of(SampleImages.jpeg(800, 600), SPEC).bytes()).isEqualTo(800 * 600 * 4);
 	}
 
 	@Test
 	void progressiveJpegsAddTheCoefficientsOfTheWholeImage() {
 		DecodeEstimate progressive = DecodeEstimate
-			.of(SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6144, 4096), 1024);
+			.of(SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6144, 4096), SPEC);
 
 		assertThat(progressive)
 			.isEqualTo(new DecodeEstimate(6144L * 4096, 3072L * 2048 * 4 + 6144L * 4096 * 3, 6144L * 4096 * 3));
-		assertThat(DecodeEstimate.of(SampleImages.jpeg(800, 600), 1024).coefficientBytes()).isZero();
+		assertThat(DecodeEstimate.of(SampleImages.jpeg(800, 600), SPEC).coefficientBytes()).isZero();
 	}
 
 	@Test
@@ -60,9 +65,9 @@ class DecodeEstimateTests {
 
 	@Test
 	void otherFormatsCostFourBytesAPixelAndUnreadableOnesNothing() {
-		assertThat(DecodeEstimate.of(SampleImages.encode(SampleImages.picture(300, 200, false), "gif"), 1024).bytes())
+		assertThat(DecodeEstimate.of(SampleImages.encode(SampleImages.picture(300, 200, false), "gif"), SPEC).bytes())
 			.isEqualTo(240_000);
-		assertThat(DecodeEstimate.of("not an image".getBytes(), 1024)).isEqualTo(DecodeEstimate.UNKNOWN);
+		assertThat(DecodeEstimate.of("not an image".getBytes(), SPEC)).isEqualTo(DecodeEstimate.UNKNOWN);
 	}
 
 }

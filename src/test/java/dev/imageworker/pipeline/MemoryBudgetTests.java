@@ -12,6 +12,7 @@ import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
 import dev.imageworker.imaging.Dimensions;
+import dev.imageworker.imaging.RenderSpec;
 import dev.imageworker.support.SampleImages;
 import dev.imageworker.support.TestProperties;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,9 @@ class MemoryBudgetTests {
 
 	private static final long MIB = 1024 * 1024;
 
+	/** JPEG renditions of at most 1024 px. */
+	private static final RenderSpec SPEC = RenderSpec.jpeg(Map.of("medium", 1024), 85, Long.MAX_VALUE);
+
 	/** An engine whose decoder reads no header the worker cannot read itself. */
 	private static final Function<byte[], Optional<Dimensions>> NO_HEADER = (source) -> Optional.empty();
 
@@ -32,7 +36,7 @@ class MemoryBudgetTests {
 	/** Half of a 512 MiB heap, the default share. */
 	private final KibPermits permits = permits(256 * MIB);
 
-	private final MemoryBudget budget = new MemoryBudget(this.permits, 100_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
+	private final MemoryBudget budget = new MemoryBudget(this.permits, 100_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
@@ -61,7 +65,7 @@ class MemoryBudgetTests {
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
 		KibPermits smallPermits = permits(16 * MIB);
-		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
+		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
 		try (KibPermits.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(FreeRoom.kib(smallPermits)).isZero();
 		}
@@ -71,7 +75,7 @@ class MemoryBudgetTests {
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
 		KibPermits budgetPermits = permits(256 * MIB);
-		MemoryBudget budget = new MemoryBudget(budgetPermits, 1_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
+		MemoryBudget budget = new MemoryBudget(budgetPermits, 1_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -88,7 +92,7 @@ class MemoryBudgetTests {
 	@Test
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
 		KibPermits nativeBudgetPermits = permits(96 * MIB);
-		MemoryBudget nativeBudget = new MemoryBudget(nativeBudgetPermits, 100_000_000, 512 * MIB, NATIVE, 1024,
+		MemoryBudget nativeBudget = new MemoryBudget(nativeBudgetPermits, 100_000_000, 512 * MIB, NATIVE, SPEC,
 				NO_HEADER);
 		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
 		try (KibPermits.Lease _ = nativeBudget.admit(png)) {
@@ -101,8 +105,8 @@ class MemoryBudgetTests {
 	@Test
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
 		KibPermits smallPermits = permits(96 * MIB);
-		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, 1024, NO_HEADER);
-		MemoryBudget large = new MemoryBudget(permits(864 * MIB), 100_000_000, 2048 * MIB, NATIVE, 1024, NO_HEADER);
+		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
+		MemoryBudget large = new MemoryBudget(permits(864 * MIB), 100_000_000, 2048 * MIB, NATIVE, SPEC, NO_HEADER);
 		byte[] png = SampleImages.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
@@ -158,7 +162,7 @@ class MemoryBudgetTests {
 		byte[] unreadable = SampleImages.withSegment(SampleImages.jpeg(64, 48), 0xE1, new byte[0]);
 		unreadable[5] = 1;
 		KibPermits budgetPermits = permits(256 * MIB);
-		MemoryBudget budget = new MemoryBudget(budgetPermits, 100_000_000, 512 * MIB, NATIVE, 1024,
+		MemoryBudget budget = new MemoryBudget(budgetPermits, 100_000_000, 512 * MIB, NATIVE, SPEC,
 				(source) -> Optional.of(new Dimensions(3000, 2000)));
 
 		try (KibPermits.Lease _ = budget.admit(unreadable)) {
@@ -166,7 +170,7 @@ class MemoryBudgetTests {
 			// coefficients a pixel, beside its decode at the DCT scale of 1/1.
 			assertThat(FreeRoom.kib(budgetPermits)).isEqualTo(256 * 1024 - (3000 * 2000 * 4 + 3000 * 2000 * 6) / 1024);
 		}
-		MemoryBudget strict = new MemoryBudget(permits(256 * MIB), 5_000_000, 512 * MIB, NATIVE, 1024,
+		MemoryBudget strict = new MemoryBudget(permits(256 * MIB), 5_000_000, 512 * MIB, NATIVE, SPEC,
 				(source) -> Optional.of(new Dimensions(3000, 2000)));
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> strict.admit(unreadable))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));

@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.imaging.Cancellation;
+import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.imaging.ImageFormat;
+import dev.imageworker.imaging.Placeholder;
 import dev.imageworker.imaging.JavaRenderEngine;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
@@ -48,7 +50,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class RenderPoolTests {
 
-	private static final Rendering DONE = new Rendering(ImageFormat.JPEG, 1, 1, List.of());
+	private static final Rendering DONE = new Rendering(ImageFormat.JPEG, 1, 1, List.of(),
+			new Placeholder("AAAA", "#000000"));
 
 	private static final Duration GRACE = Duration.ofMillis(300);
 
@@ -205,9 +208,9 @@ class RenderPoolTests {
 		byte[] small = SampleImages.jpeg(64, 48);
 		RenderPool pool = pool(engine, "1s");
 		try {
-			assertThat(pool.render(small).variants()).isNotEmpty();
+			assertThat(pool.render(small).outputs()).isNotEmpty();
 			assertTimesOut(pool, slow);
-			assertThat(pool.render(small).variants()).isNotEmpty();
+			assertThat(pool.render(small).outputs()).isNotEmpty();
 		}
 		finally {
 			pool.destroy();
@@ -225,8 +228,9 @@ class RenderPoolTests {
 	}
 
 	private RenderPool pool(RenderEngine engine, String jobTimeout, Duration grace) {
-		return new RenderPool(engine, TestProperties.bind(Map.of("processing.concurrency", "1",
-				"processing.job-timeout", jobTimeout, "limits.max-pixels", "1000000000")), ObservationRegistry.NOOP,
+		ImageWorkerProperties properties = TestProperties.bind(Map.of("processing.concurrency", "1",
+				"processing.job-timeout", jobTimeout, "limits.max-pixels", "1000000000"));
+		return new RenderPool(engine, RenderSpec.from(properties), properties, ObservationRegistry.NOOP,
 				this.events::add, grace);
 	}
 
@@ -247,6 +251,11 @@ class RenderPoolTests {
 		@Override
 		public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
 			return this.behaviour.render(cancellation);
+		}
+
+		@Override
+		public List<String> unsupported(RenderSpec spec) {
+			return List.of();
 		}
 
 	}

@@ -1,11 +1,14 @@
 package dev.imageworker.support;
 
+import java.util.List;
 import java.util.Map;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.config.VariantSpecConverters;
 
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.convert.ApplicationConversionService;
 
 /**
  * Binds {@code image-worker.*} the way the application does, defaults included, so tests
@@ -22,7 +25,9 @@ public final class TestProperties {
 	public static ImageWorkerProperties bind(Map<String, String> values) {
 		MapConfigurationPropertySource source = new MapConfigurationPropertySource();
 		values.forEach((name, value) -> source.put("image-worker." + name, value));
-		return new Binder(source).bindOrCreate("image-worker", ImageWorkerProperties.class);
+		ApplicationConversionService conversions = new ApplicationConversionService();
+		VariantSpecConverters.register(conversions);
+		return new Binder(List.of(source), null, conversions).bindOrCreate("image-worker", ImageWorkerProperties.class);
 	}
 
 }

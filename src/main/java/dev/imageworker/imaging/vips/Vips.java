@@ -11,7 +11,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
+import dev.imageworker.imaging.Dimensions;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,33 +24,25 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * Hand-written FFM downcalls into {@code libvips.so.42}: only the calls the engine makes,
- * each variadic one bound to the exact optional arguments it is called with (C varargs
- * need one handle per call shape).
+ * FFM downcalls into {@code libvips.so.42}: start-up, images' metadata, and any operation
+ * by name through its GObject interface ({@link VipsOperation}), as pyvips and vips-ffm
+ * call libvips. A new operation is a call site, not a binding.
  */
 final class Vips {
 
 	static final String LIBRARY = "libvips.so.42";
 
-	/** {@code VIPS_SIZE_DOWN}: never upscale. */
-	static final int SIZE_DOWN = 2;
-
-	/**
-	 * {@code VIPS_FAIL_ON_WARNING}: fail on truncated or damaged data, not only errors.
-	 */
-	static final int FAIL_ON_WARNING = 3;
-
-	/** {@code VIPS_ACCESS_SEQUENTIAL}: decode top to bottom, keeping only a few lines. */
-	static final int ACCESS_SEQUENTIAL = 1;
-
-	/** {@code VIPS_KERNEL_CUBIC}: Catmull-Rom, the kernel of Pillow's BICUBIC. */
-	static final int KERNEL_CUBIC = 2;
+	/** {@code VIPS_FORMAT_UCHAR}. */
+	private static final int BAND_FORMAT_UCHAR = 0;
 
 	/** {@code VIPS_INTERPRETATION_CMYK}. */
 	static final int INTERPRETATION_CMYK = 15;
 
-	/** {@code VIPS_INTERPRETATION_sRGB}. */
-	static final int INTERPRETATION_SRGB = 22;
+	/**
+	 * Where a GParamSpec holds its {@code value_type}: after the instance's class
+	 * pointer, the name and the flags (padded to eight bytes).
+	 */
+	private static final long PARAM_SPEC_VALUE_TYPE = 24;
 
 	/**
 	 * The only loaders left to run, those of the formats the engine hands to libvips;
@@ -72,6 +66,36 @@ final class Vips {
 
 	private final List<String> loaders;
 
+	private final MethodHandle operationNew;
+
+	private final MethodHandle cacheOperationBuild;
+
+	private final MethodHandle objectUnrefOutputs;
+
+	private final MethodHandle classFindProperty;
+
+	private final MethodHandle typeFundamental;
+
+	private final MethodHandle enumFromNick;
+
+	private final MethodHandle setInt;
+
+	private final MethodHandle setDouble;
+
+	private final MethodHandle setPointer;
+
+	private final MethodHandle get;
+
+	private final MethodHandle blobNew;
+
+	private final MethodHandle blobGet;
+
+	private final MethodHandle arrayDoubleNew;
+
+	private final MethodHandle arrayImageNew;
+
+	private final MethodHandle areaUnref;
+
 	private final MethodHandle foreignFindLoadBuffer;
 
 	private final MethodHandle imageNewFromBuffer;
@@ -86,29 +110,31 @@ final class Vips {
 
 	private final MethodHandle imageHasAlpha;
 
+	private final MethodHandle imageGetBands;
+
+	private final MethodHandle imageGetXoffset;
+
+	private final MethodHandle imageGetYoffset;
+
+	private final MethodHandle imageNewFromMemoryCopy;
+
+	private final MethodHandle imageGetNPages;
+
+	private final MethodHandle imageGetPageHeight;
+
+	private final MethodHandle imageGetInt;
+
+	private final MethodHandle imageGetArrayInt;
+
+	private final MethodHandle imageSetInt;
+
+	private final MethodHandle imageSetArrayInt;
+
 	private final MethodHandle imageCopyMemory;
 
+	private final MethodHandle imageWriteToMemory;
+
 	private final MethodHandle imageSetKill;
-
-	private final MethodHandle thumbnailBuffer;
-
-	private final MethodHandle jpegloadBuffer;
-
-	private final MethodHandle resize;
-
-	private final MethodHandle iccTransform;
-
-	private final MethodHandle autorot;
-
-	private final MethodHandle colourspace;
-
-	private final MethodHandle flatten;
-
-	private final MethodHandle arrayDoubleNew;
-
-	private final MethodHandle areaUnref;
-
-	private final MethodHandle jpegsaveBuffer;
 
 	private final MethodHandle errorBuffer;
 
@@ -122,6 +148,33 @@ final class Vips {
 
 	private Vips(SymbolLookup lib, List<String> loaders) {
 		this.loaders = List.copyOf(loaders);
+		// Every operation, by name: the way pyvips and vips-ffm call libvips, so that a
+		// new
+		// operation needs a call site rather than a handle of its own.
+		this.operationNew = handle(lib, "vips_operation_new", FunctionDescriptor.of(ADDRESS, ADDRESS));
+		this.cacheOperationBuild = handle(lib, "vips_cache_operation_build", FunctionDescriptor.of(ADDRESS, ADDRESS));
+		this.objectUnrefOutputs = handle(lib, "vips_object_unref_outputs", FunctionDescriptor.ofVoid(ADDRESS));
+		this.classFindProperty = handle(lib, "g_object_class_find_property",
+				FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+		this.typeFundamental = handle(lib, "g_type_fundamental", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+		this.enumFromNick = handle(lib, "vips_enum_from_nick",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
+		// g_object_set (object, name, value, NULL): GLib collects ints, booleans and
+		// enums
+		// as int, doubles as double, and strings, objects and boxed values as pointers,
+		// so three call shapes set any argument.
+		this.setInt = variadic(lib, "g_object_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 2);
+		this.setDouble = variadic(lib, "g_object_set",
+				FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_DOUBLE, ADDRESS), 2);
+		this.setPointer = variadic(lib, "g_object_set", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS),
+				2);
+		// g_object_get (object, name, &value, NULL) for any output.
+		this.get = variadic(lib, "g_object_get", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, ADDRESS), 2);
+		this.blobNew = handle(lib, "vips_blob_new", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+		this.blobGet = handle(lib, "vips_blob_get", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+		this.arrayDoubleNew = handle(lib, "vips_array_double_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+		this.arrayImageNew = handle(lib, "vips_array_image_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+		this.areaUnref = handle(lib, "vips_area_unref", FunctionDescriptor.ofVoid(ADDRESS));
 		this.foreignFindLoadBuffer = handle(lib, "vips_foreign_find_load_buffer",
 				FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
 		// (buf, len, option_string, NULL)
@@ -133,37 +186,24 @@ final class Vips {
 		this.imageGetInterpretation = handle(lib, "vips_image_get_interpretation",
 				FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageHasAlpha = handle(lib, "vips_image_hasalpha", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetBands = handle(lib, "vips_image_get_bands", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetXoffset = handle(lib, "vips_image_get_xoffset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetYoffset = handle(lib, "vips_image_get_yoffset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageNewFromMemoryCopy = handle(lib, "vips_image_new_from_memory_copy",
+				FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+		this.imageGetNPages = handle(lib, "vips_image_get_n_pages", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetPageHeight = handle(lib, "vips_image_get_page_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+		this.imageGetInt = handle(lib, "vips_image_get_int",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+		this.imageGetArrayInt = handle(lib, "vips_image_get_array_int",
+				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+		this.imageSetInt = handle(lib, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
+		this.imageSetArrayInt = handle(lib, "vips_image_set_array_int",
+				FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
 		this.imageCopyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
+		this.imageWriteToMemory = handle(lib, "vips_image_write_to_memory",
+				FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
 		this.imageSetKill = handle(lib, "vips_image_set_kill", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-		// (buf, len, &out, width, "height", h, "size", s, "no_rotate", b,
-		// "export_profile",
-		// p, "option_string", o, NULL)
-		this.thumbnailBuffer = variadic(lib, "vips_thumbnail_buffer",
-				FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS,
-						JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
-				4);
-		// (buf, len, &out, "shrink", n, "fail_on", f, "access", a, NULL)
-		this.jpegloadBuffer = variadic(lib, "vips_jpegload_buffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG,
-				ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
-		// (in, &out, hscale, "vscale", v, "kernel", k, "gap", g, NULL)
-		this.resize = variadic(lib, "vips_resize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE,
-				ADDRESS, JAVA_DOUBLE, ADDRESS, JAVA_INT, ADDRESS, JAVA_DOUBLE, ADDRESS), 3);
-		// (in, &out, output_profile, "embedded", b, NULL)
-		this.iccTransform = variadic(lib, "vips_icc_transform",
-				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
-		// (in, &out, NULL)
-		this.autorot = variadic(lib, "vips_autorot", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), 2);
-		// (in, &out, space, NULL)
-		this.colourspace = variadic(lib, "vips_colourspace",
-				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS), 3);
-		// (in, &out, "background", array, NULL)
-		this.flatten = variadic(lib, "vips_flatten",
-				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS), 2);
-		this.arrayDoubleNew = handle(lib, "vips_array_double_new", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-		this.areaUnref = handle(lib, "vips_area_unref", FunctionDescriptor.ofVoid(ADDRESS));
-		// (in, &buf, &len, "Q", q, "strip", b, NULL)
-		this.jpegsaveBuffer = variadic(lib, "vips_jpegsave_buffer", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS,
-				ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS), 3);
 		this.errorBuffer = handle(lib, "vips_error_buffer", FunctionDescriptor.of(ADDRESS));
 		this.errorClear = handle(lib, "vips_error_clear", FunctionDescriptor.ofVoid());
 		this.objectRef = handle(lib, "g_object_ref", FunctionDescriptor.of(ADDRESS, ADDRESS));
@@ -359,63 +399,211 @@ final class Vips {
 		});
 	}
 
-	int thumbnailBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int side, @Nullable String exportProfile,
-			String loadOptions) {
-		MemorySegment profile = (exportProfile != null) ? arena.allocateFrom(exportProfile) : MemorySegment.NULL;
-		return (int) call(() -> (int) this.thumbnailBuffer.invokeExact(buffer, buffer.byteSize(), out, side,
-				arena.allocateFrom("height"), side, arena.allocateFrom("size"), SIZE_DOWN,
-				arena.allocateFrom("no_rotate"), 0, arena.allocateFrom("export_profile"), profile,
-				arena.allocateFrom("option_string"), arena.allocateFrom(loadOptions), MemorySegment.NULL));
+	/**
+	 * A new call of the named operation, whose arguments are set before it is built.
+	 * @throws IllegalArgumentException when libvips has no such operation
+	 */
+	VipsOperation operation(Arena arena, String name) {
+		MemorySegment operation = (MemorySegment) call(
+				() -> (MemorySegment) this.operationNew.invokeExact(arena.allocateFrom(name)));
+		if (operation.equals(MemorySegment.NULL)) {
+			throw new IllegalArgumentException("libvips has no operation " + name + ": " + takeErrors());
+		}
+		return new VipsOperation(this, arena, name, operation);
 	}
 
 	/**
-	 * Loads a JPEG with the JPEG loader itself, never another one libvips would sniff;
-	 * lazy, so with a shrink of 1 only the header is read.
+	 * The argument's type, from its GParamSpec ({@code value_type} follows the instance's
+	 * class, the name and the flags), or 0 when the object has no such argument.
 	 */
-	int jpegloadBuffer(Arena arena, MemorySegment buffer, MemorySegment out, int shrink, int failOn, int access) {
-		return (int) call(() -> (int) this.jpegloadBuffer.invokeExact(buffer, buffer.byteSize(), out,
-				arena.allocateFrom("shrink"), shrink, arena.allocateFrom("fail_on"), failOn,
-				arena.allocateFrom("access"), access, MemorySegment.NULL));
+	long argumentType(MemorySegment object, MemorySegment name) {
+		MemorySegment objectClass = object.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);
+		MemorySegment spec = (MemorySegment) call(
+				() -> (MemorySegment) this.classFindProperty.invokeExact(objectClass, name));
+		if (spec.equals(MemorySegment.NULL)) {
+			return 0;
+		}
+		return spec.reinterpret(PARAM_SPEC_VALUE_TYPE + JAVA_LONG.byteSize()).get(JAVA_LONG, PARAM_SPEC_VALUE_TYPE);
 	}
 
-	int resize(Arena arena, MemorySegment in, MemorySegment out, double hscale, double vscale, int kernel, double gap) {
-		return (int) call(() -> (int) this.resize.invokeExact(in, out, hscale, arena.allocateFrom("vscale"), vscale,
-				arena.allocateFrom("kernel"), kernel, arena.allocateFrom("gap"), gap, MemorySegment.NULL));
+	long fundamental(long type) {
+		return (long) call(() -> (long) this.typeFundamental.invokeExact(type));
 	}
 
-	/** Converts from the embedded profile to the named one. */
-	int iccTransform(Arena arena, MemorySegment in, MemorySegment out, String profile) {
-		return (int) call(() -> (int) this.iccTransform.invokeExact(in, out, arena.allocateFrom(profile),
-				arena.allocateFrom("embedded"), 1, MemorySegment.NULL));
+	/**
+	 * The value of an enum's nick, e.g. {@code cubic} of {@code VipsKernel}; -1 if none.
+	 */
+	int enumValue(Arena arena, long type, String nick) {
+		MemorySegment text = arena.allocateFrom(nick);
+		int value = (int) call(
+				() -> (int) this.enumFromNick.invokeExact(arena.allocateFrom("image-worker"), type, text));
+		takeErrors();
+		return value;
 	}
 
-	/** Applies the orientation tag and removes it. */
-	int autorot(MemorySegment in, MemorySegment out) {
-		return (int) call(() -> (int) this.autorot.invokeExact(in, out, MemorySegment.NULL));
+	void setInt(MemorySegment object, MemorySegment name, int value) {
+		run(() -> {
+			this.setInt.invokeExact(object, name, value, MemorySegment.NULL);
+		});
 	}
 
-	int colourspace(MemorySegment in, MemorySegment out, int space) {
-		return (int) call(() -> (int) this.colourspace.invokeExact(in, out, space, MemorySegment.NULL));
+	void setDouble(MemorySegment object, MemorySegment name, double value) {
+		run(() -> {
+			this.setDouble.invokeExact(object, name, value, MemorySegment.NULL);
+		});
 	}
 
-	int flattenOnto(Arena arena, MemorySegment in, MemorySegment out, double... background) {
-		MemorySegment values = arena.allocateFrom(JAVA_DOUBLE, background);
-		MemorySegment array = (MemorySegment) call(
-				() -> (MemorySegment) this.arrayDoubleNew.invokeExact(values, background.length));
+	void setPointer(MemorySegment object, MemorySegment name, MemorySegment value) {
+		run(() -> {
+			this.setPointer.invokeExact(object, name, value, MemorySegment.NULL);
+		});
+	}
+
+	/** Reads an argument into the cell: a new reference for objects and boxed values. */
+	void get(MemorySegment object, MemorySegment name, MemorySegment cell) {
+		run(() -> {
+			this.get.invokeExact(object, name, cell, MemorySegment.NULL);
+		});
+	}
+
+	/**
+	 * Builds the operation, or finds it in the cache: the operation to read outputs from,
+	 * or NULL when it failed (libvips' error log says why).
+	 */
+	MemorySegment build(MemorySegment operation) {
+		return (MemorySegment) call(() -> (MemorySegment) this.cacheOperationBuild.invokeExact(operation));
+	}
+
+	void unrefOutputs(MemorySegment operation) {
+		run(() -> {
+			this.objectUnrefOutputs.invokeExact(operation);
+		});
+	}
+
+	/**
+	 * A blob over memory the caller keeps alive for as long as any image made from it:
+	 * libvips does not copy or free it.
+	 */
+	MemorySegment blob(MemorySegment data) {
+		return (MemorySegment) call(
+				() -> (MemorySegment) this.blobNew.invokeExact(MemorySegment.NULL, data, data.byteSize()));
+	}
+
+	/** Copies a blob's bytes out. */
+	byte[] blobBytes(Arena arena, MemorySegment blob) {
+		MemorySegment length = arena.allocate(JAVA_LONG);
+		MemorySegment data = (MemorySegment) call(() -> (MemorySegment) this.blobGet.invokeExact(blob, length));
+		return data.reinterpret(length.get(JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
+	}
+
+	MemorySegment doubles(Arena arena, double... values) {
+		MemorySegment array = arena.allocateFrom(JAVA_DOUBLE, values);
+		return (MemorySegment) call(() -> (MemorySegment) this.arrayDoubleNew.invokeExact(array, values.length));
+	}
+
+	/** An array of images, holding a reference to each. */
+	MemorySegment images(Arena arena, List<MemorySegment> images) {
+		MemorySegment array = arena.allocate(ADDRESS, images.size());
+		for (int i = 0; i < images.size(); i++) {
+			array.setAtIndex(ADDRESS, i, images.get(i));
+		}
+		return (MemorySegment) call(() -> (MemorySegment) this.arrayImageNew.invokeExact(array, images.size()));
+	}
+
+	/** Drops a reference to a boxed array or blob. */
+	void unrefArea(MemorySegment area) {
+		run(() -> {
+			this.areaUnref.invokeExact(area);
+		});
+	}
+
+	int bands(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetBands.invokeExact(image));
+	}
+
+	/**
+	 * Where an extracted area sat in its source: extracting sets the offsets to minus its
+	 * left and top.
+	 */
+	Dimensions offset(MemorySegment image) {
+		int x = (int) call(() -> (int) this.imageGetXoffset.invokeExact(image));
+		int y = (int) call(() -> (int) this.imageGetYoffset.invokeExact(image));
+		return new Dimensions(-x, -y);
+	}
+
+	/** An 8-bit image of the pixels, band-interleaved, which libvips copies. */
+	MemorySegment image(Arena arena, byte[] pixels, int width, int height, int bands) {
+		MemorySegment data = arena.allocateFrom(ValueLayout.JAVA_BYTE, pixels);
+		return (MemorySegment) call(() -> (MemorySegment) this.imageNewFromMemoryCopy.invokeExact(data,
+				(long) pixels.length, width, height, bands, BAND_FORMAT_UCHAR));
+	}
+
+	/** Frames in the file, as the loader's header tells; 1 for a still image. */
+	int pages(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetNPages.invokeExact(image));
+	}
+
+	/** The height of one frame of an image holding several stacked, else its height. */
+	int pageHeight(MemorySegment image) {
+		return (int) call(() -> (int) this.imageGetPageHeight.invokeExact(image));
+	}
+
+	/** An int metadata item, if the image has it. */
+	OptionalInt intItem(Arena arena, MemorySegment image, String name) {
+		if (!has(arena, image, name)) {
+			return OptionalInt.empty();
+		}
+		MemorySegment value = arena.allocate(JAVA_INT);
+		MemorySegment field = arena.allocateFrom(name);
+		int status = (int) call(() -> (int) this.imageGetInt.invokeExact(image, field, value));
+		return (status == 0) ? OptionalInt.of(value.get(JAVA_INT, 0)) : OptionalInt.empty();
+	}
+
+	/** An int array metadata item, such as an animation's frame delays, if present. */
+	int @Nullable [] intsItem(Arena arena, MemorySegment image, String name) {
+		if (!has(arena, image, name)) {
+			return null;
+		}
+		MemorySegment values = arena.allocate(ADDRESS);
+		MemorySegment count = arena.allocate(JAVA_INT);
+		MemorySegment field = arena.allocateFrom(name);
+		int status = (int) call(() -> (int) this.imageGetArrayInt.invokeExact(image, field, values, count));
+		if (status != 0) {
+			return null;
+		}
+		return pointer(values).reinterpret(JAVA_INT.byteSize() * count.get(JAVA_INT, 0)).toArray(JAVA_INT);
+	}
+
+	/** Sets metadata on an image the caller alone holds (a fresh copy). */
+	void setIntItem(Arena arena, MemorySegment image, String name, int value) {
+		MemorySegment field = arena.allocateFrom(name);
+		run(() -> {
+			this.imageSetInt.invokeExact(image, field, value);
+		});
+	}
+
+	void setIntsItem(Arena arena, MemorySegment image, String name, int[] values) {
+		MemorySegment field = arena.allocateFrom(name);
+		MemorySegment array = arena.allocateFrom(JAVA_INT, values);
+		run(() -> {
+			this.imageSetArrayInt.invokeExact(image, field, array, values.length);
+		});
+	}
+
+	/** Renders the image and copies its pixels out, band-interleaved. */
+	byte @Nullable [] pixels(Arena arena, MemorySegment image) {
+		MemorySegment length = arena.allocate(JAVA_LONG);
+		MemorySegment data = (MemorySegment) call(
+				() -> (MemorySegment) this.imageWriteToMemory.invokeExact(image, length));
+		if (data.equals(MemorySegment.NULL)) {
+			return null;
+		}
 		try {
-			return (int) call(() -> (int) this.flatten.invokeExact(in, out, arena.allocateFrom("background"), array,
-					MemorySegment.NULL));
+			return data.reinterpret(length.get(JAVA_LONG, 0)).toArray(ValueLayout.JAVA_BYTE);
 		}
 		finally {
-			run(() -> {
-				this.areaUnref.invokeExact(array);
-			});
+			free(data);
 		}
-	}
-
-	int jpegsaveBuffer(Arena arena, MemorySegment in, MemorySegment buf, MemorySegment len, int quality) {
-		return (int) call(() -> (int) this.jpegsaveBuffer.invokeExact(in, buf, len, arena.allocateFrom("Q"), quality,
-				arena.allocateFrom("strip"), 1, MemorySegment.NULL));
 	}
 
 	/** Takes and clears libvips' error log (it is per process, so may mix jobs). */

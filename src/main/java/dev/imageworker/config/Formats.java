@@ -1,0 +1,112 @@
+package dev.imageworker.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Each output format's encoder defaults ({@code image-worker.formats.<format>}), used
+ * where a variant gives no quality of its own. The defaults were chosen by measurement
+ * over camera photos (docs/benchmarks.md, "Encoder settings"): WebP and AVIF at the
+ * quality that matches JPEG q85's SSIM, at the effort past which bytes stop paying for
+ * CPU.
+ *
+ * @param jpeg JPEG's quality; {@code image-worker.jpeg-quality} sets it too
+ * @param png PNG, lossless: no quality, no effort
+ * @param webp WebP's quality and effort (0 to 6)
+ * @param avif AVIF's quality and effort (0 to {@value #AVIF_MAX_EFFORT})
+ */
+public record Formats(@DefaultValue @Valid Encoder jpeg, @DefaultValue @Valid Encoder png,
+		@DefaultValue @Valid Encoder webp, @DefaultValue @Valid Encoder avif) {
+
+	static final int JPEG_QUALITY = 85;
+
+	static final int WEBP_QUALITY = 80;
+
+	static final int WEBP_EFFORT = 4;
+
+	static final int AVIF_QUALITY = 50;
+
+	static final int AVIF_EFFORT = 2;
+
+	static final int WEBP_MAX_EFFORT = 6;
+
+	/**
+	 * libaom cannot be interrupted once an AVIF encode has started, so the effort is
+	 * bounded: at this effort the largest output a render may produce still encodes well
+	 * within the render watchdog's grace after the job time limit (docs/imaging.md).
+	 */
+	public static final int AVIF_MAX_EFFORT = 6;
+
+	/**
+	 * The settings of one format, each unset one taking the format's default.
+	 *
+	 * @param quality 1 to 100
+	 * @param effort CPU spent for fewer bytes
+	 */
+	public record Encoder(@Nullable @Min(1) @Max(100) Integer quality, @Nullable @Min(0) Integer effort) {
+	}
+
+	/**
+	 * The quality a format is encoded with unless a variant gives its own; 0 for PNG.
+	 * @param jpegQuality {@code image-worker.jpeg-quality}, the older name of JPEG's
+	 */
+	public int quality(OutputFormat format, @Nullable Integer jpegQuality) {
+		return switch (format) {
+			case JPEG -> orElse(this.jpeg.quality(), orElse(jpegQuality, JPEG_QUALITY));
+			case PNG -> 0;
+			case WEBP -> orElse(this.webp.quality(), WEBP_QUALITY);
+			case AVIF -> orElse(this.avif.quality(), AVIF_QUALITY);
+		};
+	}
+
+	/** The effort a format is encoded with; 0 for JPEG and PNG, which have none. */
+	public int effort(OutputFormat format) {
+		return switch (format) {
+			case JPEG, PNG -> 0;
+			case WEBP -> orElse(this.webp.effort(), WEBP_EFFORT);
+			case AVIF -> orElse(this.avif.effort(), AVIF_EFFORT);
+		};
+	}
+
+	/**
+	 * @throws IllegalArgumentException for an effort a format has not, or beyond its
+	 * range, and for two different JPEG qualities
+	 */
+	void check(@Nullable Integer jpegQuality) {
+		refuseEffort("jpeg", this.jpeg);
+		refuseEffort("png", this.png);
+		if (this.png.quality() != null) {
+			throw new IllegalArgumentException("image-worker.formats.png.quality: PNG is lossless and has no quality");
+		}
+		checkEffort("webp", this.webp, WEBP_MAX_EFFORT);
+		checkEffort("avif", this.avif, AVIF_MAX_EFFORT);
+		if (jpegQuality != null && this.jpeg.quality() != null && !jpegQuality.equals(this.jpeg.quality())) {
+			throw new IllegalArgumentException("image-worker.jpeg-quality (" + jpegQuality
+					+ ") and image-worker.formats.jpeg.quality (" + this.jpeg.quality() + ") disagree: set one");
+		}
+	}
+
+	private static void refuseEffort(String format, Encoder encoder) {
+		if (encoder.effort() != null) {
+			throw new IllegalArgumentException("image-worker.formats." + format + ".effort: " + format
+					+ " has no effort setting (only webp and avif do)");
+		}
+	}
+
+	private static void checkEffort(String format, Encoder encoder, int max) {
+		Integer effort = encoder.effort();
+		if (effort != null && effort > max) {
+			throw new IllegalArgumentException(
+					"image-worker.formats." + format + ".effort must be 0 to " + max + ", not " + effort);
+		}
+	}
+
+	private static int orElse(@Nullable Integer value, int otherwise) {
+		return (value != null) ? value : otherwise;
+	}
+
+}
