@@ -2,6 +2,7 @@ package dev.imageworker.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +30,15 @@ public class VariantSources {
 	private static final String PREFIX = "image-worker.variants.";
 
 	VariantSources(ConfigurableEnvironment environment, ImageWorkerProperties properties) {
-		check(ConfigurationPropertySources.get(environment), properties);
+		check(ConfigurationPropertySources.get(environment), properties.variants().keySet());
 		log.info("Rendering variants {}", properties.variantsSpec());
 	}
 
 	/**
 	 * @throws IllegalStateException naming the variant and the sources that disagree
 	 */
-	static void check(Iterable<ConfigurationPropertySource> sources, ImageWorkerProperties properties) {
-		for (String variant : properties.variants().keySet()) {
+	static void check(Iterable<ConfigurationPropertySource> sources, Set<String> variants) {
+		for (String variant : variants) {
 			ConfigurationPropertyName name = ConfigurationPropertyName.of(PREFIX + variant);
 			List<String> shortForms = new ArrayList<>();
 			List<String> specs = new ArrayList<>();
