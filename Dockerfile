@@ -22,7 +22,12 @@ RUN java -Djarmode=tools -jar app.jar extract --layers --destination extracted
 FROM eclipse-temurin:25.0.1_8-jre-noble
 # libvips for the native render engine. Ubuntu 24.04 ships it as libvips42t64 (the 64-bit
 # time_t rename of libvips42); either provides libvips.so.42, which is what the binding loads.
+# libheif, which libvips reads and writes HEIF files with, finds its codecs as plugins that
+# it only recommends, so they are named: aomenc encodes AVIF, dav1d decodes it, libde265
+# decodes HEIC (HEVC).
 RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libheif-plugin-aomenc libheif-plugin-dav1d libheif-plugin-libde265 \
     && (apt-get install -y --no-install-recommends libvips42 \
         || apt-get install -y --no-install-recommends libvips42t64) \
     && rm -rf /var/lib/apt/lists/* \

@@ -39,7 +39,8 @@ final class CloudFormationTemplate {
 	 */
 	static final Set<String> NOT_IMPLEMENTED_BY_MOTO = Set.of("AWS::SQS::QueuePolicy", "AWS::S3::BucketPolicy",
 			"AWS::SNS::TopicPolicy", "AWS::ApplicationAutoScaling::ScalableTarget",
-			"AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::CloudWatch::Alarm");
+			"AWS::ApplicationAutoScaling::ScalingPolicy", "AWS::CloudWatch::Alarm", "AWS::CloudFront::Distribution",
+			"AWS::CloudFront::OriginAccessControl");
 
 	private static final List<String> INTRINSICS = List.of("Ref", "Condition", "GetAtt", "Sub", "If", "Join", "Select",
 			"Split", "Equals", "Not", "And", "Or", "FindInMap", "Base64", "GetAZs", "ImportValue", "Cidr",

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.imageworker.support.Dockerfile;
 import org.junit.jupiter.api.Test;
@@ -160,6 +161,26 @@ class DockerfileTests {
 	@Test
 	void installsLibvipsAndNoHealthCheck() {
 		assertThat(this.dockerfile).contains("libvips42").doesNotContain("HEALTHCHECK");
+	}
+
+	/**
+	 * Recommends are off, and libheif only recommends the plugins that encode and decode:
+	 * without them the image could neither write AVIF nor read AVIF or HEIC.
+	 */
+	@Test
+	void installsTheHeifCodecsForAvifAndHeicWithoutRecommends() {
+		List<String> installs = Dockerfile.runs(Dockerfile.read(DOCKERFILE).finalStage())
+			.stream()
+			.flatMap((run) -> Stream.of(run.split("&&|\\|\\||;")))
+			.map(String::strip)
+			.filter((command) -> command.startsWith("apt-get install") || command.startsWith("(apt-get install"))
+			.toList();
+
+		assertThat(installs).isNotEmpty().allMatch((command) -> command.contains("--no-install-recommends"));
+		assertThat(installs.stream().flatMap((command) -> Stream.of(command.split("\\s+"))))
+			.as("AVIF encoding, AVIF decoding, HEIC decoding")
+			.contains("libheif-plugin-aomenc", "libheif-plugin-libde265")
+			.containsAnyOf("libheif-plugin-dav1d", "libheif-plugin-aomdec");
 	}
 
 	@Test

@@ -53,28 +53,44 @@ class EcsDeploymentIT {
 			Map.entry("LOG_GROUP", "/ecs/thumbs"), Map.entry("ECR_REPOSITORY", "image-worker"),
 			Map.entry("TASK_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/thumbs-TaskRole-1"),
 			Map.entry("EXECUTION_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/thumbs-ExecutionRole-1"),
-			Map.entry("JOB_TIMEOUT_SECONDS", "120"), Map.entry("BACKLOG_PER_TASK_TARGET", "184")));
+			Map.entry("JOB_TIMEOUT_SECONDS", "120"), Map.entry("BACKLOG_PER_TASK_TARGET", "184"),
+			// As task-definition.sh writes the stack's Variants into the JSON file:
+			// escaped.
+			Map.entry("APPLICATION_JSON", ("{\"image-worker\":{\"variants\":" + HelmChartTests.EXAMPLE_VARIANTS + "}}")
+				.replace("\"", "\\\"")),
+			Map.entry("PUBLIC_BASE_URL", "https://d111111abcdef8.cloudfront.net")));
 
 	private final EcsClient ecs = MOTO.client(EcsClient.builder());
 
 	@Test
 	void taskDefinitionScriptFillsEveryPlaceholderFromTheStack() {
 		String script = EcsFiles.read(EcsFiles.DIRECTORY.resolve("task-definition.sh"));
-		Matcher fromStack = Pattern.compile("FROM_STACK=\\(([^)]*)\\)").matcher(script);
-		assertThat(fromStack.find()).isTrue();
-		Map<String, String> sources = new java.util.LinkedHashMap<>();
-		for (String mapping : fromStack.group(1).trim().split("\\s+")) {
-			sources.put(mapping.substring(0, mapping.indexOf('=')), mapping.substring(mapping.indexOf('=') + 1));
-		}
+		Map<String, String> sources = mappings(script, "FROM_STACK");
+		Map<String, String> optional = mappings(script, "OPTIONAL_FROM_STACK");
 		Set<String> filled = new TreeSet<>(sources.keySet());
-		filled.addAll(List.of("IMAGE", "STACK", "AWS_REGION"));
-		assertThat(script).contains("PLACEHOLDERS=(IMAGE STACK AWS_REGION \"${FROM_STACK[@]%%=*}\")");
+		filled.addAll(List.of("IMAGE", "STACK", "AWS_REGION", "APPLICATION_JSON", "PUBLIC_BASE_URL"));
+		assertThat(script).contains(
+				"PLACEHOLDERS=(IMAGE STACK AWS_REGION APPLICATION_JSON \"${FROM_STACK[@]%%=*}\" PUBLIC_BASE_URL)");
+		assertThat(optional).as("the variant set becomes APPLICATION_JSON")
+			.isEqualTo(Map.of("VARIANTS", "Variants", "PUBLIC_BASE_URL", "PublicBaseUrl"));
 
 		assertThat(filled).containsExactlyInAnyOrderElementsOf(EcsFiles.placeholders(EcsFiles.TASK_DEFINITION));
 		CloudFormationTemplate template = CloudFormationTemplate.load();
 		Set<String> stackKeys = new TreeSet<>(template.outputs().keySet());
 		stackKeys.addAll(template.parameters().keySet());
-		assertThat(stackKeys).as("outputs and parameters of the stack").containsAll(sources.values());
+		assertThat(stackKeys).as("outputs and parameters of the stack")
+			.containsAll(sources.values())
+			.containsAll(optional.values());
+	}
+
+	private static Map<String, String> mappings(String script, String array) {
+		Matcher declaration = Pattern.compile("\\n" + array + "=\\(([^)]*)\\)").matcher(script);
+		assertThat(declaration.find()).as(array).isTrue();
+		Map<String, String> mappings = new java.util.LinkedHashMap<>();
+		for (String mapping : declaration.group(1).trim().split("\\s+")) {
+			mappings.put(mapping.substring(0, mapping.indexOf('=')), mapping.substring(mapping.indexOf('=') + 1));
+		}
+		return mappings;
 	}
 
 	@Test
@@ -117,7 +133,10 @@ class EcsDeploymentIT {
 			.containsEntry("IMAGE_WORKER_BULK_QUEUE", "thumbs-bulk")
 			.containsEntry("IMAGE_WORKER_TOPIC", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1")
 			.containsEntry("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT", "120s")
+			.containsEntry("IMAGE_WORKER_PUBLIC_BASE_URL", "https://d111111abcdef8.cloudfront.net")
 			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
+		assertThat(environment(container).get("SPRING_APPLICATION_JSON")).as("a JSON string within the JSON file")
+			.isEqualTo("{\"image-worker\":{\"variants\":" + HelmChartTests.EXAMPLE_VARIANTS + "}}");
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 import static dev.imageworker.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,6 +25,13 @@ class HelmChartTests {
 	private static final Path CHART = Path.of("helm/image-worker");
 
 	private static final String CONTAINER = "spec.template.spec.containers.0";
+
+	/** The responsive set docs/deployment.md shows for each way of deploying. */
+	static final String EXAMPLE_VARIANTS = "{\"thumb\":256,\"avatar\":{\"width\":128,\"height\":128,\"fit\":\"cover\","
+			+ "\"crop\":\"attention\",\"formats\":[\"webp\"]},\"hero\":{\"widths\":[320,640,1280],"
+			+ "\"formats\":[\"avif\",\"webp\",\"jpeg\"]}}";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	@Test
 	void lintsStrictly() {
@@ -227,6 +235,27 @@ class HelmChartTests {
 	}
 
 	@Test
+	void aVariantSetReachesTheWorkerWholeAsOneJsonDocument(@TempDir Path directory) throws IOException {
+		Path values = directory.resolve("variants.yaml");
+		Files.writeString(values, """
+				worker:
+				  variants:
+				    thumb: 256
+				    avatar: {width: 128, height: 128, fit: cover, crop: attention, formats: [webp]}
+				    hero: {widths: [320, 640, 1280], formats: [avif, webp, jpeg]}
+				""");
+
+		Map<String, Object> data = configMapData(render(new Helm(CHART).template().withValuesFile(values)));
+
+		assertThat(JSON.readTree((String) data.get("SPRING_APPLICATION_JSON")))
+			.isEqualTo(JSON.readTree("{\"image-worker\":{\"variants\":" + EXAMPLE_VARIANTS + "}}"));
+		assertThat(data).as("no variant property beside it that a source could merge into the set")
+			.noneSatisfy((name, value) -> assertThat(name).startsWith("IMAGE_WORKER_VARIANTS"));
+		assertThat(configMapData(render(new Helm(CHART).template()))).as("the worker's defaults")
+			.doesNotContainKey("SPRING_APPLICATION_JSON");
+	}
+
+	@Test
 	void nonDefaultValuesRenderFixedReplicasMetricsAndGivenQueueUrl() {
 		Manifests manifests = render(new Helm(CHART).template()
 			.set("autoscaling.enabled", false)
@@ -277,6 +306,10 @@ class HelmChartTests {
 		assertRejected("operator.existingSecret", "Not_A_Name");
 		assertRejected("worker.bulkQueue", "bulk queue");
 		assertRejected("worker.bulkQueue", "http://sqs.eu-west-1.amazonaws.com/111122223333/backfill");
+		assertRejected("worker.variants.Thumb", 256, "Thumb");
+		assertRejected("worker.variants.thumb", "large", "variants");
+		assertRejected("worker.variants.hero.formats[0]", "gif", "variants");
+		assertRejected("worker.variants.hero.fit", "fill", "variants");
 	}
 
 	@Test
@@ -310,6 +343,11 @@ class HelmChartTests {
 		assertThatException().as("%s=%s", key, value)
 			.isThrownBy(() -> new Helm(CHART).template().withKubeVersion(KUBE_VERSION).set(key, value).call())
 			.withMessageContaining(named);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> configMapData(Manifests manifests) {
+		return (Map<String, Object>) at(manifests.one("ConfigMap"), "data");
 	}
 
 	private static Object managementPort(Map<String, Object> deployment) {

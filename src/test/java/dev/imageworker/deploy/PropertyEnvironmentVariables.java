@@ -34,6 +34,10 @@ final class PropertyEnvironmentVariables {
 	private final Set<String> prefixes = new HashSet<>();
 
 	PropertyEnvironmentVariables() {
+		// Not a property but a property source of its own: Spring Boot reads the JSON in
+		// it
+		// before the environment's other variables.
+		this.exact.add("SPRING_APPLICATION_JSON");
 		addRecord(PREFIX, ImageWorkerProperties.class);
 		for (String property : metadataPropertyNames()) {
 			this.exact.add(property.replace("-", "").replace('.', '_').toUpperCase(Locale.ROOT));

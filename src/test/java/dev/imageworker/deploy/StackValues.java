@@ -72,6 +72,28 @@ final class StackValues {
 		return known;
 	}
 
+	/**
+	 * The descriptions of the template's rules whose assertions these parameters break:
+	 * what CloudFormation refuses before it creates anything.
+	 */
+	List<String> brokenRules() {
+		@SuppressWarnings("unchecked")
+		Map<String, Map<String, Object>> rules = (Map<String, Map<String, Object>>) this.template.root()
+			.getOrDefault("Rules", Map.of());
+		List<String> broken = new ArrayList<>();
+		rules.values().forEach((rule) -> {
+			Object applies = rule.get("RuleCondition");
+			if (applies == null || evaluate(applies)) {
+				for (Object assertion : (List<?>) rule.get("Assertions")) {
+					if (!evaluate(((Map<?, ?>) assertion).get("Assert"))) {
+						broken.add((String) ((Map<?, ?>) assertion).get("AssertDescription"));
+					}
+				}
+			}
+		});
+		return broken;
+	}
+
 	/** Whether the resource is part of this stack, by its Condition. */
 	boolean exists(String logicalId) {
 		Object condition = this.template.resource(logicalId).get("Condition");
@@ -180,6 +202,8 @@ final class StackValues {
 			case "Fn::Not" -> !evaluate(((List<?>) argument).get(0));
 			case "Fn::And" -> ((List<?>) argument).stream().allMatch(this::evaluate);
 			case "Fn::Or" -> ((List<?>) argument).stream().anyMatch(this::evaluate);
+			case "Fn::EachMemberEquals" -> ((List<?>) resolve(((List<?>) argument).get(0))).stream()
+				.allMatch((member) -> String.valueOf(member).equals(String.valueOf(((List<?>) argument).get(1))));
 			default -> throw new IllegalArgumentException("No condition function " + function);
 		};
 	}
