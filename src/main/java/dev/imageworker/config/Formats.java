@@ -8,19 +8,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Each output format's encoder defaults ({@code image-worker.formats.<format>}), used
- * where a variant gives no quality of its own. The defaults were chosen by measurement
- * over camera photos (docs/benchmarks.md, "Encoder settings"): WebP and AVIF at the
- * quality that matches JPEG q85's SSIM, at the effort past which bytes stop paying for
- * CPU.
+ * Each output format's encoder defaults ({@code image-worker.formats.<format>}), used where
+ * a variant gives no quality of its own; PNG is lossless and has none. The defaults were
+ * chosen by measurement over camera photos (docs/benchmarks.md, "Encoder settings"): WebP
+ * and AVIF at the quality that matches JPEG q85's SSIM, at the effort past which bytes stop
+ * paying for CPU.
  *
  * @param jpeg JPEG's quality; {@code image-worker.jpeg-quality} sets it too
- * @param png PNG, lossless: no quality, no effort
- * @param webp WebP's quality and effort (0 to 6)
+ * @param webp WebP's quality and effort (0 to {@value #WEBP_MAX_EFFORT})
  * @param avif AVIF's quality and effort (0 to {@value #AVIF_MAX_EFFORT})
  */
-public record Formats(@DefaultValue @Valid Encoder jpeg, @DefaultValue @Valid Encoder png,
-		@DefaultValue @Valid Encoder webp, @DefaultValue @Valid Encoder avif) {
+public record Formats(@DefaultValue @Valid Jpeg jpeg, @DefaultValue @Valid Encoder webp,
+		@DefaultValue @Valid Encoder avif) {
 
 	static final int JPEG_QUALITY = 85;
 
@@ -42,7 +41,15 @@ public record Formats(@DefaultValue @Valid Encoder jpeg, @DefaultValue @Valid En
 	public static final int AVIF_MAX_EFFORT = 6;
 
 	/**
-	 * The settings of one format, each unset one taking the format's default.
+	 * JPEG's setting.
+	 *
+	 * @param quality 1 to 100
+	 */
+	public record Jpeg(@Nullable @Min(1) @Max(100) Integer quality) {
+	}
+
+	/**
+	 * The settings of WebP or AVIF, each unset one taking the format's default.
 	 *
 	 * @param quality 1 to 100
 	 * @param effort CPU spent for fewer bytes
@@ -73,27 +80,15 @@ public record Formats(@DefaultValue @Valid Encoder jpeg, @DefaultValue @Valid En
 	}
 
 	/**
-	 * @throws IllegalArgumentException for an effort a format has not, or beyond its
-	 * range, and for two different JPEG qualities
+	 * @throws IllegalArgumentException for an effort beyond its format's range, and for
+	 * two different JPEG qualities
 	 */
 	void check(@Nullable Integer jpegQuality) {
-		refuseEffort("jpeg", this.jpeg);
-		refuseEffort("png", this.png);
-		if (this.png.quality() != null) {
-			throw new IllegalArgumentException("image-worker.formats.png.quality: PNG is lossless and has no quality");
-		}
 		checkEffort("webp", this.webp, WEBP_MAX_EFFORT);
 		checkEffort("avif", this.avif, AVIF_MAX_EFFORT);
 		if (jpegQuality != null && this.jpeg.quality() != null && !jpegQuality.equals(this.jpeg.quality())) {
 			throw new IllegalArgumentException("image-worker.jpeg-quality (" + jpegQuality
 					+ ") and image-worker.formats.jpeg.quality (" + this.jpeg.quality() + ") disagree: set one");
-		}
-	}
-
-	private static void refuseEffort(String format, Encoder encoder) {
-		if (encoder.effort() != null) {
-			throw new IllegalArgumentException("image-worker.formats." + format + ".effort: " + format
-					+ " has no effort setting (only webp and avif do)");
 		}
 	}
 

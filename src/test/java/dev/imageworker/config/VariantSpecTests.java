@@ -109,8 +109,6 @@ class VariantSpecTests {
 	@CsvSource(delimiter = '|',
 			value = { "AVIF's effort past its bound|image-worker.formats.avif.effort=7|must be 0 to 6",
 					"WebP's effort past its range|image-worker.formats.webp.effort=9|must be 0 to 6",
-					"an effort for JPEG|image-worker.formats.jpeg.effort=3|has no effort",
-					"a quality for PNG|image-worker.formats.png.quality=80|lossless",
 					"two JPEG qualities|image-worker.jpeg-quality=80;image-worker.formats.jpeg.quality=90|disagree",
 					"a public URL that is not one|image-worker.public-base-url=cdn.example.com|absolute http(s) URL" })
 	void encoderSettingsNoEncoderTakesStopTheWorker(String name, String properties, String message) {
