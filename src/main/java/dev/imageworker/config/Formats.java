@@ -8,11 +8,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Each output format's encoder defaults ({@code image-worker.formats.<format>}), used where
- * a variant gives no quality of its own; PNG is lossless and has none. The defaults were
- * chosen by measurement over camera photos (docs/benchmarks.md, "Encoder settings"): WebP
- * and AVIF at the quality that matches JPEG q85's SSIM, at the effort past which bytes stop
- * paying for CPU.
+ * Each output format's encoder defaults ({@code image-worker.formats.<format>}), used
+ * where a variant gives no quality of its own; PNG is lossless and has none. The defaults
+ * were chosen by measurement over camera photos (docs/benchmarks.md, "Encoder settings"):
+ * WebP and AVIF at the quality that matches JPEG q85's SSIM, at the effort past which
+ * bytes stop paying for CPU.
  *
  * @param jpeg JPEG's quality; {@code image-worker.jpeg-quality} sets it too
  * @param webp WebP's quality and effort (0 to {@value #WEBP_MAX_EFFORT})
