@@ -45,7 +45,7 @@ import static org.awaitility.Awaitility.await;
  * the item and announced in the event with its real size, format, frames and public URL,
  * and a placeholder.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE,
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "image-worker.provision=true", "image-worker.engine=vips", "image-worker.queue=ren-queue",
 				"image-worker.dead-letter-queue=ren-dlq", "image-worker.source-buckets=ren-uploads",
 				"image-worker.output-bucket=ren-outputs", "image-worker.table=ren-images",
@@ -54,7 +54,7 @@ import static org.awaitility.Awaitility.await;
 				"image-worker.variants.avatar.width=128", "image-worker.variants.avatar.height=128",
 				"image-worker.variants.avatar.fit=cover", "image-worker.variants.avatar.crop=attention",
 				"image-worker.variants.avatar.formats=webp", "image-worker.variants.hero.widths=320,640,1280",
-				"image-worker.variants.hero.formats=avif,webp,jpeg", "management.server.port=-1" })
+				"image-worker.variants.hero.formats=avif,webp,jpeg", "management.server.port=0" })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RenditionsIT {
 

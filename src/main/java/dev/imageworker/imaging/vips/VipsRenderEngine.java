@@ -93,7 +93,6 @@ public class VipsRenderEngine implements RenderEngine {
 		}
 		int orientation = ExifOrientation.read(format, source);
 		try (Arena arena = Arena.ofConfined()) {
-			Job job = new Job(arena, spec, cancellation);
 			MemorySegment buffer = copy(arena, source);
 			Header header = header(arena, format, buffer);
 			if (header.untaggedCmyk()) {
@@ -105,17 +104,18 @@ public class VipsRenderEngine implements RenderEngine {
 					? Math.min(header.pages(), spec.maxFrames()) : 1;
 			spec.checkPixels(header.size(), frames);
 			Dimensions upright = ExifOrientation.swapsAxes(orientation) ? header.size().transposed() : header.size();
+			Job job = new Job(arena, spec, cancellation, upright);
 			MemorySegment base;
 			if (frames > 1 && animationLoader != null) {
 				base = job.frames(buffer, animationLoader, header, frames);
 			}
 			else if (format == ImageFormat.JPEG) {
-				base = job.jpeg(buffer, header, orientation, upright);
+				base = job.jpeg(buffer, header, orientation);
 			}
 			else {
-				base = job.thumbnail(buffer, header, upright);
+				base = job.thumbnail(buffer, header);
 			}
-			return job.render(format, upright, base, frames);
+			return job.render(format, base, frames);
 		}
 	}
 
@@ -130,7 +130,7 @@ public class VipsRenderEngine implements RenderEngine {
 		JavaRenderEngine.Upright upright = this.java.decodeUpright(source, spec, cancellation);
 		try (Arena arena = Arena.ofConfined()) {
 			MemorySegment base = image(arena, upright.image());
-			return new Job(arena, spec, cancellation).render(upright.format(), upright.original(), base, 1);
+			return new Job(arena, spec, cancellation, upright.original()).render(upright.format(), base, 1);
 		}
 	}
 
@@ -142,7 +142,7 @@ public class VipsRenderEngine implements RenderEngine {
 	public List<String> unsupported(RenderSpec spec) {
 		List<String> problems = new ArrayList<>();
 		try (Arena arena = Arena.ofConfined()) {
-			Job job = new Job(arena, spec, new Cancellation());
+			Job job = new Job(arena, spec, new Cancellation(), new Dimensions(16, 16));
 			for (OutputFormat format : OutputFormat.values()) {
 				if (!spec.uses(format)) {
 					continue;
@@ -297,28 +297,40 @@ public class VipsRenderEngine implements RenderEngine {
 
 		private final Cancellation cancellation;
 
+		/**
+		 * The source's upright size, which every size but a longest side is taken from.
+		 */
+		private final Dimensions upright;
+
 		private final Vips vips = VipsRenderEngine.this.vips;
 
-		Job(Arena arena, RenderSpec spec, Cancellation cancellation) {
+		Job(Arena arena, RenderSpec spec, Cancellation cancellation, Dimensions upright) {
 			this.arena = arena;
 			this.spec = spec;
 			this.cancellation = cancellation;
+			this.upright = upright;
 		}
 
 		/**
 		 * Renders every rendition, the largest scale first, each from the smallest whole
 		 * image rendered before it; consumes the base.
 		 */
-		Rendering render(ImageFormat format, Dimensions upright, MemorySegment base, int frames) {
+		Rendering render(ImageFormat format, MemorySegment base, int frames) {
 			List<Rendering.Output> outputs = new ArrayList<>();
 			MemorySegment whole = base;
+			Dimensions sides = new Dimensions(this.vips.width(base), this.vips.pageHeight(base));
 			try {
-				for (Rendition rendition : this.spec.largestFirst(upright)) {
+				for (Rendition rendition : this.spec.largestFirst(this.upright)) {
 					this.cancellation.check();
 					Observation observation = VariantObservation.start(VipsRenderEngine.this.observations, name(),
 							rendition);
 					try (Observation.Scope _ = observation.openScope()) {
-						MemorySegment image = rendition(whole, rendition, frames);
+						Rendition.Target target = target(rendition, sides,
+								new Dimensions(this.vips.width(whole), this.vips.pageHeight(whole)));
+						if (rendition.sizing() == Rendition.Sizing.LONGEST_SIDE) {
+							sides = target.size();
+						}
+						MemorySegment image = rendition(whole, target, rendition, frames);
 						try {
 							for (Rendition.Encoding encoding : rendition.encodings()) {
 								outputs.add(encode(rendition, encoding, image, frames));
@@ -344,17 +356,20 @@ public class VipsRenderEngine implements RenderEngine {
 						observation.stop();
 					}
 				}
-				return new Rendering(format, upright.width(), upright.height(), outputs, placeholder(whole, frames));
+				return new Rendering(format, this.upright.width(), this.upright.height(), outputs,
+						placeholder(whole, frames));
 			}
 			finally {
 				this.vips.unref(whole);
 			}
 		}
 
-		/** One rendition of the whole image, in memory, every frame of an animation. */
-		private MemorySegment rendition(MemorySegment whole, Rendition rendition, int frames) {
+		/**
+		 * One rendition scaled from the whole image at hand, in memory, every frame of an
+		 * animation.
+		 */
+		private MemorySegment rendition(MemorySegment whole, Rendition.Target target, Rendition rendition, int frames) {
 			Dimensions size = new Dimensions(this.vips.width(whole), this.vips.pageHeight(whole));
-			Rendition.Target target = rendition.target(size);
 			if (frames == 1) {
 				MemorySegment scaled = scaled(whole, size, target.scaled());
 				Dimensions crop = target.crop();
@@ -393,6 +408,24 @@ public class VipsRenderEngine implements RenderEngine {
 			finally {
 				images.forEach(this.vips::unref);
 			}
+		}
+
+		/**
+		 * What a rendition makes of an image: a longest side is taken from the size of
+		 * the image at hand (the decoded one, or the longest side rendered before it), as
+		 * before variant specs, so that the default set renders the same bytes; every
+		 * other size from the source's, so that its aspect ratio holds exactly. A cover
+		 * beyond the source cuts its box at the scale of the image at hand.
+		 */
+		private Rendition.Target target(Rendition rendition, Dimensions sides, Dimensions current) {
+			if (rendition.sizing() == Rendition.Sizing.LONGEST_SIDE) {
+				return rendition.target(sides);
+			}
+			Rendition.Target target = rendition.target(this.upright);
+			if (target.crop() != null && target.scaled().equals(this.upright)) {
+				return rendition.target(current);
+			}
+			return target;
 		}
 
 		/** The image at the size: a new reference to it when it has that size already. */
@@ -451,13 +484,14 @@ public class VipsRenderEngine implements RenderEngine {
 		 * upright; in memory, so that the renditions scale from it instead of decoding
 		 * again.
 		 */
-		MemorySegment jpeg(MemorySegment buffer, Header header, int orientation, Dimensions upright) {
-			Rendition largest = this.spec.largest(upright);
+		MemorySegment jpeg(MemorySegment buffer, Header header, int orientation) {
+			Rendition largest = this.spec.largest(this.upright);
 			MemorySegment decoded = jpegload(this.arena, buffer,
-					header.size().jpegScale(largest.target(upright).scaled().longestSide()), "cannot decode");
+					header.size().jpegScale(largest.target(this.upright).scaled().longestSide()), "cannot decode");
 			Dimensions stored = new Dimensions(this.vips.width(decoded), this.vips.height(decoded));
 			boolean swaps = ExifOrientation.swapsAxes(orientation);
-			Dimensions target = largest.target(swaps ? stored.transposed() : stored).scaled();
+			Dimensions decodedUpright = swaps ? stored.transposed() : stored;
+			Dimensions target = target(largest, decodedUpright, decodedUpright).scaled();
 			MemorySegment sized = scaled(decoded, stored, swaps ? target.transposed() : target);
 			this.vips.unref(decoded);
 			MemorySegment srgb = header.iccProfile() ? then(sized, "cannot convert to sRGB", "icc_transform",
@@ -476,8 +510,8 @@ public class VipsRenderEngine implements RenderEngine {
 		 * upright. Only an embedded profile is converted: libvips 8.14 shifts the colours
 		 * of untagged RGB when asked to export sRGB.
 		 */
-		MemorySegment thumbnail(MemorySegment buffer, Header header, Dimensions upright) {
-			Dimensions box = this.spec.largest(upright).fitBox(upright);
+		MemorySegment thumbnail(MemorySegment buffer, Header header) {
+			Dimensions box = this.spec.largest(this.upright).fitBox(this.upright);
 			MemorySegment image = apply("cannot decode", "thumbnail_buffer", (op) -> {
 				op.blob("buffer", buffer)
 					.set("width", box.width())
