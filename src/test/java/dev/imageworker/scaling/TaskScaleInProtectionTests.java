@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,6 +126,25 @@ class TaskScaleInProtectionTests {
 
 		after(Duration.ofMillis(1));
 		assertThat(this.agent.requests()).hasSize(2).allMatch((body) -> body.contains("\"ProtectionEnabled\":true"));
+	}
+
+	@Test
+	void aFailingAgentIsAskedAgainAfterWaitsThatDoubleUpToAMinute() {
+		this.agent.answer(503, "{\"error\":{\"Code\":\"ServerException\",\"Message\":\"try later\"}}");
+		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
+
+		this.tracker.begin();
+		after(Duration.ZERO);
+		List<Long> askedAt = new ArrayList<>(List.of(0L));
+		for (long second = 1; second <= 200; second++) {
+			after(TICK);
+			if (this.agent.requests().size() > askedAt.size()) {
+				askedAt.add(second);
+			}
+		}
+
+		assertThat(askedAt).as("seconds at which the agent was asked: 1, 2, 4, ... 32 s apart, then a minute")
+			.containsExactly(0L, 1L, 3L, 7L, 15L, 31L, 63L, 123L, 183L);
 	}
 
 	@Test
