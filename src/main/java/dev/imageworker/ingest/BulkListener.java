@@ -24,7 +24,7 @@ class BulkListener {
 
 	@SqsListener(value = "${image-worker.bulk-queue}", id = ListenerConfiguration.BULK, maxConcurrentMessages = "1")
 	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
-		this.handling.handle(message, visibility, acknowledgement);
+		this.handling.handle(message, visibility, acknowledgement, InFlightTracker.Traffic.BULK);
 	}
 
 }

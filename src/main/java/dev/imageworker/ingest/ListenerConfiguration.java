@@ -45,13 +45,13 @@ class ListenerConfiguration {
 	 */
 	@Bean
 	static BeanPostProcessor listenerContainerOptions(ObjectProvider<ImageWorkerProperties> properties,
-			ObjectProvider<DownstreamBreakers> downstreams, ObjectProvider<LiveTraffic> traffic) {
+			ObjectProvider<DownstreamBreakers> downstreams, ObjectProvider<InFlightTracker> inFlight) {
 		return new BeanPostProcessor() {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof SqsMessageListenerContainerFactory<?> factory) {
-					configure(factory, properties.getObject(), downstreams.getObject(), traffic.getObject());
+					configure(factory, properties.getObject(), downstreams.getObject(), inFlight.getObject());
 				}
 				return bean;
 			}
@@ -60,7 +60,7 @@ class ListenerConfiguration {
 	}
 
 	private static void configure(SqsMessageListenerContainerFactory<?> factory, ImageWorkerProperties properties,
-			DownstreamBreakers downstreams, LiveTraffic traffic) {
+			DownstreamBreakers downstreams, InFlightTracker inFlight) {
 		factory.configure((options) -> options
 			// No message is received that cannot start rendering at once, or right after
 			// the render ahead of it. The bulk listener asks for one.
@@ -71,7 +71,7 @@ class ListenerConfiguration {
 			.acknowledgementInterval(ACKNOWLEDGEMENT_INTERVAL)
 			.acknowledgementThreshold(SQS_MAX_BATCH)
 			.backPressureHandlerFactory(
-					backPressure(downstreams::isOpen, traffic, properties.processing().bulkQuietPeriod()))
+					backPressure(downstreams::isOpen, inFlight, properties.processing().bulkQuietPeriod()))
 			// On stop, polling ends at once and messages in flight get this long to
 			// finish; VisibilityHeartbeat then releases what is left.
 			.listenerShutdownTimeout(properties.processing().drainTimeout())
@@ -87,10 +87,10 @@ class ListenerConfiguration {
 	 * latency. The gate holds nothing while a downstream's breaker is open, and the bulk
 	 * queue in busy periods.
 	 */
-	static BackPressureHandlerFactory backPressure(BooleanSupplier breakerOpen, LiveTraffic traffic,
+	static BackPressureHandlerFactory backPressure(BooleanSupplier breakerOpen, InFlightTracker inFlight,
 			Duration bulkQuietPeriod) {
 		return BackPressureHandlerFactories.compositeBackPressureHandler(
-				(options) -> new ListenerGate(breakerOpen, traffic, bulkQuietPeriod),
+				(options) -> new ListenerGate(breakerOpen, inFlight, bulkQuietPeriod),
 				BackPressureHandlerFactories.concurrencyLimiterBackPressureHandler());
 	}
 

@@ -18,15 +18,15 @@ final class ListenerGate implements BackPressureHandler, IdentifiableContainerCo
 
 	private final BooleanSupplier breakerOpen;
 
-	private final LiveTraffic traffic;
+	private final InFlightTracker inFlight;
 
 	private final Duration quiet;
 
 	private volatile String id = "";
 
-	ListenerGate(BooleanSupplier breakerOpen, LiveTraffic traffic, Duration quiet) {
+	ListenerGate(BooleanSupplier breakerOpen, InFlightTracker inFlight, Duration quiet) {
 		this.breakerOpen = breakerOpen;
-		this.traffic = traffic;
+		this.inFlight = inFlight;
 		this.quiet = quiet;
 	}
 
@@ -48,7 +48,7 @@ final class ListenerGate implements BackPressureHandler, IdentifiableContainerCo
 		// The container names its message source "<container id>-<index>", and the
 		// composite handler its parts "<class>-<source id>".
 		boolean bulk = this.id.contains("-" + ListenerConfiguration.BULK + "-");
-		return (!bulk || this.traffic.isQuietFor(this.quiet)) ? amount : 0;
+		return (!bulk || this.inFlight.isLiveQuietFor(this.quiet)) ? amount : 0;
 	}
 
 	@Override

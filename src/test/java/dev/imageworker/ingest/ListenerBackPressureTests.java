@@ -1,13 +1,16 @@
 package dev.imageworker.ingest;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.imageworker.support.TestProperties;
 import io.awspring.cloud.sqs.listener.SqsContainerOptions;
 import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandler.ReleaseReason;
 import io.awspring.cloud.sqs.listener.backpressure.BatchAwareBackPressureHandler;
 import io.awspring.cloud.sqs.listener.backpressure.CompositeBackPressureHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +25,8 @@ class ListenerBackPressureTests {
 
 	private final AtomicBoolean breakerOpen = new AtomicBoolean();
 
-	private final LiveTraffic traffic = new LiveTraffic();
+	private final InFlightTracker inFlight = new InFlightTracker(new SimpleMeterRegistry(),
+			TestProperties.bind(Map.of()));
 
 	@Test
 	void everyFreeSlotPollsAtOnceAndAFinishedMessageFreesOne() throws Exception {
@@ -50,10 +54,11 @@ class ListenerBackPressureTests {
 	void theBulkQueueIsGrantedAPollOnlyAfterTheQuietPeriod() throws Exception {
 		BatchAwareBackPressureHandler bulk = handler("bulk-0", SHORT_DELAY);
 		BatchAwareBackPressureHandler live = handler("live-0", SHORT_DELAY);
-		this.traffic.begin();
+		InFlightTracker.Held upload = this.inFlight.hold("upload", (seconds) -> CompletableFuture.completedFuture(null),
+				InFlightTracker.Traffic.LIVE);
 		assertThat(bulk.requestBatch()).isZero();
 		assertThat(live.requestBatch()).isEqualTo(1);
-		this.traffic.end();
+		upload.close();
 		assertThat(bulk.requestBatch()).as("within the quiet period").isZero();
 
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(bulk.requestBatch()).isEqualTo(1));
@@ -70,7 +75,7 @@ class ListenerBackPressureTests {
 			.maxDelayBetweenPolls(delayBetweenPolls)
 			.build();
 		CompositeBackPressureHandler handler = (CompositeBackPressureHandler) ListenerConfiguration
-			.backPressure(this.breakerOpen::get, this.traffic, Duration.ofMillis(500))
+			.backPressure(this.breakerOpen::get, this.inFlight, Duration.ofMillis(500))
 			.createBackPressureHandler(options);
 		handler.setId(sourceId);
 		return handler;

@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
@@ -41,8 +44,14 @@ class TaskScaleInProtectionTests {
 
 	private final AgentStandIn agent = new AgentStandIn();
 
-	private final InFlightTracker tracker = new InFlightTracker(new SimpleMeterRegistry(),
+	private final InFlightTracker inFlight = new InFlightTracker(new SimpleMeterRegistry(),
 			TestProperties.bind(Map.of()));
+
+	/** What {@link #tracker} holds, the latest first. */
+	private final Deque<InFlightTracker.Held> held = new ArrayDeque<>();
+
+	/** Takes on and settles messages as the listener does. */
+	private final Messages tracker = new Messages();
 
 	private final ManualScheduler scheduler = new ManualScheduler();
 
@@ -196,8 +205,8 @@ class TaskScaleInProtectionTests {
 	}
 
 	private TaskScaleInProtection protection(String agentUri, Duration expiresIn) {
-		return new TaskScaleInProtection(new ScalingProperties.TaskProtection(agentUri, expiresIn, GRACE), this.tracker,
-				this.clock, () -> this.scheduler);
+		return new TaskScaleInProtection(new ScalingProperties.TaskProtection(agentUri, expiresIn, GRACE),
+				this.inFlight, this.clock, () -> this.scheduler);
 	}
 
 	/**
@@ -205,6 +214,19 @@ class TaskScaleInProtectionTests {
 	 */
 	private void after(Duration span) {
 		this.scheduler.advance(span);
+	}
+
+	private final class Messages {
+
+		void begin() {
+			TaskScaleInProtectionTests.this.held.push(TaskScaleInProtectionTests.this.inFlight.hold("m",
+					(seconds) -> CompletableFuture.completedFuture(null), InFlightTracker.Traffic.LIVE));
+		}
+
+		void end() {
+			TaskScaleInProtectionTests.this.held.pop().close();
+		}
+
 	}
 
 	/**
