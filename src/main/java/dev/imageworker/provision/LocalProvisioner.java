@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.imageworker.catalog.ItemAttributes;
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueAttributes;
 import dev.imageworker.queue.QueueUrls;
@@ -119,10 +120,10 @@ class LocalProvisioner implements InitializingBean {
 		}
 		this.dynamo.createTable((request) -> request.tableName(table)
 			.billingMode(BillingMode.PAY_PER_REQUEST)
-			.attributeDefinitions(
-					(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
+			.attributeDefinitions((definition) -> definition.attributeName(ItemAttributes.IMAGE_ID)
+				.attributeType(ScalarAttributeType.S))
 			.keySchema(List.of(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
-				.attributeName("imageId")
+				.attributeName(ItemAttributes.IMAGE_ID)
 				.keyType(KeyType.HASH)
 				.build())));
 		this.dynamo.waiter().waitUntilTableExists((request) -> request.tableName(table));

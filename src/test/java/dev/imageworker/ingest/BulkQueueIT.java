@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -83,7 +84,7 @@ class BulkQueueIT {
 
 		await().atMost(Duration.ofSeconds(60))
 			.untilAsserted(() -> assertThat(this.catalog.find("img_b01"))
-				.hasValueSatisfying((item) -> assertThat(item.get("status").s()).isEqualTo("COMPLETED")));
+				.hasValueSatisfying((item) -> assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED")));
 	}
 
 	private ContainerOptions<?, ?> options(String queue) {
