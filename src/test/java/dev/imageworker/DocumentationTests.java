@@ -2,6 +2,8 @@ package dev.imageworker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -18,6 +20,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.imageworker.catalog.ItemAttributes;
+import dev.imageworker.pipeline.DeadLetterAttributes;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -30,12 +34,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The docs as reference that cannot drift silently: README's configuration table names
- * exactly the {@code image-worker.*} properties the worker binds, and no markdown
+ * exactly the {@code image-worker.*} properties the worker binds, docs/contracts.md
+ * exactly the item's and the dead letters' attribute names the code uses, and no markdown
  * document links a file or heading that is not there.
  */
 class DocumentationTests {
 
 	private static final Path README = Path.of("README.md");
+
+	private static final Path CONTRACTS = Path.of("docs/contracts.md");
 
 	/** Directories whose markdown is not the project's: build output, tools, VCS. */
 	private static final Set<String> SKIPPED = Set.of("target", "node_modules", ".git", ".mvn");
@@ -57,6 +64,20 @@ class DocumentationTests {
 			.isSubsetOf(documented);
 		assertThat(new TreeSet<>(documented)).as("README's configuration table names properties nothing binds")
 			.isSubsetOf(bound);
+	}
+
+	@Test
+	void contractsNameExactlyTheItemAttributes() {
+		Set<String> documented = codeSpans(section(read(CONTRACTS), "## DynamoDB item"), "[a-z][A-Za-z]*");
+
+		assertThat(documented).as("the DynamoDB item in %s", CONTRACTS).isEqualTo(constants(ItemAttributes.class));
+	}
+
+	@Test
+	void contractsNameExactlyTheDeadLetterAttributes() {
+		Set<String> documented = codeSpans(section(read(CONTRACTS), "## Dead letters"), "[a-z]+(-[a-z]+)*");
+
+		assertThat(documented).as("the dead letters in %s", CONTRACTS).isEqualTo(constants(DeadLetterAttributes.class));
 	}
 
 	@Test
@@ -129,6 +150,50 @@ class DocumentationTests {
 			}
 		}
 		return names;
+	}
+
+	/** The values of a class's public string constants. */
+	static Set<String> constants(Class<?> type) {
+		Set<String> values = new TreeSet<>();
+		for (Field field : type.getFields()) {
+			if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+				try {
+					values.add((String) field.get(null));
+				}
+				catch (IllegalAccessException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+		}
+		return values;
+	}
+
+	/**
+	 * The lines after the heading that starts so, up to the next heading of its level.
+	 */
+	static String section(String markdown, String heading) {
+		StringBuilder section = new StringBuilder();
+		boolean in = false;
+		for (String line : markdown.split("\\R")) {
+			if (line.startsWith("## ")) {
+				in = line.startsWith(heading);
+			}
+			else if (in) {
+				section.append(line).append('\n');
+			}
+		}
+		assertThat(section).as("section %s", heading).isNotEmpty();
+		return section.toString();
+	}
+
+	/** The inline code spans that are wholly of the pattern. */
+	static Set<String> codeSpans(String markdown, String pattern) {
+		Set<String> spans = new TreeSet<>();
+		Pattern.compile("`(" + pattern + ")`")
+			.matcher(markdown)
+			.results()
+			.forEach((match) -> spans.add(match.group(1)));
+		return spans;
 	}
 
 	/** Link targets outside fenced code blocks and inline code spans. */

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
+import dev.imageworker.pipeline.DeadLetterAttributes;
 import dev.imageworker.downstream.Downstream;
 import dev.imageworker.downstream.DownstreamProbes;
 import dev.imageworker.support.FaultProxy;
@@ -63,6 +64,38 @@ import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.imageworker.catalog.ItemAttributes.ANNOUNCED_AT;
+import static dev.imageworker.catalog.ItemAttributes.ATTEMPTS;
+import static dev.imageworker.catalog.ItemAttributes.CREATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_MESSAGE;
+import static dev.imageworker.catalog.ItemAttributes.FILE_NAME;
+import static dev.imageworker.catalog.ItemAttributes.FILE_TYPE;
+import static dev.imageworker.catalog.ItemAttributes.FORMAT;
+import static dev.imageworker.catalog.ItemAttributes.HEIGHT;
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.METADATA;
+import static dev.imageworker.catalog.ItemAttributes.PROCESSING_MILLIS;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_BUCKET;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_BYTES;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_ETAG;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_KEY;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_LAST_MODIFIED;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.UPLOAD_TIMESTAMP;
+import static dev.imageworker.catalog.ItemAttributes.USER_ID;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS_SPEC;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_BUCKET;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_BYTES;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_CONTENT_TYPE;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_HEIGHT;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_KEY;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_NAME;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_WIDTH;
+import static dev.imageworker.catalog.ItemAttributes.WIDTH;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -169,29 +202,29 @@ class ImageWorkerIT {
 		String id = idOf(UPLOADS, key);
 
 		Map<String, AttributeValue> item = awaitFinal(id);
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("userId").s()).isEqualTo("alice");
-		assertThat(item.get("sourceBucket").s()).isEqualTo(UPLOADS);
-		assertThat(item.get("sourceKey").s()).isEqualTo(key);
-		assertThat(item.get("sourceETag").s()).isEqualTo(eTag);
-		assertThat(item.get("sourceBytes").n()).isEqualTo(Integer.toString(jpeg.length));
-		assertThat(item.get("format").s()).isEqualTo("JPEG");
-		assertThat(item.get("width").n()).isEqualTo("3000");
-		assertThat(item.get("height").n()).isEqualTo("2000");
-		assertThat(item.get("attempts").n()).isEqualTo("1");
-		assertThat(item).containsKeys("createdAt", "updatedAt", "processingMillis", "sourceLastModified")
-			.doesNotContainKey("error");
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(USER_ID).s()).isEqualTo("alice");
+		assertThat(item.get(SOURCE_BUCKET).s()).isEqualTo(UPLOADS);
+		assertThat(item.get(SOURCE_KEY).s()).isEqualTo(key);
+		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo(eTag);
+		assertThat(item.get(SOURCE_BYTES).n()).isEqualTo(Integer.toString(jpeg.length));
+		assertThat(item.get(FORMAT).s()).isEqualTo("JPEG");
+		assertThat(item.get(WIDTH).n()).isEqualTo("3000");
+		assertThat(item.get(HEIGHT).n()).isEqualTo("2000");
+		assertThat(item.get(ATTEMPTS).n()).isEqualTo("1");
+		assertThat(item).containsKeys(CREATED_AT, UPDATED_AT, PROCESSING_MILLIS, SOURCE_LAST_MODIFIED)
+			.doesNotContainKey(ERROR);
 		assertThat(variants(item)).containsExactly("medium 1024x683", "thumb 256x171");
-		for (AttributeValue variant : item.get("variants").l()) {
+		for (AttributeValue variant : item.get(VARIANTS).l()) {
 			Map<String, AttributeValue> v = variant.m();
-			assertThat(v.get("bucket").s()).isEqualTo(THUMBNAILS);
-			assertThat(v.get("key").s()).isEqualTo(id + "/" + eTag + "/" + v.get("name").s() + ".jpg");
-			assertThat(v.get("contentType").s()).isEqualTo("image/jpeg");
-			byte[] stored = download(THUMBNAILS, v.get("key").s());
-			assertThat(Integer.toString(stored.length)).isEqualTo(v.get("bytes").n());
+			assertThat(v.get(VARIANT_BUCKET).s()).isEqualTo(THUMBNAILS);
+			assertThat(v.get(VARIANT_KEY).s()).isEqualTo(id + "/" + eTag + "/" + v.get(VARIANT_NAME).s() + ".jpg");
+			assertThat(v.get(VARIANT_CONTENT_TYPE).s()).isEqualTo("image/jpeg");
+			byte[] stored = download(THUMBNAILS, v.get(VARIANT_KEY).s());
+			assertThat(Integer.toString(stored.length)).isEqualTo(v.get(VARIANT_BYTES).n());
 			BufferedImage thumbnail = SampleImages.decode(stored);
 			assertThat(thumbnail.getWidth() + "x" + thumbnail.getHeight())
-				.isEqualTo(v.get("width").n() + "x" + v.get("height").n());
+				.isEqualTo(v.get(VARIANT_WIDTH).n() + "x" + v.get(VARIANT_HEIGHT).n());
 		}
 
 		JsonNode event = awaitEvent(id, "COMPLETED");
@@ -209,8 +242,8 @@ class ImageWorkerIT {
 		upload(UPLOADS, "uploads/una/img_0a1b2c3d4e5f.jpg", SampleImages.jpeg(640, 480));
 
 		Map<String, AttributeValue> item = awaitFinal("img_0a1b2c3d4e5f");
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("userId").s()).isEqualTo("una");
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(USER_ID).s()).isEqualTo("una");
 	}
 
 	@Test
@@ -219,13 +252,13 @@ class ImageWorkerIT {
 		String theirs = "uploads/mallory/photo.jpg";
 		upload(UPLOADS, mine, flatJpeg(800, 600, new Color(200, 30, 30)));
 		Map<String, AttributeValue> myItem = await().atMost(PATIENCE)
-			.until(() -> item(idOf(UPLOADS, mine)), (item) -> item.containsKey("announcedAt"));
+			.until(() -> item(idOf(UPLOADS, mine)), (item) -> item.containsKey(ANNOUNCED_AT));
 		upload(UPLOADS, theirs, flatJpeg(800, 600, new Color(30, 60, 200)));
 		Map<String, AttributeValue> theirItem = awaitFinal(idOf(UPLOADS, theirs));
 
-		assertThat(theirItem.get("sourceKey").s()).isEqualTo(theirs);
+		assertThat(theirItem.get(SOURCE_KEY).s()).isEqualTo(theirs);
 		assertThat(item(idOf(UPLOADS, mine))).isEqualTo(myItem);
-		assertThat(myItem.get("sourceKey").s()).isEqualTo(mine);
+		assertThat(myItem.get(SOURCE_KEY).s()).isEqualTo(mine);
 		BufferedImage myThumb = SampleImages.decode(download(THUMBNAILS, variantKey(myItem, "thumb")));
 		assertThat(isRed(myThumb.getRGB(myThumb.getWidth() / 2, myThumb.getHeight() / 2))).isTrue();
 		assertThat(this.s3.listObjectsV2((request) -> request.bucket(THUMBNAILS).prefix("photo/")).contents())
@@ -247,9 +280,10 @@ class ImageWorkerIT {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
 		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
-		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo("IMAGE_ID_CONFLICT");
-		assertThat(dead.messageAttributes().get("failure-message").stringValue()).contains("img_00c0ffee",
-				"belongs to");
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_CODE).stringValue())
+			.isEqualTo("IMAGE_ID_CONFLICT");
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue())
+			.contains("img_00c0ffee", "belongs to");
 		assertThat(item("img_00c0ffee")).isEqualTo(before);
 		assertThat(outputKeys("img_00c0ffee/")).isEqualTo(objects);
 		assertThat(this.events.matching(eventFor("img_00c0ffee"))).hasSize(1);
@@ -271,14 +305,14 @@ class ImageWorkerIT {
 					Map.of("imageId", stringAttribute("img_a11ce5"), "userId", stringAttribute("user_1234"))));
 
 		Map<String, AttributeValue> item = awaitFinal("img_a11ce5");
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("userId").s()).isEqualTo("user_1234");
-		assertThat(item.get("fileName").s()).isEqualTo("vacation.jpg");
-		assertThat(item.get("fileType").s()).isEqualTo("image/jpeg");
-		assertThat(item.get("uploadTimestamp").s()).isEqualTo("2026-01-01T12:00:00Z");
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(USER_ID).s()).isEqualTo("user_1234");
+		assertThat(item.get(FILE_NAME).s()).isEqualTo("vacation.jpg");
+		assertThat(item.get(FILE_TYPE).s()).isEqualTo("image/jpeg");
+		assertThat(item.get(UPLOAD_TIMESTAMP).s()).isEqualTo("2026-01-01T12:00:00Z");
 		Map<String, String> metadata = Map.of("camera", "iPhone 12", "description", "At the beach", "camera-model",
 				"X100V");
-		assertThat(item.get("metadata").m()).containsOnlyKeys(metadata.keySet())
+		assertThat(item.get(METADATA).m()).containsOnlyKeys(metadata.keySet())
 			.allSatisfy((name, value) -> assertThat(value.s()).isEqualTo(metadata.get(name)));
 		JsonNode event = awaitEvent("img_a11ce5", "COMPLETED");
 		assertThat(event.get("metadata").properties()).hasSize(3);
@@ -291,8 +325,8 @@ class ImageWorkerIT {
 		upload(UPLOADS, key, SampleImages.png(900, 600, true));
 
 		Map<String, AttributeValue> item = awaitFinal(idOf(UPLOADS, key));
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("format").s()).isEqualTo("PNG");
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(FORMAT).s()).isEqualTo("PNG");
 		assertThat(variants(item)).containsExactly("medium 900x600", "thumb 256x171");
 		BufferedImage medium = SampleImages.decode(download(THUMBNAILS, variantKey(item, "medium")));
 		Color corner = new Color(medium.getRGB(3, 3));
@@ -305,7 +339,7 @@ class ImageWorkerIT {
 		upload(UPLOADS, key, SampleImages.withOrientation(SampleImages.jpeg(1600, 1200), 6));
 
 		Map<String, AttributeValue> item = awaitFinal(idOf(UPLOADS, key));
-		assertThat(item.get("width").n() + "x" + item.get("height").n()).isEqualTo("1200x1600");
+		assertThat(item.get(WIDTH).n() + "x" + item.get(HEIGHT).n()).isEqualTo("1200x1600");
 		assertThat(variants(item)).containsExactly("medium 768x1024", "thumb 192x256");
 		// The red marker drawn top-left in the stored pixels shows top-right once
 		// upright.
@@ -320,9 +354,9 @@ class ImageWorkerIT {
 		upload(UPLOADS, key, SampleImages.jpeg(800, 600));
 
 		Map<String, AttributeValue> item = awaitFinal(idOf(UPLOADS, key));
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("userId").s()).isEqualTo("zoë");
-		assertThat(item.get("sourceKey").s()).isEqualTo(key);
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(USER_ID).s()).isEqualTo("zoë");
+		assertThat(item.get(SOURCE_KEY).s()).isEqualTo(key);
 		assertThat(SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb"))).getWidth()).isEqualTo(256);
 	}
 
@@ -339,9 +373,9 @@ class ImageWorkerIT {
 		new Random(7).nextBytes(noise);
 
 		Map<String, AttributeValue> item = assertFailed(upload("uploads/erin/huge.jpg", noise), "IMAGE_TOO_LARGE");
-		assertThat(item.get("error").m().get("message").s())
+		assertThat(item.get(ERROR).m().get(ERROR_MESSAGE).s())
 			.isEqualTo(noise.length + " bytes is more than the limit of " + 4 * 1024 * 1024);
-		assertThat(item.get("sourceBytes").n()).isEqualTo(Integer.toString(noise.length));
+		assertThat(item.get(SOURCE_BYTES).n()).isEqualTo(Integer.toString(noise.length));
 	}
 
 	@Test
@@ -356,8 +390,10 @@ class ImageWorkerIT {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
 		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
-		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo("INVALID_MESSAGE");
-		assertThat(dead.messageAttributes().get("failure-message").stringValue()).contains("unknown message shape");
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_CODE).stringValue())
+			.isEqualTo("INVALID_MESSAGE");
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue())
+			.contains("unknown message shape");
 	}
 
 	@Test
@@ -367,10 +403,11 @@ class ImageWorkerIT {
 				record("someone-elses-bucket", "uploads/mallory/secret.jpg"));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
-		assertThat(awaitFinal(idOf(QUIET, "uploads/frank/good.jpg")).get("status").s()).isEqualTo("COMPLETED");
+		assertThat(awaitFinal(idOf(QUIET, "uploads/frank/good.jpg")).get(STATUS).s()).isEqualTo("COMPLETED");
 		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
-		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo("INVALID_MESSAGE");
-		assertThat(dead.messageAttributes().get("failure-message").stringValue())
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_CODE).stringValue())
+			.isEqualTo("INVALID_MESSAGE");
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue())
 			.contains("not a configured source bucket");
 		String refused = idOf("someone-elses-bucket", "uploads/mallory/secret.jpg");
 		assertThat(item(refused)).isEmpty();
@@ -391,10 +428,10 @@ class ImageWorkerIT {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(few));
 
 		Message manyDead = awaitDeadLetter((message) -> message.body().equals(many));
-		assertThat(manyDead.messageAttributes().get("failure-message").stringValue())
+		assertThat(manyDead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue())
 			.contains("200 records, more than the limit of 10");
 		Message fewDead = awaitDeadLetter((message) -> message.body().equals(few));
-		assertThat(fewDead.messageAttributes().get("failure-count").stringValue()).isEqualTo("3");
+		assertThat(fewDead.messageAttributes().get(DeadLetterAttributes.FAILURE_COUNT).stringValue()).isEqualTo("3");
 		assertThat(this.deadLetters.matching((message) -> message.body().equals(many))).hasSize(1);
 		assertThat(this.deadLetters.matching((message) -> message.body().equals(few))).hasSize(1);
 		for (int i = 0; i < records.length; i++) {
@@ -412,7 +449,7 @@ class ImageWorkerIT {
 		String body = s3Event(record(QUIET, key));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 		Map<String, AttributeValue> first = awaitFinal(id);
-		assertThat(first.get("status").s()).isEqualTo("COMPLETED");
+		assertThat(first.get(STATUS).s()).isEqualTo("COMPLETED");
 		awaitEvent(id, "COMPLETED");
 		double duplicatesBefore = imagesCounter("duplicate");
 
@@ -421,8 +458,8 @@ class ImageWorkerIT {
 		await().atMost(PATIENCE)
 			.untilAsserted(() -> assertThat(imagesCounter("duplicate")).isGreaterThan(duplicatesBefore));
 		Map<String, AttributeValue> after = item(id);
-		assertThat(after.get("attempts").n()).isEqualTo("1");
-		assertThat(after.get("updatedAt").s()).isEqualTo(first.get("updatedAt").s());
+		assertThat(after.get(ATTEMPTS).n()).isEqualTo("1");
+		assertThat(after.get(UPDATED_AT).s()).isEqualTo(first.get(UPDATED_AT).s());
 		assertThat(this.events.matching(eventFor(id))).hasSize(1);
 	}
 
@@ -438,8 +475,8 @@ class ImageWorkerIT {
 		String second = upload(UPLOADS, key, flatJpeg(900, 600, new Color(30, 60, 200)));
 
 		Map<String, AttributeValue> item = await().atMost(PATIENCE)
-			.until(() -> item(id), (found) -> second.equals(found.get("sourceETag").s())
-					&& "COMPLETED".equals(found.get("status").s()));
+			.until(() -> item(id),
+					(found) -> second.equals(found.get(SOURCE_ETAG).s()) && "COMPLETED".equals(found.get(STATUS).s()));
 		BufferedImage thumb = SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb")));
 		assertThat(isBlue(thumb.getRGB(thumb.getWidth() / 2, thumb.getHeight() / 2))).isTrue();
 		await().atMost(PATIENCE)
@@ -467,16 +504,16 @@ class ImageWorkerIT {
 		String newerETag = upload(UPLOADS, key, newer);
 
 		await().atMost(PATIENCE)
-			.until(() -> item(id), (found) -> newerETag.equals(found.get("sourceETag").s())
-					&& "COMPLETED".equals(found.get("status").s()));
+			.until(() -> item(id), (found) -> newerETag.equals(found.get(SOURCE_ETAG).s())
+					&& "COMPLETED".equals(found.get(STATUS).s()));
 		// The older render finishes after the hold, is refused, and deletes what it
 		// wrote.
 		await().atMost(PATIENCE)
 			.untilAsserted(() -> assertThat(outputKeys(id + "/")).hasSize(2)
 				.allMatch((object) -> object.startsWith(id + "/" + newerETag + "/")));
 		Map<String, AttributeValue> item = item(id);
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("sourceETag").s()).isEqualTo(newerETag);
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo(newerETag);
 		BufferedImage thumb = SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb")));
 		assertThat(isBlue(thumb.getRGB(thumb.getWidth() / 2, thumb.getHeight() / 2))).isTrue();
 		assertThat(this.events.matching(eventFor(id))).extracting((event) -> eTagOf(event)).containsExactly(newerETag);
@@ -489,7 +526,7 @@ class ImageWorkerIT {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
 
 		Map<String, AttributeValue> item = assertFailed(new Uploaded(QUIET, key), "SOURCE_NOT_FOUND");
-		assertThat(item.get("attempts")).as("failed on the first receive, before any claim").isNull();
+		assertThat(item.get(ATTEMPTS)).as("failed on the first receive, before any claim").isNull();
 	}
 
 	@Test
@@ -500,7 +537,7 @@ class ImageWorkerIT {
 				FaultProxy.Answer.ACCESS_DENIED, Integer.MAX_VALUE);
 
 		Map<String, AttributeValue> item = assertFailed(upload(key, SampleImages.jpeg(640, 480)), "RETRIES_EXHAUSTED");
-		assertThat(item.get("error").m().get("message").s()).contains("access denied");
+		assertThat(item.get(ERROR).m().get(ERROR_MESSAGE).s()).contains("access denied");
 		assertThat(served.get()).isGreaterThanOrEqualTo(3);
 	}
 
@@ -514,10 +551,10 @@ class ImageWorkerIT {
 		upload(UPLOADS, key, SampleImages.jpeg(1200, 800));
 
 		Map<String, AttributeValue> item = awaitFinal(id);
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("attempts").n()).isEqualTo("2");
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(ATTEMPTS).n()).isEqualTo("2");
 		assertThat(served).hasValue(4);
-		assertThat(this.deadLetters.matching(QueueCollector.attribute("image-id", id))).isEmpty();
+		assertThat(this.deadLetters.matching(QueueCollector.attribute(DeadLetterAttributes.IMAGE_ID, id))).isEmpty();
 	}
 
 	@Test
@@ -526,8 +563,8 @@ class ImageWorkerIT {
 		AtomicInteger served = faults.failNext(variantWrite(idOf(UPLOADS, key), "medium"), Integer.MAX_VALUE);
 
 		Map<String, AttributeValue> item = assertFailed(upload(key, SampleImages.jpeg(1200, 800)), "RETRIES_EXHAUSTED");
-		assertThat(item.get("attempts").n()).isEqualTo("3");
-		assertThat(item.get("error").m().get("message").s()).contains("503");
+		assertThat(item.get(ATTEMPTS).n()).isEqualTo("3");
+		assertThat(item.get(ERROR).m().get(ERROR_MESSAGE).s()).contains("503");
 		assertThat(served.get()).isGreaterThanOrEqualTo(3);
 	}
 
@@ -542,7 +579,7 @@ class ImageWorkerIT {
 				Integer.MAX_VALUE);
 
 		Map<String, AttributeValue> item = assertFailed(upload(key, SampleImages.jpeg(900, 600)), "RETRIES_EXHAUSTED");
-		assertThat(item.get("variants").l()).as("the last good variants stay").hasSize(2);
+		assertThat(item.get(VARIANTS).l()).as("the last good variants stay").hasSize(2);
 		assertThat(served.get()).isGreaterThanOrEqualTo(3);
 	}
 
@@ -570,8 +607,8 @@ class ImageWorkerIT {
 
 		for (String id : ids) {
 			Map<String, AttributeValue> item = awaitFinal(id);
-			assertThat(item.get("status").s()).as(id).isEqualTo("COMPLETED");
-			assertThat(Integer.parseInt(item.get("attempts").n())).as(id).isLessThanOrEqualTo(2);
+			assertThat(item.get(STATUS).s()).as(id).isEqualTo("COMPLETED");
+			assertThat(Integer.parseInt(item.get(ATTEMPTS).n())).as(id).isLessThanOrEqualTo(2);
 		}
 		await().atMost(PATIENCE).until(() -> status(serverPort(), "GET", "/readyz", null) == 200);
 		assertThat(this.deadLetters.matching((message) -> ids.stream().anyMatch(message.body()::contains))).isEmpty();
@@ -592,18 +629,18 @@ class ImageWorkerIT {
 		String id = idOf(UPLOADS, key);
 		upload(UPLOADS, key, SampleImages.jpeg(900, 600));
 		Map<String, AttributeValue> first = await().atMost(PATIENCE)
-			.until(() -> item(id), (item) -> item.containsKey("announcedAt"));
+			.until(() -> item(id), (item) -> item.containsKey(ANNOUNCED_AT));
 		List<String> keys = outputKeys(id + "/");
 
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody("""
 				{"bucket": "%s", "s3Key": "%s", "reprocess": true}""".formatted(UPLOADS, key)));
 
 		Map<String, AttributeValue> again = await().atMost(PATIENCE)
-			.until(() -> item(id), (item) -> "2".equals(item.get("attempts").n()) && item.containsKey("announcedAt"));
-		assertThat(again.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(again.get("updatedAt").s()).isGreaterThan(first.get("updatedAt").s());
-		assertThat(again.get("variantsSpec").s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
-		assertThat(again.get("variants")).isEqualTo(first.get("variants"));
+			.until(() -> item(id), (item) -> "2".equals(item.get(ATTEMPTS).n()) && item.containsKey(ANNOUNCED_AT));
+		assertThat(again.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(again.get(UPDATED_AT).s()).isGreaterThan(first.get(UPDATED_AT).s());
+		assertThat(again.get(VARIANTS_SPEC).s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
+		assertThat(again.get(VARIANTS)).isEqualTo(first.get(VARIANTS));
 		assertThat(outputKeys(id + "/")).isEqualTo(keys);
 		assertThat(this.events.matching(eventFor(id)))
 			.extracting((event) -> this.json.readTree(event.body()).path("reprocessed").asBoolean())
@@ -648,9 +685,9 @@ class ImageWorkerIT {
 		assertThat(event.get("variants")).hasSize(2);
 		assertThat(served).hasValue(4);
 		Map<String, AttributeValue> item = await().atMost(PATIENCE)
-			.until(() -> item(id), (found) -> found.containsKey("announcedAt"));
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("attempts").n()).isEqualTo("1");
+			.until(() -> item(id), (found) -> found.containsKey(ANNOUNCED_AT));
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(ATTEMPTS).n()).isEqualTo("1");
 		assertThat(this.events.matching(eventFor(id))).hasSize(1);
 	}
 
@@ -749,19 +786,20 @@ class ImageWorkerIT {
 	private Map<String, AttributeValue> assertFailed(Uploaded uploaded, String code) {
 		String imageId = idOf(uploaded.bucket(), uploaded.key());
 		Map<String, AttributeValue> item = await().atMost(PATIENCE)
-			.until(() -> item(imageId), (found) -> found.containsKey("error"));
-		assertThat(item.get("status").s()).isEqualTo("FAILED");
-		assertThat(item.get("error").m().get("code").s()).isEqualTo(code);
-		assertThat(item.get("error").m().get("message").s()).isNotBlank();
+			.until(() -> item(imageId), (found) -> found.containsKey(ERROR));
+		assertThat(item.get(STATUS).s()).isEqualTo("FAILED");
+		assertThat(item.get(ERROR).m().get(ERROR_CODE).s()).isEqualTo(code);
+		assertThat(item.get(ERROR).m().get(ERROR_MESSAGE).s()).isNotBlank();
 		if (uploaded.eTag() != null) {
-			assertThat(item.get("sourceETag").s()).isEqualTo(uploaded.eTag());
+			assertThat(item.get(SOURCE_ETAG).s()).isEqualTo(uploaded.eTag());
 		}
-		Message dead = awaitDeadLetter(QueueCollector.attribute("image-id", imageId));
-		assertThat(dead.messageAttributes().get("failure-code").stringValue()).isEqualTo(code);
-		assertThat(dead.messageAttributes().get("failure-message").stringValue())
-			.isEqualTo(item.get("error").m().get("message").s());
+		Message dead = awaitDeadLetter(QueueCollector.attribute(DeadLetterAttributes.IMAGE_ID, imageId));
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_CODE).stringValue()).isEqualTo(code);
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue())
+			.isEqualTo(item.get(ERROR).m().get(ERROR_MESSAGE).s());
 		assertThat(dead.body()).contains("\"Records\"");
-		assertThat(this.deadLetters.matching(QueueCollector.attribute("image-id", imageId))).hasSize(1);
+		assertThat(this.deadLetters.matching(QueueCollector.attribute(DeadLetterAttributes.IMAGE_ID, imageId)))
+			.hasSize(1);
 		JsonNode event = awaitEvent(imageId, "FAILED");
 		assertThat(event.get("error").get("code").asString()).isEqualTo(code);
 		assertThat(event.get("sourceKey").asString()).isEqualTo(uploaded.key());
@@ -837,29 +875,29 @@ class ImageWorkerIT {
 	}
 
 	private static String variantKey(Map<String, AttributeValue> item, String name) {
-		return item.get("variants")
+		return item.get(VARIANTS)
 			.l()
 			.stream()
 			.map(AttributeValue::m)
-			.filter((variant) -> variant.get("name").s().equals(name))
+			.filter((variant) -> variant.get(VARIANT_NAME).s().equals(name))
 			.findFirst()
 			.orElseThrow()
-			.get("key")
+			.get(VARIANT_KEY)
 			.s();
 	}
 
 	private Map<String, AttributeValue> item(String imageId) {
 		return this.dynamo
 			.getItem((request) -> request.tableName("e2e-images")
-				.key(Map.of("imageId", AttributeValue.fromS(imageId)))
+				.key(Map.of(IMAGE_ID, AttributeValue.fromS(imageId)))
 				.consistentRead(true))
 			.item();
 	}
 
 	private Map<String, AttributeValue> awaitFinal(String imageId) {
 		return await().atMost(PATIENCE)
-			.until(() -> item(imageId), (item) -> item != null && item.containsKey("status")
-					&& List.of("COMPLETED", "FAILED").contains(item.get("status").s()));
+			.until(() -> item(imageId), (item) -> item != null && item.containsKey(STATUS)
+					&& List.of("COMPLETED", "FAILED").contains(item.get(STATUS).s()));
 	}
 
 	private Message awaitDeadLetter(Predicate<Message> predicate) {
@@ -887,11 +925,11 @@ class ImageWorkerIT {
 	}
 
 	private static List<String> variants(Map<String, AttributeValue> item) {
-		return item.get("variants")
+		return item.get(VARIANTS)
 			.l()
 			.stream()
 			.map(AttributeValue::m)
-			.map((v) -> v.get("name").s() + " " + v.get("width").n() + "x" + v.get("height").n())
+			.map((v) -> v.get(VARIANT_NAME).s() + " " + v.get(VARIANT_WIDTH).n() + "x" + v.get(VARIANT_HEIGHT).n())
 			.toList();
 	}
 

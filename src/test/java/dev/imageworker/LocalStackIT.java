@@ -14,6 +14,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,9 +48,9 @@ class LocalStackIT {
 		Map<String, AttributeValue> item = await().atMost(Duration.ofSeconds(90))
 			.until(() -> localStack.dynamo()
 				.getItem((request) -> request.tableName("ls-images")
-					.key(Map.of("imageId", AttributeValue.fromS("photo"))))
-				.item(), (found) -> found != null && "COMPLETED".equals(found.get("status").s()));
-		assertThat(item.get("variants").l()).hasSize(2);
+					.key(Map.of(IMAGE_ID, AttributeValue.fromS("photo"))))
+				.item(), (found) -> found != null && "COMPLETED".equals(found.get(STATUS).s()));
+		assertThat(item.get(VARIANTS).l()).hasSize(2);
 		assertThat(SampleImages
 			.decode(localStack.s3()
 				.getObjectAsBytes((request) -> request.bucket("ls-thumbnails").key("photo/thumb.jpg"))

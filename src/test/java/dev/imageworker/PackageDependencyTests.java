@@ -4,14 +4,22 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import dev.imageworker.queue.QueueAttributes;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.name;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
  * Dependencies run one way: from the entry points through the listener and the pipeline
  * to the pieces it composes, down to the shared core and configuration. A package may use
- * only the layers below it.
+ * only the layers below it, and a queue's attributes are read in one place.
  */
 class PackageDependencyTests {
 
@@ -61,6 +69,16 @@ class PackageDependencyTests {
 			.mayOnlyBeAccessedByLayers("Engines", "Pipeline", "Parts", "Operations")
 			.whereLayer("Core")
 			.mayOnlyBeAccessedByLayers("Imaging", "Engines", "Parts", "Pipeline", "Listener", "Operations", "Commands")
+			.check(CLASSES);
+	}
+
+	@Test
+	void onlyQueueAttributesCallsGetQueueAttributes() {
+		noClasses().that()
+			.doNotBelongToAnyOf(QueueAttributes.class)
+			.should()
+			.callMethodWhere(target(name("getQueueAttributes"))
+				.and(target(owner(assignableTo(SqsAsyncClient.class).or(assignableTo(SqsClient.class))))))
 			.check(CLASSES);
 	}
 

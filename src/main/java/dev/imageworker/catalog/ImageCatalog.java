@@ -29,6 +29,45 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 import org.springframework.stereotype.Component;
 
+import static dev.imageworker.catalog.ItemAttributes.ANNOUNCED_AT;
+import static dev.imageworker.catalog.ItemAttributes.ATTEMPTS;
+import static dev.imageworker.catalog.ItemAttributes.CREATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_MESSAGE;
+import static dev.imageworker.catalog.ItemAttributes.FILE_NAME;
+import static dev.imageworker.catalog.ItemAttributes.FILE_TYPE;
+import static dev.imageworker.catalog.ItemAttributes.FORMAT;
+import static dev.imageworker.catalog.ItemAttributes.HEIGHT;
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.METADATA;
+import static dev.imageworker.catalog.ItemAttributes.PLACEHOLDER;
+import static dev.imageworker.catalog.ItemAttributes.PLACEHOLDER_DOMINANT_COLOR;
+import static dev.imageworker.catalog.ItemAttributes.PLACEHOLDER_THUMBHASH;
+import static dev.imageworker.catalog.ItemAttributes.PROCESSING_MILLIS;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_BUCKET;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_BYTES;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_ETAG;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_KEY;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_LAST_MODIFIED;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.UPLOAD_TIMESTAMP;
+import static dev.imageworker.catalog.ItemAttributes.USER_ID;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS_SPEC;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_BUCKET;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_BYTES;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_CONTENT_TYPE;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_FORMAT;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_FRAMES;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_HEIGHT;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_KEY;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_NAME;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_URL;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_WIDTH;
+import static dev.imageworker.catalog.ItemAttributes.WIDTH;
+
 /**
  * The DynamoDB record of every image. Each transition is a conditional write, so
  * duplicate deliveries and racing workers cannot render a completed source twice or
@@ -45,20 +84,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ImageCatalog {
-
-	private static final String KEY = "imageId";
-
-	private static final String ANNOUNCED_AT = "announcedAt";
-
-	private static final String LAST_MODIFIED = "sourceLastModified";
-
-	private static final String VARIANTS_SPEC = "variantsSpec";
-
-	private static final String PLACEHOLDER = "placeholder";
-
-	private static final String THUMBHASH = "thumbhash";
-
-	private static final String DOMINANT_COLOR = "dominantColor";
 
 	private final DynamoDbClient dynamo;
 
@@ -92,15 +117,15 @@ public class ImageCatalog {
 		String now = this.clock.instant().toString();
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, now));
-		item.put("status", s(ImageStatus.PROCESSING.name()));
-		item.put("attempts", n(1));
-		item.put("createdAt", s(now));
+		item.put(STATUS, s(ImageStatus.PROCESSING.name()));
+		item.put(ATTEMPTS, n(1));
+		item.put(CREATED_AT, s(now));
 		item.put(VARIANTS_SPEC, s(this.variantsSpec));
 		try {
 			this.dynamo.putItem((request) -> request.tableName(this.table)
 				.item(item)
 				.conditionExpression("attribute_not_exists(#key)")
-				.expressionAttributeNames(Map.of("#key", KEY))
+				.expressionAttributeNames(Map.of("#key", IMAGE_ID))
 				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
 			return new Claim.Claimed(now, 1, false);
 		}
@@ -123,12 +148,12 @@ public class ImageCatalog {
 		if (holdsNewer(existing, source, sourceIsCurrent)) {
 			return new Claim.Superseded();
 		}
-		boolean reprocessing = ImageStatus.COMPLETED.name().equals(text(existing, "status"))
-				&& source.eTag().equals(text(existing, "sourceETag"));
-		ItemUpdate update = update(job, source, now).set("status", s(ImageStatus.PROCESSING.name()))
+		boolean reprocessing = ImageStatus.COMPLETED.name().equals(text(existing, STATUS))
+				&& source.eTag().equals(text(existing, SOURCE_ETAG));
+		ItemUpdate update = update(job, source, now).set(STATUS, s(ImageStatus.PROCESSING.name()))
 			.set(VARIANTS_SPEC, s(this.variantsSpec))
-			.add("attempts", 1)
-			.remove("error");
+			.add(ATTEMPTS, 1)
+			.remove(ERROR);
 		String condition = sameSource(update, job) + " AND "
 				+ (job.reprocess() ? "" : "NOT (" + completedFor(update, source.eTag()) + ") AND ")
 				+ notNewerThan(update, source);
@@ -140,7 +165,7 @@ public class ImageCatalog {
 					.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
 					.build())
 				.attributes();
-			return new Claim.Claimed(required(item, "createdAt").s(), Long.parseLong(required(item, "attempts").n()),
+			return new Claim.Claimed(required(item, CREATED_AT).s(), Long.parseLong(required(item, ATTEMPTS).n()),
 					reprocessing);
 		}
 		catch (ConditionalCheckFailedException ex) {
@@ -157,7 +182,7 @@ public class ImageCatalog {
 	 */
 	private static boolean holdsNewer(Map<String, AttributeValue> item, SourceObject source,
 			BooleanSupplier sourceIsCurrent) {
-		String held = text(item, LAST_MODIFIED);
+		String held = text(item, SOURCE_LAST_MODIFIED);
 		if (held == null) {
 			return false;
 		}
@@ -165,7 +190,7 @@ public class ImageCatalog {
 		if (order != 0) {
 			return order > 0;
 		}
-		return !source.eTag().equals(text(item, "sourceETag")) && !sourceIsCurrent.getAsBoolean();
+		return !source.eTag().equals(text(item, SOURCE_ETAG)) && !sourceIsCurrent.getAsBoolean();
 	}
 
 	/**
@@ -174,8 +199,8 @@ public class ImageCatalog {
 	 */
 	private boolean isCompleted(Map<String, AttributeValue> item, @Nullable String eTag) {
 		String spec = text(item, VARIANTS_SPEC);
-		return ImageStatus.COMPLETED.name().equals(text(item, "status")) && eTag != null
-				&& eTag.equals(text(item, "sourceETag")) && (spec == null || spec.equals(this.variantsSpec));
+		return ImageStatus.COMPLETED.name().equals(text(item, STATUS)) && eTag != null
+				&& eTag.equals(text(item, SOURCE_ETAG)) && (spec == null || spec.equals(this.variantsSpec));
 	}
 
 	private static Claim refused(Map<String, AttributeValue> item) {
@@ -191,18 +216,19 @@ public class ImageCatalog {
 		if (placeholder == null || !placeholder.hasM()) {
 			return null;
 		}
-		return new Placeholder(required(placeholder.m(), THUMBHASH).s(), required(placeholder.m(), DOMINANT_COLOR).s());
+		return new Placeholder(required(placeholder.m(), PLACEHOLDER_THUMBHASH).s(),
+				required(placeholder.m(), PLACEHOLDER_DOMINANT_COLOR).s());
 	}
 
 	private static void requireSameSource(ImageJob job, Map<String, AttributeValue> item) {
 		if (!isSameSource(job, item)) {
 			throw new PermanentFailure(FailureCode.IMAGE_ID_CONFLICT, "imageId " + job.imageId() + " belongs to s3://"
-					+ text(item, "sourceBucket") + "/" + text(item, "sourceKey") + ", not to this object");
+					+ text(item, SOURCE_BUCKET) + "/" + text(item, SOURCE_KEY) + ", not to this object");
 		}
 	}
 
 	private static boolean isSameSource(ImageJob job, Map<String, AttributeValue> item) {
-		return job.bucket().equals(text(item, "sourceBucket")) && job.key().equals(text(item, "sourceKey"));
+		return job.bucket().equals(text(item, SOURCE_BUCKET)) && job.key().equals(text(item, SOURCE_KEY));
 	}
 
 	/** An attribute the worker always writes: missing, the item was edited by hand. */
@@ -225,7 +251,7 @@ public class ImageCatalog {
 	 */
 	public void markAnnounced(ImageJob job, SourceObject source) {
 		ItemUpdate update = new ItemUpdate().set(ANNOUNCED_AT, s(this.clock.instant().toString()));
-		write(job, update, update.name("sourceETag") + " = " + update.value(s(source.eTag())));
+		write(job, update, update.name(SOURCE_ETAG) + " = " + update.value(s(source.eTag())));
 	}
 
 	/**
@@ -237,16 +263,16 @@ public class ImageCatalog {
 			List<StoredVariant> variants, Placeholder placeholder, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, this.clock.instant().toString()));
-		item.put("status", s(ImageStatus.COMPLETED.name()));
-		item.put("format", s(image.format()));
-		item.put("width", n(image.width()));
-		item.put("height", n(image.height()));
-		item.put("variants", AttributeValue.fromL(variants.stream().map(ImageCatalog::variant).toList()));
-		item.put(PLACEHOLDER, AttributeValue
-			.fromM(Map.of(THUMBHASH, s(placeholder.thumbhash()), DOMINANT_COLOR, s(placeholder.dominantColor()))));
-		item.put("processingMillis", n(processingMillis));
-		item.put("attempts", n(claim.attempts()));
-		item.put("createdAt", s(claim.createdAt()));
+		item.put(STATUS, s(ImageStatus.COMPLETED.name()));
+		item.put(FORMAT, s(image.format()));
+		item.put(WIDTH, n(image.width()));
+		item.put(HEIGHT, n(image.height()));
+		item.put(VARIANTS, AttributeValue.fromL(variants.stream().map(ImageCatalog::variant).toList()));
+		item.put(PLACEHOLDER, AttributeValue.fromM(Map.of(PLACEHOLDER_THUMBHASH, s(placeholder.thumbhash()),
+				PLACEHOLDER_DOMINANT_COLOR, s(placeholder.dominantColor()))));
+		item.put(PROCESSING_MILLIS, n(processingMillis));
+		item.put(ATTEMPTS, n(claim.attempts()));
+		item.put(CREATED_AT, s(claim.createdAt()));
 		item.put(VARIANTS_SPEC, s(this.variantsSpec));
 		Map<String, AttributeValue> replaced;
 		try {
@@ -255,8 +281,8 @@ public class ImageCatalog {
 					.item(item)
 					.conditionExpression("#sourceBucket = :bucket AND #sourceKey = :key AND #sourceETag = :eTag "
 							+ "AND #status <> :completed")
-					.expressionAttributeNames(Map.of("#sourceBucket", "sourceBucket", "#sourceKey", "sourceKey",
-							"#sourceETag", "sourceETag", "#status", "status"))
+					.expressionAttributeNames(Map.of("#sourceBucket", SOURCE_BUCKET, "#sourceKey", SOURCE_KEY,
+							"#sourceETag", SOURCE_ETAG, "#status", STATUS))
 					.expressionAttributeValues(Map.of(":bucket", s(job.bucket()), ":key", s(job.key()), ":eTag",
 							s(source.eTag()), ":completed", s(ImageStatus.COMPLETED.name())))
 					.returnValues(ReturnValue.ALL_OLD)
@@ -285,13 +311,13 @@ public class ImageCatalog {
 	public FailureRecord fail(ImageJob job, @Nullable SourceObject source, boolean claimed, FailureCode code,
 			String message) {
 		ItemUpdate update = update(job, source, this.clock.instant().toString())
-			.set("status", s(ImageStatus.FAILED.name()))
-			.set("error", AttributeValue.fromM(Map.of("code", s(code.name()), "message", s(message))));
+			.set(STATUS, s(ImageStatus.FAILED.name()))
+			.set(ERROR, AttributeValue.fromM(Map.of(ERROR_CODE, s(code.name()), ERROR_MESSAGE, s(message))));
 		String eTag = (source != null) ? source.eTag() : job.eTag();
 		String condition;
 		if (source != null && claimed) {
-			condition = update.name("sourceETag") + " = " + update.value(s(source.eTag())) + " AND "
-					+ update.name("status") + " <> " + update.value(s(ImageStatus.COMPLETED.name()));
+			condition = update.name(SOURCE_ETAG) + " = " + update.value(s(source.eTag())) + " AND "
+					+ update.name(STATUS) + " <> " + update.value(s(ImageStatus.COMPLETED.name()));
 		}
 		else {
 			condition = (eTag != null) ? "NOT (" + completedFor(update, eTag) + ")" : "";
@@ -301,18 +327,19 @@ public class ImageCatalog {
 			else {
 				// What is known of the version is only what its event says.
 				if (eTag != null) {
-					update.set("sourceETag", s(eTag));
+					update.set(SOURCE_ETAG, s(eTag));
 				}
 				else {
-					update.remove("sourceETag");
+					update.remove(SOURCE_ETAG);
 				}
-				update.remove("sourceBytes").remove(LAST_MODIFIED);
+				update.remove(SOURCE_BYTES).remove(SOURCE_LAST_MODIFIED);
 			}
 		}
 		String owned = sameSource(update, job) + (condition.isEmpty() ? "" : " AND " + condition);
 		try {
 			this.dynamo.updateItem(update
-				.toRequest(this.table, key(job), "attribute_not_exists(" + update.name(KEY) + ") OR (" + owned + ")")
+				.toRequest(this.table, key(job),
+						"attribute_not_exists(" + update.name(IMAGE_ID) + ") OR (" + owned + ")")
 				.toBuilder()
 				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
 				.build());
@@ -327,7 +354,7 @@ public class ImageCatalog {
 	/** The item of an image, read consistently; for operators, the worker never reads. */
 	public Optional<Map<String, AttributeValue>> find(String imageId) {
 		var item = this.dynamo
-			.getItem((request) -> request.tableName(this.table).key(Map.of(KEY, s(imageId))).consistentRead(true))
+			.getItem((request) -> request.tableName(this.table).key(Map.of(IMAGE_ID, s(imageId))).consistentRead(true))
 			.item();
 		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(item);
 	}
@@ -335,32 +362,32 @@ public class ImageCatalog {
 	/** The attributes every write of a job sets. */
 	private static Map<String, AttributeValue> describe(ImageJob job, @Nullable SourceObject source, String now) {
 		Map<String, AttributeValue> attributes = new HashMap<>();
-		attributes.put("sourceBucket", s(job.bucket()));
-		attributes.put("sourceKey", s(job.key()));
+		attributes.put(SOURCE_BUCKET, s(job.bucket()));
+		attributes.put(SOURCE_KEY, s(job.key()));
 		if (job.userId() != null) {
-			attributes.put("userId", s(job.userId()));
+			attributes.put(USER_ID, s(job.userId()));
 		}
 		ImageJob.Upload upload = job.upload();
 		if (upload.fileName() != null) {
-			attributes.put("fileName", s(upload.fileName()));
+			attributes.put(FILE_NAME, s(upload.fileName()));
 		}
 		if (upload.fileType() != null) {
-			attributes.put("fileType", s(upload.fileType()));
+			attributes.put(FILE_TYPE, s(upload.fileType()));
 		}
 		if (upload.uploadTimestamp() != null) {
-			attributes.put("uploadTimestamp", s(upload.uploadTimestamp()));
+			attributes.put(UPLOAD_TIMESTAMP, s(upload.uploadTimestamp()));
 		}
 		if (!upload.metadata().isEmpty()) {
 			Map<String, AttributeValue> metadata = new HashMap<>();
 			upload.metadata().forEach((name, value) -> metadata.put(name, s(value)));
-			attributes.put("metadata", AttributeValue.fromM(metadata));
+			attributes.put(METADATA, AttributeValue.fromM(metadata));
 		}
 		if (source != null) {
-			attributes.put("sourceETag", s(source.eTag()));
-			attributes.put("sourceBytes", n(source.bytes()));
-			attributes.put(LAST_MODIFIED, s(seconds(source.lastModified()).toString()));
+			attributes.put(SOURCE_ETAG, s(source.eTag()));
+			attributes.put(SOURCE_BYTES, n(source.bytes()));
+			attributes.put(SOURCE_LAST_MODIFIED, s(seconds(source.lastModified()).toString()));
 		}
-		attributes.put("updatedAt", s(now));
+		attributes.put(UPDATED_AT, s(now));
 		return attributes;
 	}
 
@@ -374,26 +401,26 @@ public class ImageCatalog {
 
 	/** An update of those attributes that keeps the item's first {@code createdAt}. */
 	private static ItemUpdate update(ImageJob job, @Nullable SourceObject source, String now) {
-		ItemUpdate update = new ItemUpdate().setIfAbsent("createdAt", s(now));
+		ItemUpdate update = new ItemUpdate().setIfAbsent(CREATED_AT, s(now));
 		describe(job, source, now).forEach(update::set);
 		return update;
 	}
 
 	private static String sameSource(ItemUpdate update, ImageJob job) {
-		return update.name("sourceBucket") + " = " + update.value(s(job.bucket())) + " AND " + update.name("sourceKey")
+		return update.name(SOURCE_BUCKET) + " = " + update.value(s(job.bucket())) + " AND " + update.name(SOURCE_KEY)
 				+ " = " + update.value(s(job.key()));
 	}
 
 	/** The condition {@link #isCompleted} checks, for DynamoDB to check at the write. */
 	private String completedFor(ItemUpdate update, String eTag) {
 		String spec = update.name(VARIANTS_SPEC);
-		return update.name("status") + " = " + update.value(s(ImageStatus.COMPLETED.name())) + " AND "
-				+ update.name("sourceETag") + " = " + update.value(s(eTag)) + " AND (attribute_not_exists(" + spec
+		return update.name(STATUS) + " = " + update.value(s(ImageStatus.COMPLETED.name())) + " AND "
+				+ update.name(SOURCE_ETAG) + " = " + update.value(s(eTag)) + " AND (attribute_not_exists(" + spec
 				+ ") OR " + spec + " = " + update.value(s(this.variantsSpec)) + ")";
 	}
 
 	private static String notNewerThan(ItemUpdate update, SourceObject source) {
-		String held = update.name(LAST_MODIFIED);
+		String held = update.name(SOURCE_LAST_MODIFIED);
 		return "(attribute_not_exists(" + held + ") OR " + held + " <= "
 				+ update.value(s(seconds(source.lastModified()).toString())) + ")";
 	}
@@ -409,38 +436,39 @@ public class ImageCatalog {
 	}
 
 	private static Map<String, AttributeValue> key(ImageJob job) {
-		return Map.of(KEY, s(job.imageId()));
+		return Map.of(IMAGE_ID, s(job.imageId()));
 	}
 
 	private static AttributeValue variant(StoredVariant variant) {
-		Map<String, AttributeValue> attributes = new HashMap<>(
-				Map.of("name", s(variant.name()), "bucket", s(variant.bucket()), "key", s(variant.key()), "width",
-						n(variant.width()), "height", n(variant.height()), "bytes", n(variant.bytes()), "contentType",
-						s(variant.contentType()), "format", s(variant.format())));
+		Map<String, AttributeValue> attributes = new HashMap<>(Map.of(VARIANT_NAME, s(variant.name()), VARIANT_BUCKET,
+				s(variant.bucket()), VARIANT_KEY, s(variant.key()), VARIANT_WIDTH, n(variant.width()), VARIANT_HEIGHT,
+				n(variant.height()), VARIANT_BYTES, n(variant.bytes()), VARIANT_CONTENT_TYPE, s(variant.contentType()),
+				VARIANT_FORMAT, s(variant.format())));
 		if (variant.frames() != null) {
-			attributes.put("frames", n(variant.frames()));
+			attributes.put(VARIANT_FRAMES, n(variant.frames()));
 		}
 		if (variant.url() != null) {
-			attributes.put("url", s(variant.url()));
+			attributes.put(VARIANT_URL, s(variant.url()));
 		}
 		return AttributeValue.fromM(attributes);
 	}
 
 	private static List<StoredVariant> variants(Map<String, AttributeValue> item) {
-		AttributeValue variants = item.get("variants");
+		AttributeValue variants = item.get(VARIANTS);
 		if (variants == null) {
 			return List.of();
 		}
 		return variants.l()
 			.stream()
 			.map(AttributeValue::m)
-			.map((v) -> new StoredVariant(required(v, "name").s(), required(v, "bucket").s(), required(v, "key").s(),
-					Integer.parseInt(required(v, "width").n()), Integer.parseInt(required(v, "height").n()),
-					Long.parseLong(required(v, "bytes").n()), required(v, "contentType").s(),
+			.map((v) -> new StoredVariant(required(v, VARIANT_NAME).s(), required(v, VARIANT_BUCKET).s(),
+					required(v, VARIANT_KEY).s(), Integer.parseInt(required(v, VARIANT_WIDTH).n()),
+					Integer.parseInt(required(v, VARIANT_HEIGHT).n()), Long.parseLong(required(v, VARIANT_BYTES).n()),
+					required(v, VARIANT_CONTENT_TYPE).s(),
 					// Items completed before outputs had formats hold JPEGs only.
-					v.containsKey("format") ? v.get("format").s() : "jpeg",
-					v.containsKey("frames") ? Integer.valueOf(v.get("frames").n()) : null,
-					v.containsKey("url") ? v.get("url").s() : null))
+					v.containsKey(VARIANT_FORMAT) ? v.get(VARIANT_FORMAT).s() : "jpeg",
+					v.containsKey(VARIANT_FRAMES) ? Integer.valueOf(v.get(VARIANT_FRAMES).n()) : null,
+					v.containsKey(VARIANT_URL) ? v.get(VARIANT_URL).s() : null))
 			.toList();
 	}
 

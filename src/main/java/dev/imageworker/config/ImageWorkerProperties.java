@@ -248,14 +248,6 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 			return effectiveConcurrency() + this.prefetch;
 		}
 
-		/**
-		 * Visibility timeout for a message that failed transiently on its n-th receive.
-		 */
-		public Duration backoffAfter(int receiveCount) {
-			Duration backoff = this.retryBackoff.multipliedBy(1L << Math.min(Math.max(receiveCount - 1, 0), 16));
-			return (backoff.compareTo(this.maxRetryBackoff) > 0) ? this.maxRetryBackoff : backoff;
-		}
-
 	}
 
 }

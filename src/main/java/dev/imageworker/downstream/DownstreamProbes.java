@@ -2,6 +2,7 @@ package dev.imageworker.downstream;
 
 import java.util.Map;
 
+import dev.imageworker.catalog.ItemAttributes;
 import dev.imageworker.config.ImageWorkerProperties;
 import io.awspring.cloud.sns.core.TopicArnResolver;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public class DownstreamProbes {
 			case DYNAMODB -> {
 				try {
 					this.dynamo.updateItem((request) -> request.tableName(this.table)
-						.key(Map.of("imageId", AttributeValue.fromS(NEVER_WRITTEN)))
+						.key(Map.of(ItemAttributes.IMAGE_ID, AttributeValue.fromS(NEVER_WRITTEN)))
 						.updateExpression("SET #never = :never")
 						.conditionExpression("attribute_exists(#never)")
 						.expressionAttributeNames(Map.of("#never", NEVER_WRITTEN))

@@ -10,7 +10,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Receives the bulk queue's messages (reprocessing, backfills) one at a time, and only
- * while the live queue leaves the worker idle ({@link ListenerGate}).
+ * while the live queue leaves the worker idle (its container's gate, see
+ * {@link BulkContainerFactory}).
  */
 @Component
 @ConditionalOnProperty("image-worker.bulk-queue")
@@ -22,9 +23,10 @@ class BulkListener {
 		this.handling = handling;
 	}
 
-	@SqsListener(value = "${image-worker.bulk-queue}", id = ListenerConfiguration.BULK, maxConcurrentMessages = "1")
+	@SqsListener(value = "${image-worker.bulk-queue}", id = "bulk", factory = ListenerConfiguration.BULK_CONTAINERS,
+			maxConcurrentMessages = "1")
 	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
-		this.handling.handle(message, visibility, acknowledgement);
+		this.handling.handle(message, visibility, acknowledgement, InFlightTracker.Traffic.BULK);
 	}
 
 }

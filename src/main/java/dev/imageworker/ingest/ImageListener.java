@@ -16,22 +16,13 @@ class ImageListener {
 
 	private final MessageHandling handling;
 
-	private final LiveTraffic traffic;
-
-	ImageListener(MessageHandling handling, LiveTraffic traffic) {
+	ImageListener(MessageHandling handling) {
 		this.handling = handling;
-		this.traffic = traffic;
 	}
 
 	@SqsListener("${image-worker.queue}")
 	void onMessage(Message message, Visibility visibility, Acknowledgement acknowledgement) {
-		this.traffic.begin();
-		try {
-			this.handling.handle(message, visibility, acknowledgement);
-		}
-		finally {
-			this.traffic.end();
-		}
+		this.handling.handle(message, visibility, acknowledgement, InFlightTracker.Traffic.LIVE);
 	}
 
 }

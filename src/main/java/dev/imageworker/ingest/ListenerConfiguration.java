@@ -12,6 +12,7 @@ import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandlerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,13 +20,14 @@ import org.springframework.context.annotation.Configuration;
  * The listener containers: Spring Cloud AWS's auto-configured factory (its observation
  * registry, interceptors, error handlers, converter, and the
  * {@code spring.cloud.aws.sqs.*} properties of application.yml), with what no property
- * expresses added: back-pressure, explicit acknowledgement, the shutdown drain.
+ * expresses added: back-pressure, explicit acknowledgement, the shutdown drain; and the
+ * bulk queue's, which that factory makes with a gate of its own.
  */
 @Configuration(proxyBeanMethods = false)
 class ListenerConfiguration {
 
-	/** The id of the bulk queue's container. */
-	static final String BULK = "bulk";
+	/** The bean name of the bulk queue's container factory. */
+	static final String BULK_CONTAINERS = "bulkListenerContainerFactory";
 
 	/** SQS deletes at most ten messages per call. */
 	private static final int SQS_MAX_BATCH = 10;
@@ -45,13 +47,13 @@ class ListenerConfiguration {
 	 */
 	@Bean
 	static BeanPostProcessor listenerContainerOptions(ObjectProvider<ImageWorkerProperties> properties,
-			ObjectProvider<DownstreamBreakers> downstreams, ObjectProvider<LiveTraffic> traffic) {
+			ObjectProvider<DownstreamBreakers> downstreams) {
 		return new BeanPostProcessor() {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
 				if (bean instanceof SqsMessageListenerContainerFactory<?> factory) {
-					configure(factory, properties.getObject(), downstreams.getObject(), traffic.getObject());
+					configure(factory, properties.getObject(), downstreams.getObject());
 				}
 				return bean;
 			}
@@ -59,8 +61,16 @@ class ListenerConfiguration {
 		};
 	}
 
+	@Bean(BULK_CONTAINERS)
+	@ConditionalOnProperty("image-worker.bulk-queue")
+	BulkContainerFactory bulkListenerContainerFactory(SqsMessageListenerContainerFactory<Object> containers,
+			ImageWorkerProperties properties, DownstreamBreakers downstreams, InFlightTracker inFlight) {
+		return new BulkContainerFactory(containers, downstreams::isOpen, inFlight,
+				properties.processing().bulkQuietPeriod());
+	}
+
 	private static void configure(SqsMessageListenerContainerFactory<?> factory, ImageWorkerProperties properties,
-			DownstreamBreakers downstreams, LiveTraffic traffic) {
+			DownstreamBreakers downstreams) {
 		factory.configure((options) -> options
 			// No message is received that cannot start rendering at once, or right after
 			// the render ahead of it. The bulk listener asks for one.
@@ -70,8 +80,7 @@ class ListenerConfiguration {
 			// DeleteMessage per image.
 			.acknowledgementInterval(ACKNOWLEDGEMENT_INTERVAL)
 			.acknowledgementThreshold(SQS_MAX_BATCH)
-			.backPressureHandlerFactory(
-					backPressure(downstreams::isOpen, traffic, properties.processing().bulkQuietPeriod()))
+			.backPressureHandlerFactory(backPressure(downstreams::isOpen))
 			// On stop, polling ends at once and messages in flight get this long to
 			// finish; VisibilityHeartbeat then releases what is left.
 			.listenerShutdownTimeout(properties.processing().drainTimeout())
@@ -84,13 +93,11 @@ class ListenerConfiguration {
 	 * Spring Cloud AWS's default adds a throughput handler that allows one poll while
 	 * traffic is low, and a second poll then waits until a message finishes or the delay
 	 * between polls passes; for a few more empty receives per minute the worker takes the
-	 * latency. The gate holds nothing while a downstream's breaker is open, and the bulk
-	 * queue in busy periods.
+	 * latency.
+	 * @param shut when the gate grants nothing
 	 */
-	static BackPressureHandlerFactory backPressure(BooleanSupplier breakerOpen, LiveTraffic traffic,
-			Duration bulkQuietPeriod) {
-		return BackPressureHandlerFactories.compositeBackPressureHandler(
-				(options) -> new ListenerGate(breakerOpen, traffic, bulkQuietPeriod),
+	static BackPressureHandlerFactory backPressure(BooleanSupplier shut) {
+		return BackPressureHandlerFactories.compositeBackPressureHandler((options) -> new ListenerGate(shut),
 				BackPressureHandlerFactories.concurrencyLimiterBackPressureHandler());
 	}
 

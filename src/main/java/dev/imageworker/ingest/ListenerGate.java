@@ -3,52 +3,25 @@ package dev.imageworker.ingest;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-import io.awspring.cloud.sqs.listener.IdentifiableContainerComponent;
 import io.awspring.cloud.sqs.listener.backpressure.BackPressureHandler;
 
 /**
- * Grants a listener container no receive while a downstream's breaker is open; the
- * container asks again after its delay between polls, so receiving resumes within a
- * second of the breaker closing. The bulk queue's container is granted one only when live
- * uploads have left the worker idle for the quiet period: a backfill runs in the gaps of
- * live traffic and never holds a render thread, the memory budget or the local AWS's
- * attention that an upload could use.
+ * Grants a listener container no receive while its gate is shut: while a downstream's
+ * breaker is open, and for the bulk queue's container ({@link BulkContainerFactory}) also
+ * while live traffic is not quiet. The container asks again after its delay between
+ * polls, so receiving resumes within a second of the gate opening.
  */
-final class ListenerGate implements BackPressureHandler, IdentifiableContainerComponent {
+final class ListenerGate implements BackPressureHandler {
 
-	private final BooleanSupplier breakerOpen;
+	private final BooleanSupplier shut;
 
-	private final LiveTraffic traffic;
-
-	private final Duration quiet;
-
-	private volatile String id = "";
-
-	ListenerGate(BooleanSupplier breakerOpen, LiveTraffic traffic, Duration quiet) {
-		this.breakerOpen = breakerOpen;
-		this.traffic = traffic;
-		this.quiet = quiet;
-	}
-
-	@Override
-	public void setId(String id) {
-		this.id = id;
-	}
-
-	@Override
-	public String getId() {
-		return this.id;
+	ListenerGate(BooleanSupplier shut) {
+		this.shut = shut;
 	}
 
 	@Override
 	public int request(int amount) {
-		if (this.breakerOpen.getAsBoolean()) {
-			return 0;
-		}
-		// The container names its message source "<container id>-<index>", and the
-		// composite handler its parts "<class>-<source id>".
-		boolean bulk = this.id.contains("-" + ListenerConfiguration.BULK + "-");
-		return (!bulk || this.traffic.isQuietFor(this.quiet)) ? amount : 0;
+		return this.shut.getAsBoolean() ? 0 : amount;
 	}
 
 	@Override

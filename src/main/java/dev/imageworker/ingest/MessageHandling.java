@@ -37,7 +37,8 @@ class MessageHandling {
 		this.inFlight = inFlight;
 	}
 
-	void handle(Message message, Visibility visibility, Acknowledgement acknowledgement) {
+	void handle(Message message, Visibility visibility, Acknowledgement acknowledgement,
+			InFlightTracker.Traffic traffic) {
 		String receiveCount = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
 		Map<String, String> attributes = new HashMap<>();
 		message.messageAttributes().forEach((name, value) -> {
@@ -47,20 +48,15 @@ class MessageHandling {
 		});
 		ReceivedMessage received = new ReceivedMessage(message.messageId(), message.body(),
 				(receiveCount != null) ? Integer.parseInt(receiveCount) : 1, attributes);
-		this.inFlight.begin();
-		try {
-			Disposition disposition;
-			// Closed before the backoff below, so no extension can overwrite it.
-			try (VisibilityHeartbeat.Beat _ = this.heartbeat.start(message.messageId(), visibility)) {
-				disposition = this.pipeline.process(received, this.parser.parse(received.body(), attributes));
-			}
-			switch (disposition) {
-				case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
-				case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
-			}
+		Disposition disposition;
+		// Settled before the backoff below, so no extension can overwrite it.
+		try (InFlightTracker.Held held = this.inFlight.hold(message.messageId(), visibility, traffic)) {
+			this.heartbeat.keepHidden(held);
+			disposition = this.pipeline.process(received, this.parser.parse(received.body(), attributes));
 		}
-		finally {
-			this.inFlight.end();
+		switch (disposition) {
+			case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();
+			case Disposition.RetryLater retry -> visibility.changeTo((int) retry.visibility().toSeconds());
 		}
 	}
 

@@ -1,19 +1,15 @@
 package dev.imageworker.ingest;
 
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.queue.QueueSettings;
-import io.awspring.cloud.sqs.listener.Visibility;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +36,8 @@ import org.springframework.stereotype.Component;
  * <p>
  * Shutdown: the listener container (highest lifecycle phase) stops polling first and
  * waits up to the drain timeout for messages in flight; this bean stops after it and
- * makes whatever is still in flight visible again at once, so another task takes it
- * without waiting out the visibility timeout.
+ * makes whatever the {@link InFlightTracker} still holds visible again at once, so
+ * another task takes it without waiting out the visibility timeout.
  */
 @Component
 class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
@@ -57,7 +53,7 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	private final LongSupplier nanoTime;
 
-	private final Set<Beat> inFlight = ConcurrentHashMap.newKeySet();
+	private final InFlightTracker inFlight;
 
 	private final Supplier<Duration> visibilityTimeout;
 
@@ -67,12 +63,12 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	private volatile long shutdownStart;
 
-	private final AtomicInteger drained = new AtomicInteger();
+	private volatile long settledBeforeShutdown;
 
 	@Autowired
-	VisibilityHeartbeat(QueueSettings queue, ImageWorkerProperties properties) {
+	VisibilityHeartbeat(InFlightTracker inFlight, QueueSettings queue, ImageWorkerProperties properties) {
 		// The three waits and the render are each bounded by the job time limit.
-		this(queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(4),
+		this(inFlight, queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(4),
 				Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("visibility-heartbeat-")),
 				System::nanoTime);
 	}
@@ -82,8 +78,9 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	 * @param nanoTime the monotonic clock, in nanoseconds, that time in flight is
 	 * measured on: the one the scheduler keeps
 	 */
-	VisibilityHeartbeat(Supplier<Duration> visibilityTimeout, Duration limit, ScheduledExecutorService scheduler,
-			LongSupplier nanoTime) {
+	VisibilityHeartbeat(InFlightTracker inFlight, Supplier<Duration> visibilityTimeout, Duration limit,
+			ScheduledExecutorService scheduler, LongSupplier nanoTime) {
+		this.inFlight = inFlight;
 		this.visibilityTimeout = visibilityTimeout;
 		this.limit = limit;
 		this.scheduler = scheduler;
@@ -91,22 +88,24 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	}
 
 	/**
-	 * Starts extending the visibility of a message just received.
-	 * @return the beat to close once the message is settled
+	 * Extends the visibility of a message just received for as long as it is held.
 	 */
-	Beat start(String messageId, Visibility visibility) {
+	void keepHidden(InFlightTracker.Held message) {
 		Duration timeout = this.visibilityTimeout.get();
 		// A third leaves two chances to extend before the message would reappear.
 		long period = Math.max(300, timeout.toMillis() / 3);
-		Beat beat = new Beat(messageId, visibility, (int) Math.max(1, timeout.toSeconds()), this.nanoTime.getAsLong());
-		this.inFlight.add(beat);
-		beat.schedule(this.scheduler.scheduleAtFixedRate(beat::tick, period, period, TimeUnit.MILLISECONDS));
-		return beat;
+		Beat beat = new Beat(message, (int) Math.max(1, timeout.toSeconds()), this.nanoTime.getAsLong());
+		ScheduledFuture<?> task = this.scheduler.scheduleAtFixedRate(beat::tick, period, period, TimeUnit.MILLISECONDS);
+		beat.schedule(task);
+		message.whileHeld(task);
 	}
 
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
 		// Published before any lifecycle bean stops: the moment polling is about to end.
+		// Messages already received are still handed to the listener after polling
+		// stopped, so what finishes is counted rather than what was in flight.
+		this.settledBeforeShutdown = this.inFlight.settled();
 		this.shutdownStart = this.nanoTime.getAsLong();
 	}
 
@@ -119,24 +118,22 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	public void stop() {
 		this.running = false;
 		int released = 0;
-		for (Beat beat : Set.copyOf(this.inFlight)) {
-			if (!this.inFlight.remove(beat)) {
-				// Finished meanwhile.
-				continue;
-			}
-			beat.close();
+		for (InFlightTracker.Held message : this.inFlight.release()) {
 			try {
-				beat.visibility.changeToAsync(0).get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+				message.visibility().changeToAsync(0).get(RELEASE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 				released++;
 			}
 			catch (Exception ex) {
-				log.warn("Could not release message {}; it returns after its visibility timeout", beat.messageId, ex);
+				log.warn("Could not release message {}; it returns after its visibility timeout", message.messageId(),
+						ex);
 			}
 		}
 		this.scheduler.shutdownNow();
-		long millis = (this.shutdownStart != 0) ? (this.nanoTime.getAsLong() - this.shutdownStart) / 1_000_000 : 0;
+		boolean closing = this.shutdownStart != 0;
+		long millis = closing ? (this.nanoTime.getAsLong() - this.shutdownStart) / 1_000_000 : 0;
+		long drained = closing ? this.inFlight.settled() - this.settledBeforeShutdown : 0;
 		log.info("Shutdown: polling stopped, {} messages finished while draining for {} ms, {} released for redelivery",
-				this.drained.get(), millis, released);
+				drained, millis, released);
 	}
 
 	@Override
@@ -150,11 +147,9 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 	}
 
 	/** The heartbeat of one message in flight. */
-	final class Beat implements AutoCloseable {
+	private final class Beat {
 
-		private final String messageId;
-
-		private final Visibility visibility;
+		private final InFlightTracker.Held message;
 
 		private final int timeoutSeconds;
 
@@ -162,9 +157,8 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 		private volatile @Nullable ScheduledFuture<?> task;
 
-		private Beat(String messageId, Visibility visibility, int timeoutSeconds, long started) {
-			this.messageId = messageId;
-			this.visibility = visibility;
+		private Beat(InFlightTracker.Held message, int timeoutSeconds, long started) {
+			this.message = message;
 			this.timeoutSeconds = timeoutSeconds;
 			this.started = started;
 		}
@@ -177,32 +171,19 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 			if (VisibilityHeartbeat.this.nanoTime.getAsLong() - this.started > VisibilityHeartbeat.this.limit
 				.toNanos()) {
 				log.warn("Message {} in flight longer than the job time limit {}, no longer extending its visibility",
-						this.messageId, VisibilityHeartbeat.this.limit);
+						this.message.messageId(), VisibilityHeartbeat.this.limit);
 				ScheduledFuture<?> scheduled = this.task;
 				if (scheduled != null) {
 					scheduled.cancel(false);
 				}
 				return;
 			}
-			this.visibility.changeToAsync(this.timeoutSeconds).exceptionally((ex) -> {
+			this.message.visibility().changeToAsync(this.timeoutSeconds).exceptionally((ex) -> {
 				// The next tick tries again; should every one fail, another worker may
 				// receive the message while this one still renders it.
-				log.warn("Extending the visibility of message {} failed", this.messageId, ex);
+				log.warn("Extending the visibility of message {} failed", this.message.messageId(), ex);
 				return null;
 			});
-		}
-
-		@Override
-		public void close() {
-			ScheduledFuture<?> current = this.task;
-			if (current != null) {
-				current.cancel(false);
-			}
-			// Messages already received are still handed to the listener after polling
-			// stopped, so count what finishes rather than what was in flight.
-			if (VisibilityHeartbeat.this.inFlight.remove(this) && VisibilityHeartbeat.this.shutdownStart != 0) {
-				VisibilityHeartbeat.this.drained.incrementAndGet();
-			}
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.pipeline.DeadLetterAttributes;
 import dev.imageworker.queue.QueueUrls;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -96,9 +97,10 @@ class DeadLettersEndpoint {
 
 	private static DeadLetter describe(Message message) {
 		Map<String, MessageAttributeValue> attributes = message.messageAttributes();
-		return new DeadLetter(message.messageId(), attribute(attributes, "image-id"),
-				attribute(attributes, "failure-code"), attribute(attributes, "failure-message"),
-				attribute(attributes, "source-message-id"), sentAt(message), message.body());
+		return new DeadLetter(message.messageId(), attribute(attributes, DeadLetterAttributes.IMAGE_ID),
+				attribute(attributes, DeadLetterAttributes.FAILURE_CODE),
+				attribute(attributes, DeadLetterAttributes.FAILURE_MESSAGE),
+				attribute(attributes, DeadLetterAttributes.SOURCE_MESSAGE_ID), sentAt(message), message.body());
 	}
 
 	private static @Nullable String attribute(Map<String, MessageAttributeValue> attributes, String name) {

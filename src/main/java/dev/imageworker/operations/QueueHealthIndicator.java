@@ -4,9 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import dev.imageworker.config.ImageWorkerProperties;
-import dev.imageworker.queue.QueueUrls;
+import dev.imageworker.queue.QueueAttributes;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import org.springframework.boot.health.contributor.Health;
@@ -26,17 +25,14 @@ class QueueHealthIndicator implements HealthIndicator {
 
 	private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(3);
 
-	private final SqsAsyncClient sqs;
-
-	private final QueueUrls queues;
+	private final QueueAttributes attributes;
 
 	private final String queue;
 
 	private volatile @Nullable Checked last;
 
-	QueueHealthIndicator(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties) {
-		this.sqs = sqs;
-		this.queues = queues;
+	QueueHealthIndicator(QueueAttributes attributes, ImageWorkerProperties properties) {
+		this.attributes = attributes;
 		this.queue = properties.queue();
 	}
 
@@ -52,12 +48,10 @@ class QueueHealthIndicator implements HealthIndicator {
 
 	private Health check() {
 		try {
-			var attributes = this.sqs
-				.getQueueAttributes((request) -> request.queueUrl(this.queues.of(this.queue))
-					.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-							QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-				.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-				.attributes();
+			var attributes = this.attributes
+				.read(this.queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+						QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+				.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 			return Health.up()
 				.withDetail("queue", this.queue)
 				.withDetail("visible", attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "?"))

@@ -42,15 +42,15 @@ class DeadLetterQueue {
 	void send(ReceivedMessage message, List<Failed> failures) {
 		Failed first = failures.getFirst();
 		Map<String, Object> attributes = new HashMap<>();
-		attributes.put("failure-code", first.failure().code().name());
-		attributes.put("failure-message", truncate((failures.size() == 1) ? first.reason()
+		attributes.put(DeadLetterAttributes.FAILURE_CODE, first.failure().code().name());
+		attributes.put(DeadLetterAttributes.FAILURE_MESSAGE, truncate((failures.size() == 1) ? first.reason()
 				: failures.stream().map(Failed::describe).collect(Collectors.joining("; "))));
-		attributes.put("source-message-id", message.messageId());
+		attributes.put(DeadLetterAttributes.SOURCE_MESSAGE_ID, message.messageId());
 		if (first.imageId() != null) {
-			attributes.put("image-id", first.imageId());
+			attributes.put(DeadLetterAttributes.IMAGE_ID, first.imageId());
 		}
 		if (failures.size() > 1) {
-			attributes.put("failure-count", failures.size());
+			attributes.put(DeadLetterAttributes.FAILURE_COUNT, failures.size());
 		}
 		this.sqs.send((to) -> to.queue(this.queue).payload(message.body()).headers(attributes));
 	}

@@ -1,5 +1,6 @@
 package dev.imageworker.pipeline;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,6 +18,7 @@ import dev.imageworker.failure.TransientFailure;
 import dev.imageworker.notify.EventPublisher;
 import dev.imageworker.notify.ImageEvent;
 import dev.imageworker.queue.QueueSettings;
+import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +58,7 @@ public class ImagePipeline {
 
 	private final ObservationRegistry observations;
 
-	private final ImageWorkerProperties.Processing settings;
+	private final IntervalFunction retryBackoff;
 
 	ImagePipeline(ImageProcessor processor, ImageCatalog catalog, DeadLetterQueue deadLetters, EventPublisher events,
 			PipelineMetrics metrics, QueueSettings queue, DownstreamBreakers downstreams,
@@ -69,7 +71,7 @@ public class ImagePipeline {
 		this.queue = queue;
 		this.downstreams = downstreams;
 		this.observations = observations;
-		this.settings = properties.processing();
+		this.retryBackoff = retryBackoff(properties.processing());
 	}
 
 	public Disposition process(ReceivedMessage message, ParsedMessage parsed) {
@@ -107,7 +109,7 @@ public class ImagePipeline {
 				}
 				int maxReceiveCount = this.queue.maxReceiveCount();
 				if (message.receiveCount() < maxReceiveCount) {
-					return new Disposition.RetryLater(this.settings.backoffAfter(message.receiveCount()));
+					return retryLater(message);
 				}
 				for (Retry retry : retries) {
 					PermanentFailure exhausted = new PermanentFailure(FailureCode.RETRIES_EXHAUSTED, "failed on all "
@@ -125,8 +127,22 @@ public class ImagePipeline {
 			// Recording a failure failed: the queue's redrive policy is the last line of
 			// defence.
 			log.warn("Could not record a failure, leaving the message for redelivery", ex);
-			return new Disposition.RetryLater(this.settings.backoffAfter(message.receiveCount()));
+			return retryLater(message);
 		}
+	}
+
+	/**
+	 * The visibility timeouts after a transient failure, by the receive it failed on:
+	 * {@code retry-backoff} after the first, doubled on each further receive, at most
+	 * {@code max-retry-backoff}.
+	 */
+	static IntervalFunction retryBackoff(ImageWorkerProperties.Processing settings) {
+		return IntervalFunction.ofExponentialBackoff(settings.retryBackoff(), 2.0, settings.maxRetryBackoff());
+	}
+
+	private Disposition retryLater(ReceivedMessage message) {
+		return new Disposition.RetryLater(
+				Duration.ofMillis(this.retryBackoff.apply(Math.max(1, message.receiveCount()))));
 	}
 
 	private DeadLetterQueue.Failed refuse(ParsedMessage.Rejection rejection) {

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.imageworker.catalog.ItemAttributes;
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueAttributes;
 import dev.imageworker.queue.QueueUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,16 +45,19 @@ class LocalProvisioner implements InitializingBean {
 
 	private final SqsAsyncClient sqs;
 
+	private final QueueAttributes queueAttributes;
+
 	private final S3Client s3;
 
 	private final DynamoDbClient dynamo;
 
 	private final SnsClient sns;
 
-	LocalProvisioner(ImageWorkerProperties properties, SqsAsyncClient sqs, S3Client s3, DynamoDbClient dynamo,
-			SnsClient sns) {
+	LocalProvisioner(ImageWorkerProperties properties, SqsAsyncClient sqs, QueueAttributes queueAttributes, S3Client s3,
+			DynamoDbClient dynamo, SnsClient sns) {
 		this.properties = properties;
 		this.sqs = sqs;
+		this.queueAttributes = queueAttributes;
 		this.s3 = s3;
 		this.dynamo = dynamo;
 		this.sns = sns;
@@ -91,11 +96,9 @@ class LocalProvisioner implements InitializingBean {
 		String url = this.sqs.createQueue((request) -> request.queueName(name).attributes(attributes))
 			.join()
 			.queueUrl();
-		return Objects.requireNonNull(this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-			.join()
-			.attributes()
-			.get(QueueAttributeName.QUEUE_ARN), () -> "no QueueArn for " + url);
+		return Objects.requireNonNull(
+				this.queueAttributes.read(url, QueueAttributeName.QUEUE_ARN).join().get(QueueAttributeName.QUEUE_ARN),
+				() -> "no QueueArn for " + url);
 	}
 
 	private void createBucket(String bucket) {
@@ -117,10 +120,10 @@ class LocalProvisioner implements InitializingBean {
 		}
 		this.dynamo.createTable((request) -> request.tableName(table)
 			.billingMode(BillingMode.PAY_PER_REQUEST)
-			.attributeDefinitions(
-					(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
+			.attributeDefinitions((definition) -> definition.attributeName(ItemAttributes.IMAGE_ID)
+				.attributeType(ScalarAttributeType.S))
 			.keySchema(List.of(software.amazon.awssdk.services.dynamodb.model.KeySchemaElement.builder()
-				.attributeName("imageId")
+				.attributeName(ItemAttributes.IMAGE_ID)
 				.keyType(KeyType.HASH)
 				.build())));
 		this.dynamo.waiter().waitUntilTableExists((request) -> request.tableName(table));

@@ -8,7 +8,6 @@ import dev.imageworker.config.ImageWorkerProperties;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -29,9 +28,7 @@ public class QueueSettings implements SmartInitializingSingleton {
 
 	private static final int RETRY_SECONDS = 30;
 
-	private final SqsAsyncClient sqs;
-
-	private final QueueUrls queues;
+	private final QueueAttributes attributes;
 
 	private final ObjectMapper json;
 
@@ -43,9 +40,8 @@ public class QueueSettings implements SmartInitializingSingleton {
 
 	private volatile @Nullable Settings read;
 
-	public QueueSettings(SqsAsyncClient sqs, QueueUrls queues, ObjectMapper json, ImageWorkerProperties properties) {
-		this.sqs = sqs;
-		this.queues = queues;
+	public QueueSettings(QueueAttributes attributes, ObjectMapper json, ImageWorkerProperties properties) {
+		this.attributes = attributes;
 		this.json = json;
 		this.queue = properties.queue();
 		this.configured = new Settings(properties.processing().visibilityTimeout(),
@@ -97,13 +93,11 @@ public class QueueSettings implements SmartInitializingSingleton {
 	}
 
 	private Settings fetch() {
-		Map<QueueAttributeName, String> attributes = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(this.queues.of(this.queue))
-				.attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.REDRIVE_POLICY))
-			.join()
-			.attributes();
-		Duration visibility = Duration.ofSeconds(Long.parseLong(attributes.get(QueueAttributeName.VISIBILITY_TIMEOUT)));
-		String redrive = attributes.get(QueueAttributeName.REDRIVE_POLICY);
+		Map<QueueAttributeName, String> values = this.attributes
+			.read(this.queue, QueueAttributeName.VISIBILITY_TIMEOUT, QueueAttributeName.REDRIVE_POLICY)
+			.join();
+		Duration visibility = Duration.ofSeconds(Long.parseLong(values.get(QueueAttributeName.VISIBILITY_TIMEOUT)));
+		String redrive = values.get(QueueAttributeName.REDRIVE_POLICY);
 		if (redrive == null) {
 			log.warn("Queue {} has no redrive policy: a message that keeps failing transiently is dead-lettered "
 					+ "by the worker alone, after {} receives", this.queue, this.configured.maxReceiveCount());

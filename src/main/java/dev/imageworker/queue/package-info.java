@@ -1,5 +1,6 @@
 /**
- * The SQS queues' URLs and the settings the worker reads from them at start.
+ * The SQS queues' URLs and attributes, and the settings the worker reads from them at
+ * start.
  */
 @NullMarked
 package dev.imageworker.queue;

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.imageworker.catalog.ImageCatalog;
+import dev.imageworker.catalog.ItemAttributes;
+import dev.imageworker.core.ImageStatus;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -16,6 +18,10 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
  * with other variants than the current ones.
  */
 final class ItemSelection implements Selection {
+
+	/** What a job is made of. */
+	private static final String JOB_ATTRIBUTES = String.join(", ", ItemAttributes.IMAGE_ID, ItemAttributes.USER_ID,
+			ItemAttributes.SOURCE_BUCKET, ItemAttributes.SOURCE_KEY);
 
 	private final DynamoDbClient dynamo;
 
@@ -41,22 +47,24 @@ final class ItemSelection implements Selection {
 
 	static ItemSelection failed(DynamoDbClient dynamo, String table, java.util.List<String> codes) {
 		Map<String, AttributeValue> values = new LinkedHashMap<>();
-		values.put(":failed", AttributeValue.fromS("FAILED"));
+		values.put(":failed", AttributeValue.fromS(ImageStatus.FAILED.name()));
 		StringBuilder in = new StringBuilder();
 		for (int i = 0; i < codes.size(); i++) {
 			values.put(":code" + i, AttributeValue.fromS(codes.get(i)));
 			in.append((i > 0) ? ", " : "").append(":code").append(i);
 		}
+		Map<String, String> names = Map.of("#status", ItemAttributes.STATUS, "#error", ItemAttributes.ERROR, "#code",
+				ItemAttributes.ERROR_CODE);
 		return new ItemSelection(dynamo, table, "failed " + String.join(",", codes),
-				"#status = :failed AND #error.#code IN (" + in + ")",
-				Map.of("#status", "status", "#error", "error", "#code", "code"), values);
+				"#status = :failed AND #error.#code IN (" + in + ")", names, values);
 	}
 
 	static ItemSelection outdated(DynamoDbClient dynamo, String table, String variantsSpec) {
 		return new ItemSelection(dynamo, table, "outdated " + variantsSpec,
 				"#status = :completed AND (attribute_not_exists(#spec) OR #spec <> :spec)",
-				Map.of("#status", "status", "#spec", "variantsSpec"),
-				Map.of(":completed", AttributeValue.fromS("COMPLETED"), ":spec", AttributeValue.fromS(variantsSpec)));
+				Map.of("#status", ItemAttributes.STATUS, "#spec", ItemAttributes.VARIANTS_SPEC),
+				Map.of(":completed", AttributeValue.fromS(ImageStatus.COMPLETED.name()), ":spec",
+						AttributeValue.fromS(variantsSpec)));
 	}
 
 	@Override
@@ -80,12 +88,12 @@ final class ItemSelection implements Selection {
 
 	@Override
 	public Page page(@Nullable String token) {
-		Map<String, AttributeValue> start = (token != null) ? Map.of("imageId", AttributeValue.fromS(token)) : null;
-		ScanResponse response = this.dynamo
-			.scan(scan(start).projectionExpression("imageId, userId, sourceBucket, sourceKey").build());
+		Map<String, AttributeValue> start = (token != null)
+				? Map.of(ItemAttributes.IMAGE_ID, AttributeValue.fromS(token)) : null;
+		ScanResponse response = this.dynamo.scan(scan(start).projectionExpression(JOB_ATTRIBUTES).build());
 		return new Page(response.items().stream().map(ItemSelection::job).toList(),
 				(response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty())
-						? ImageCatalog.required(response.lastEvaluatedKey(), "imageId").s() : null);
+						? ImageCatalog.required(response.lastEvaluatedKey(), ItemAttributes.IMAGE_ID).s() : null);
 	}
 
 	private ScanRequest.Builder scan(@Nullable Map<String, AttributeValue> start) {
@@ -99,10 +107,10 @@ final class ItemSelection implements Selection {
 
 	private static Map<String, Object> job(Map<String, AttributeValue> item) {
 		Map<String, Object> job = new LinkedHashMap<>();
-		job.put("bucket", ImageCatalog.required(item, "sourceBucket").s());
-		job.put("s3Key", ImageCatalog.required(item, "sourceKey").s());
-		job.put("imageId", ImageCatalog.required(item, "imageId").s());
-		AttributeValue userId = item.get("userId");
+		job.put("bucket", ImageCatalog.required(item, ItemAttributes.SOURCE_BUCKET).s());
+		job.put("s3Key", ImageCatalog.required(item, ItemAttributes.SOURCE_KEY).s());
+		job.put("imageId", ImageCatalog.required(item, ItemAttributes.IMAGE_ID).s());
+		AttributeValue userId = item.get(ItemAttributes.USER_ID);
 		if (userId != null) {
 			job.put("userId", userId.s());
 		}

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueAttributes;
 import dev.imageworker.queue.QueueUrls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +14,6 @@ import io.micrometer.core.instrument.Tags;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -27,18 +27,14 @@ public class QueueBacklog {
 
 	private static final Logger log = LoggerFactory.getLogger(QueueBacklog.class);
 
-	private final SqsAsyncClient sqs;
+	private final QueueAttributes attributes;
 
 	private final List<Watched> watched;
 
-	private final QueueUrls queues;
-
 	private final Watched queue;
 
-	public QueueBacklog(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties,
-			MeterRegistry registry) {
-		this.sqs = sqs;
-		this.queues = queues;
+	public QueueBacklog(QueueAttributes attributes, ImageWorkerProperties properties, MeterRegistry registry) {
+		this.attributes = attributes;
 		Watched queue = new Watched(properties.queue());
 		this.queue = queue;
 		Watched deadLetters = new Watched(properties.deadLetterQueue());
@@ -59,13 +55,11 @@ public class QueueBacklog {
 	public void refresh() {
 		for (Watched queue : this.watched) {
 			try {
-				queue.attributes
-					.set(this.sqs
-						.getQueueAttributes((request) -> request.queueUrl(this.queues.of(queue.queue))
-							.attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-									QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-						.join()
-						.attributes());
+				queue.attributes.set(
+						this.attributes
+							.read(queue.queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+									QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)
+							.join());
 			}
 			catch (CompletionException | SdkException ex) {
 				log.warn("Could not read the backlog of queue {}", queue.name, ex);

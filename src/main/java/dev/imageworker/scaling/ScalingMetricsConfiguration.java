@@ -3,13 +3,12 @@ package dev.imageworker.scaling;
 import java.time.Clock;
 
 import dev.imageworker.config.ImageWorkerProperties;
-import dev.imageworker.queue.QueueUrls;
+import dev.imageworker.queue.QueueAttributes;
 import io.micrometer.cloudwatch2.CloudWatchConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
-import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -28,9 +27,8 @@ class ScalingMetricsConfiguration {
 	private static final Logger log = LoggerFactory.getLogger(ScalingMetricsConfiguration.class);
 
 	@Bean
-	QueueBacklog queueBacklog(SqsAsyncClient sqs, QueueUrls queues, ImageWorkerProperties properties,
-			MeterRegistry registry) {
-		return new QueueBacklog(sqs, queues, properties, registry);
+	QueueBacklog queueBacklog(QueueAttributes attributes, ImageWorkerProperties properties, MeterRegistry registry) {
+		return new QueueBacklog(attributes, properties, registry);
 	}
 
 	@Bean

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import dev.imageworker.ingest.InFlightTracker;
+import io.github.resilience4j.core.IntervalFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,12 @@ class TaskScaleInProtection implements DisposableBean {
 
 	private static final Duration TICK = Duration.ofSeconds(1);
 
-	private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+	/**
+	 * After the n-th failed call in a row: a tick, doubled on each further one, up to a
+	 * minute.
+	 */
+	private static final IntervalFunction BACKOFF = IntervalFunction.ofExponentialBackoff(TICK, 2.0,
+			Duration.ofSeconds(60));
 
 	private final InFlightTracker tracker;
 
@@ -62,9 +68,7 @@ class TaskScaleInProtection implements DisposableBean {
 
 	private Instant retryAt = Instant.MIN;
 
-	private Duration backoff = TICK;
-
-	private boolean failing;
+	private int failures;
 
 	@Autowired
 	TaskScaleInProtection(ScalingProperties properties, InFlightTracker tracker) {
@@ -160,23 +164,20 @@ class TaskScaleInProtection implements DisposableBean {
 		String problem = Objects.requireNonNull(this.endpoint).put(enabled, this.expiresIn.toMinutes());
 		Instant now = this.clock.instant();
 		if (problem == null) {
-			if (this.failing) {
+			if (this.failures > 0) {
 				log.info("Task scale-in protection {} again", enabled ? "set" : "cleared");
 			}
 			log.debug("Task scale-in protection {}", enabled ? "on" : "off");
-			this.failing = false;
-			this.backoff = TICK;
+			this.failures = 0;
 			this.retryAt = Instant.MIN;
 			return true;
 		}
-		if (!this.failing) {
+		if (this.failures == 0) {
 			log.warn("Task scale-in protection could not be {} through the ECS agent ({}); retrying",
 					enabled ? "set" : "cleared", problem);
 		}
-		this.failing = true;
-		this.retryAt = now.plus(this.backoff);
-		this.backoff = (this.backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0) ? MAX_BACKOFF
-				: this.backoff.multipliedBy(2);
+		this.failures++;
+		this.retryAt = now.plusMillis(BACKOFF.apply(this.failures));
 		return false;
 	}
 

@@ -33,6 +33,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
+
 /**
  * Measures a cold start, as after a scale from zero: the worker process started on a
  * queue that already holds the event of a real photo, timed from the process's start to
@@ -330,11 +334,11 @@ public final class ColdStartBenchmark {
 		for (String imageId : run.imageIds()) {
 			Map<String, AttributeValue> item = this.dynamo
 				.getItem((request) -> request.tableName(run.table())
-					.key(Map.of("imageId", AttributeValue.fromS(imageId)))
+					.key(Map.of(IMAGE_ID, AttributeValue.fromS(imageId)))
 					.consistentRead(true))
 				.item();
-			if (item != null && item.containsKey("status") && item.get("status").s().equals("COMPLETED")) {
-				completed.add(Instant.parse(item.get("updatedAt").s()));
+			if (item != null && item.containsKey(STATUS) && item.get(STATUS).s().equals("COMPLETED")) {
+				completed.add(Instant.parse(item.get(UPDATED_AT).s()));
 			}
 		}
 		return completed;

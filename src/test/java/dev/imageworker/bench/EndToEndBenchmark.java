@@ -40,6 +40,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
+
 /**
  * Measures, per contestant, what bringing a backlog of real photos to COMPLETED costs:
  * the packaged worker as a process (one per engine or setting tried), a plain boto3 +
@@ -699,9 +703,9 @@ public final class EndToEndBenchmark {
 				.projectionExpression("imageId, #status, updatedAt")
 				.expressionAttributeNames(Map.of("#status", "status")))
 			.items()) {
-			String status = item.containsKey("status") ? item.get("status").s() : "";
+			String status = item.containsKey(STATUS) ? item.get(STATUS).s() : "";
 			if (status.equals("COMPLETED")) {
-				completed.put(item.get("imageId").s(), Instant.parse(item.get("updatedAt").s()));
+				completed.put(item.get(IMAGE_ID).s(), Instant.parse(item.get(UPDATED_AT).s()));
 			}
 		}
 		List<String> missing = imageIds.stream().filter((imageId) -> !completed.containsKey(imageId)).toList();

@@ -27,6 +27,20 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import static dev.imageworker.catalog.ItemAttributes.ANNOUNCED_AT;
+import static dev.imageworker.catalog.ItemAttributes.ATTEMPTS;
+import static dev.imageworker.catalog.ItemAttributes.CREATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_BYTES;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_ETAG;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_LAST_MODIFIED;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.USER_ID;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS_SPEC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -64,8 +78,8 @@ class ImageCatalogIT {
 		dynamo.createTable((request) -> request.tableName(TABLE)
 			.billingMode(BillingMode.PAY_PER_REQUEST)
 			.attributeDefinitions(
-					(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
-			.keySchema((key) -> key.attributeName("imageId").keyType(KeyType.HASH)));
+					(definition) -> definition.attributeName(IMAGE_ID).attributeType(ScalarAttributeType.S))
+			.keySchema((key) -> key.attributeName(IMAGE_ID).keyType(KeyType.HASH)));
 		catalog = new ImageCatalog(dynamo, TestProperties.bind(Map.of("table", TABLE)), new SecondsClock());
 	}
 
@@ -82,13 +96,13 @@ class ImageCatalogIT {
 		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1, false));
-		assertThat(item.get("status").s()).isEqualTo("PROCESSING");
-		assertThat(item.get("attempts").n()).isEqualTo("1");
-		assertThat(item.get("sourceETag").s()).isEqualTo("etag-1");
-		assertThat(item.get("sourceBytes").n()).isEqualTo("1000");
-		assertThat(item.get("userId").s()).isEqualTo("ada");
-		assertThat(item.get("updatedAt").s()).isEqualTo(item.get("createdAt").s());
+		assertThat(claim).isEqualTo(new Claim.Claimed(item.get(CREATED_AT).s(), 1, false));
+		assertThat(item.get(STATUS).s()).isEqualTo("PROCESSING");
+		assertThat(item.get(ATTEMPTS).n()).isEqualTo("1");
+		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo("etag-1");
+		assertThat(item.get(SOURCE_BYTES).n()).isEqualTo("1000");
+		assertThat(item.get(USER_ID).s()).isEqualTo("ada");
+		assertThat(item.get(UPDATED_AT).s()).isEqualTo(item.get(CREATED_AT).s());
 	}
 
 	@Test
@@ -99,7 +113,7 @@ class ImageCatalogIT {
 		Claim second = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false));
-		assertThat(item(job).get("updatedAt").s()).isGreaterThan(first.createdAt());
+		assertThat(item(job).get(UPDATED_AT).s()).isGreaterThan(first.createdAt());
 	}
 
 	@Test
@@ -115,10 +129,10 @@ class ImageCatalogIT {
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Announced());
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(item.get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item.get("attempts")).isEqualTo(completed.get("attempts"));
-		assertThat(item.get("updatedAt")).isEqualTo(completed.get("updatedAt"));
-		assertThat(item).containsKey("announcedAt");
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(ATTEMPTS)).isEqualTo(completed.get(ATTEMPTS));
+		assertThat(item.get(UPDATED_AT)).isEqualTo(completed.get(UPDATED_AT));
+		assertThat(item).containsKey(ANNOUNCED_AT);
 	}
 
 	@Test
@@ -130,14 +144,14 @@ class ImageCatalogIT {
 		Claim second = catalog.claim(job, VERSION_2, NEVER_ASKED);
 
 		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false));
-		assertThat(item(job).get("status").s()).isEqualTo("PROCESSING");
-		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-2");
+		assertThat(item(job).get(STATUS).s()).isEqualTo("PROCESSING");
+		assertThat(item(job).get(SOURCE_ETAG).s()).isEqualTo("etag-2");
 		assertThat(complete(job, VERSION_1, first)).isEqualTo(new Completion.Superseded());
 		assertThat(complete(job, VERSION_2, (Claim.Claimed) second))
 			.as("the first version's variants no longer belong to the item")
 			.isEqualTo(new Completion.Recorded(List.of(variant(job, VERSION_1))));
-		assertThat(item(job).get("sourceBytes").n()).isEqualTo("2000");
-		assertThat(item(job).get("sourceLastModified").s()).isEqualTo("2026-11-20T10:00:05Z");
+		assertThat(item(job).get(SOURCE_BYTES).n()).isEqualTo("2000");
+		assertThat(item(job).get(SOURCE_LAST_MODIFIED).s()).isEqualTo("2026-11-20T10:00:05Z");
 	}
 
 	@Test
@@ -147,7 +161,7 @@ class ImageCatalogIT {
 		catalog.markAnnounced(job, VERSION_1);
 		ImageCatalog otherVariants = new ImageCatalog(dynamo,
 				TestProperties.bind(Map.of("table", TABLE, "variants.thumb", "200")), new SecondsClock());
-		assertThat(item(job).get("variantsSpec").s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
+		assertThat(item(job).get(VARIANTS_SPEC).s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
 
 		Claim changed = otherVariants.claim(job, VERSION_1, NEVER_ASKED);
 
@@ -155,7 +169,7 @@ class ImageCatalogIT {
 			assertThat(claim.reprocessing()).isTrue();
 			assertThat(claim.attempts()).isEqualTo(2);
 		});
-		assertThat(item(job).get("variantsSpec").s()).isEqualTo("jpeg q85: thumb 200");
+		assertThat(item(job).get(VARIANTS_SPEC).s()).isEqualTo("jpeg q85: thumb 200");
 		assertThat(otherVariants.complete(job, VERSION_1, (Claim.Claimed) changed, sourceImage(),
 				List.of(variant(job, VERSION_1)), PLACEHOLDER, 7))
 			.as("the same keys: nothing to delete")
@@ -173,7 +187,7 @@ class ImageCatalogIT {
 		ImageJob job = job();
 		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
 		dynamo.updateItem((request) -> request.tableName(TABLE)
-			.key(Map.of("imageId", AttributeValue.fromS(job.imageId())))
+			.key(Map.of(IMAGE_ID, AttributeValue.fromS(job.imageId())))
 			.updateExpression("REMOVE variantsSpec"));
 
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isInstanceOf(Claim.Unannounced.class);
@@ -187,8 +201,8 @@ class ImageCatalogIT {
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Superseded());
 		assertThat(complete(job, VERSION_2, newer)).isInstanceOf(Completion.Recorded.class);
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Superseded());
-		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-2");
-		assertThat(item(job).get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item(job).get(SOURCE_ETAG).s()).isEqualTo("etag-2");
+		assertThat(item(job).get(STATUS).s()).isEqualTo("COMPLETED");
 	}
 
 	@Test
@@ -197,9 +211,9 @@ class ImageCatalogIT {
 		catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		assertThat(catalog.claim(job, SAME_SECOND, () -> false)).isEqualTo(new Claim.Superseded());
-		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-1");
+		assertThat(item(job).get(SOURCE_ETAG).s()).isEqualTo("etag-1");
 		assertThat(catalog.claim(job, SAME_SECOND, () -> true)).isInstanceOf(Claim.Claimed.class);
-		assertThat(item(job).get("sourceETag").s()).isEqualTo("etag-3");
+		assertThat(item(job).get(SOURCE_ETAG).s()).isEqualTo("etag-3");
 	}
 
 	@Test
@@ -233,12 +247,11 @@ class ImageCatalogIT {
 			.isEqualTo(FailureRecord.RECORDED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(item.get("status").s()).isEqualTo("FAILED");
-		assertThat(item.get("sourceETag").s()).isEqualTo("etag-2");
-		assertThat(item).doesNotContainKeys("sourceBytes", "sourceLastModified");
-		assertThat(item.get("error").m().get("code").s()).isEqualTo("RETRIES_EXHAUSTED");
-		assertThat(item.get("variants").l()).as("the last good variants stay until a newer version completes")
-			.hasSize(1);
+		assertThat(item.get(STATUS).s()).isEqualTo("FAILED");
+		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo("etag-2");
+		assertThat(item).doesNotContainKeys(SOURCE_BYTES, SOURCE_LAST_MODIFIED);
+		assertThat(item.get(ERROR).m().get(ERROR_CODE).s()).isEqualTo("RETRIES_EXHAUSTED");
+		assertThat(item.get(VARIANTS).l()).as("the last good variants stay until a newer version completes").hasSize(1);
 	}
 
 	@Test
@@ -252,7 +265,7 @@ class ImageCatalogIT {
 			.isEqualTo(FailureRecord.OUTDATED);
 		assertThat(catalog.fail(job, VERSION_1, false, FailureCode.RETRIES_EXHAUSTED, "503"))
 			.isEqualTo(FailureRecord.OUTDATED);
-		assertThat(item(job).get("status").s()).isEqualTo("COMPLETED");
+		assertThat(item(job).get(STATUS).s()).isEqualTo("COMPLETED");
 	}
 
 	@Test
@@ -263,10 +276,10 @@ class ImageCatalogIT {
 
 		assertThat(catalog.fail(job, VERSION_1, true, FailureCode.CORRUPT_IMAGE, "truncated"))
 			.isEqualTo(FailureRecord.OUTDATED);
-		assertThat(item(job).get("status").s()).isEqualTo("PROCESSING");
+		assertThat(item(job).get(STATUS).s()).isEqualTo("PROCESSING");
 		assertThat(catalog.fail(job, SAME_SECOND, true, FailureCode.CORRUPT_IMAGE, "truncated"))
 			.isEqualTo(FailureRecord.RECORDED);
-		assertThat(item(job).get("status").s()).isEqualTo("FAILED");
+		assertThat(item(job).get(STATUS).s()).isEqualTo("FAILED");
 	}
 
 	@Test
@@ -278,9 +291,9 @@ class ImageCatalogIT {
 		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(claim).isEqualTo(new Claim.Claimed(item.get("createdAt").s(), 1, false));
-		assertThat(item.get("status").s()).isEqualTo("PROCESSING");
-		assertThat(item).doesNotContainKey("error");
+		assertThat(claim).isEqualTo(new Claim.Claimed(item.get(CREATED_AT).s(), 1, false));
+		assertThat(item.get(STATUS).s()).isEqualTo("PROCESSING");
+		assertThat(item).doesNotContainKey(ERROR);
 	}
 
 	@Test
@@ -291,8 +304,8 @@ class ImageCatalogIT {
 		assertThat(catalog.fail(job, VERSION_1, false, FailureCode.PROCESSING_TIMEOUT, "too slow"))
 			.isEqualTo(FailureRecord.OUTDATED);
 
-		assertThat(item(job).get("status").s()).isEqualTo("COMPLETED");
-		assertThat(item(job)).doesNotContainKey("error");
+		assertThat(item(job).get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item(job)).doesNotContainKey(ERROR);
 	}
 
 	private static final Placeholder PLACEHOLDER = new Placeholder("1QcSHQRnh493V4dIh4eXh1h4kJUI", "#4a6d8c");

@@ -81,6 +81,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
 import static dev.imageworker.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -372,10 +374,10 @@ class CloudFormationStackIT {
 				await().atMost(PATIENCE).untilAsserted(() -> {
 					Map<String, AttributeValue> item = dynamo
 						.getItem((request) -> request.tableName(this.stack.output("TableName"))
-							.key(Map.of("imageId", AttributeValue.fromS("img_0123abcd"))))
+							.key(Map.of(IMAGE_ID, AttributeValue.fromS("img_0123abcd"))))
 						.item();
 					assertThat(item).as("the item, claimed and completed")
-						.containsEntry("status", AttributeValue.fromS("COMPLETED"));
+						.containsEntry(STATUS, AttributeValue.fromS("COMPLETED"));
 				});
 			}
 			for (String variant : List.of("thumb", "medium", "small")) {

@@ -13,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
+import static dev.imageworker.catalog.ItemAttributes.ATTEMPTS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -102,7 +104,7 @@ class BulkQueueDrillIT {
 		List<Duration> latencies = new ArrayList<>();
 		drill.items(expected)
 			.forEach((imageId, item) -> latencies
-				.add(Duration.between(sent.get(imageId), Instant.parse(item.get("updatedAt").s()))));
+				.add(Duration.between(sent.get(imageId), Instant.parse(item.get(UPDATED_AT).s()))));
 		latencies.sort(null);
 		return latencies;
 	}
@@ -132,7 +134,7 @@ class BulkQueueDrillIT {
 		return drill.items(images)
 			.values()
 			.stream()
-			.map((item) -> item.get("attempts"))
+			.map((item) -> item.get(ATTEMPTS))
 			.mapToLong((attempts) -> Long.parseLong(attempts.n()) - 1)
 			.sum();
 	}

@@ -24,6 +24,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import static dev.imageworker.catalog.ItemAttributes.ATTEMPTS;
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+
 /**
  * One drill's world: its own moto_server (so drills never see each other's state), the
  * SDK clients that drive it, uploads with known expected outcomes, and the final tally.
@@ -125,7 +131,7 @@ final class Drill implements AutoCloseable {
 		this.dynamo.scanPaginator((request) -> request.tableName(TABLE).consistentRead(true))
 			.items()
 			.forEach((item) -> {
-				String imageId = item.get("imageId").s();
+				String imageId = item.get(IMAGE_ID).s();
 				if (expected.containsKey(imageId)) {
 					items.put(imageId, item);
 				}
@@ -177,9 +183,9 @@ final class Drill implements AutoCloseable {
 				missing++;
 				continue;
 			}
-			duplicates += Integer.parseInt(item.get("attempts").n()) - 1;
-			String actual = "COMPLETED".equals(item.get("status").s()) ? "COMPLETED"
-					: item.get("error").m().get("code").s();
+			duplicates += Integer.parseInt(item.get(ATTEMPTS).n()) - 1;
+			String actual = "COMPLETED".equals(item.get(STATUS).s()) ? "COMPLETED"
+					: item.get(ERROR).m().get(ERROR_CODE).s();
 			if (!actual.equals(entry.getValue())) {
 				wrong++;
 			}
@@ -216,7 +222,7 @@ final class Drill implements AutoCloseable {
 
 	private static boolean isFinal(Map<String, AttributeValue> item) {
 		// moto may show an item being created before its attributes are written.
-		String status = item.containsKey("status") ? item.get("status").s() : "";
+		String status = item.containsKey(STATUS) ? item.get(STATUS).s() : "";
 		return "COMPLETED".equals(status) || "FAILED".equals(status);
 	}
 

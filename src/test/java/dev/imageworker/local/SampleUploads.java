@@ -27,6 +27,24 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_MESSAGE;
+import static dev.imageworker.catalog.ItemAttributes.FORMAT;
+import static dev.imageworker.catalog.ItemAttributes.HEIGHT;
+import static dev.imageworker.catalog.ItemAttributes.PROCESSING_MILLIS;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_KEY;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_BUCKET;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_BYTES;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_HEIGHT;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_KEY;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_NAME;
+import static dev.imageworker.catalog.ItemAttributes.VARIANT_WIDTH;
+import static dev.imageworker.catalog.ItemAttributes.WIDTH;
+
 /**
  * Uploads generated samples, one of them broken, prints a line per image as it ends, a
  * summary line once all have, and writes an HTML report of the run.
@@ -124,53 +142,55 @@ public class SampleUploads {
 
 	private static RunItem item(S3Client s3, Upload upload, Map<String, AttributeValue> item) {
 		RunItem.Failure failure = null;
-		if (item.containsKey("error")) {
-			Map<String, AttributeValue> error = item.get("error").m();
-			failure = new RunItem.Failure(error.get("code").s(), error.get("message").s());
+		if (item.containsKey(ERROR)) {
+			Map<String, AttributeValue> error = item.get(ERROR).m();
+			failure = new RunItem.Failure(error.get(ERROR_CODE).s(), error.get(ERROR_MESSAGE).s());
 		}
-		String description = item.containsKey("format")
-				? "%s %sx%s".formatted(item.get("format").s(), item.get("width").n(), item.get("height").n()) : "";
-		Long processingMillis = item.containsKey("processingMillis") ? Long.parseLong(item.get("processingMillis").n())
+		String description = item.containsKey(FORMAT)
+				? "%s %sx%s".formatted(item.get(FORMAT).s(), item.get(WIDTH).n(), item.get(HEIGHT).n()) : "";
+		Long processingMillis = item.containsKey(PROCESSING_MILLIS) ? Long.parseLong(item.get(PROCESSING_MILLIS).n())
 				: null;
-		return new RunItem(upload.key(), upload.imageId(), item.get("status").s(), upload.bytes(), description,
-				upload.uploadedAt(), Instant.parse(item.get("updatedAt").s()), processingMillis, failure,
+		return new RunItem(upload.key(), upload.imageId(), item.get(STATUS).s(), upload.bytes(), description,
+				upload.uploadedAt(), Instant.parse(item.get(UPDATED_AT).s()), processingMillis, failure,
 				thumbnails(s3, item));
 	}
 
 	/** The variants of the item, read back from the output bucket. */
 	private static List<RunItem.Thumbnail> thumbnails(S3Client s3, Map<String, AttributeValue> item) {
-		if (!item.containsKey("variants") || item.containsKey("error")) {
+		if (!item.containsKey(VARIANTS) || item.containsKey(ERROR)) {
 			return List.of();
 		}
-		return item.get("variants").l().stream().map(AttributeValue::m).map((variant) -> {
+		return item.get(VARIANTS).l().stream().map(AttributeValue::m).map((variant) -> {
 			byte[] bytes = s3
-				.getObjectAsBytes((request) -> request.bucket(variant.get("bucket").s()).key(variant.get("key").s()))
+				.getObjectAsBytes(
+						(request) -> request.bucket(variant.get(VARIANT_BUCKET).s()).key(variant.get(VARIANT_KEY).s()))
 				.asByteArray();
-			return new RunItem.Thumbnail(variant.get("name").s(), Integer.parseInt(variant.get("width").n()),
-					Integer.parseInt(variant.get("height").n()), bytes);
+			return new RunItem.Thumbnail(variant.get(VARIANT_NAME).s(),
+					Integer.parseInt(variant.get(VARIANT_WIDTH).n()), Integer.parseInt(variant.get(VARIANT_HEIGHT).n()),
+					bytes);
 		}).toList();
 	}
 
 	private static boolean isFinal(Map<String, AttributeValue> item) {
-		String status = item.get("status").s();
+		String status = item.get(STATUS).s();
 		return "COMPLETED".equals(status) || "FAILED".equals(status);
 	}
 
 	private static String line(Map<String, AttributeValue> item) {
-		String head = String.format("  %-36s %-9s", item.get("sourceKey").s(), item.get("status").s());
-		if (item.containsKey("error")) {
-			Map<String, AttributeValue> error = item.get("error").m();
-			return head + " " + error.get("code").s() + ": " + error.get("message").s();
+		String head = String.format("  %-36s %-9s", item.get(SOURCE_KEY).s(), item.get(STATUS).s());
+		if (item.containsKey(ERROR)) {
+			Map<String, AttributeValue> error = item.get(ERROR).m();
+			return head + " " + error.get(ERROR_CODE).s() + ": " + error.get(ERROR_MESSAGE).s();
 		}
-		String variants = item.get("variants")
+		String variants = item.get(VARIANTS)
 			.l()
 			.stream()
 			.map(AttributeValue::m)
-			.map((v) -> String.format("%s %sx%s %.1f KiB", v.get("name").s(), v.get("width").n(), v.get("height").n(),
-					Long.parseLong(v.get("bytes").n()) / 1024.0))
+			.map((v) -> String.format("%s %sx%s %.1f KiB", v.get(VARIANT_NAME).s(), v.get(VARIANT_WIDTH).n(),
+					v.get(VARIANT_HEIGHT).n(), Long.parseLong(v.get(VARIANT_BYTES).n()) / 1024.0))
 			.collect(Collectors.joining(", "));
-		return String.format("%s %s %sx%s -> %s in %s ms", head, item.get("format").s(), item.get("width").n(),
-				item.get("height").n(), variants, item.get("processingMillis").n());
+		return String.format("%s %s %sx%s -> %s in %s ms", head, item.get(FORMAT).s(), item.get(WIDTH).n(),
+				item.get(HEIGHT).n(), variants, item.get(PROCESSING_MILLIS).n());
 	}
 
 	/**

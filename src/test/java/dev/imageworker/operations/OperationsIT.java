@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.imageworker.catalog.ItemAttributes;
 import dev.imageworker.support.FaultProxy;
 import dev.imageworker.support.IamActions;
 import dev.imageworker.support.LocalAws;
@@ -96,8 +97,9 @@ class OperationsIT {
 		assertThat(letter.path("body").asString()).contains(BROKEN + ".jpg");
 
 		JsonNode image = get("/actuator/images/" + BROKEN);
-		assertThat(image.path("status").asString()).isEqualTo("FAILED");
-		assertThat(image.path("error").path("code").asString()).isEqualTo("CORRUPT_IMAGE");
+		assertThat(image.path(ItemAttributes.STATUS).asString()).isEqualTo("FAILED");
+		assertThat(image.path(ItemAttributes.ERROR).path(ItemAttributes.ERROR_CODE).asString())
+			.isEqualTo("CORRUPT_IMAGE");
 		assertThat(send(management(), "GET", "/actuator/images/never-uploaded", OPERATOR).statusCode()).isEqualTo(404);
 
 		for (String path : List.of("/actuator/deadletters", "/actuator/images/" + BROKEN, "/actuator/metrics")) {
@@ -117,8 +119,8 @@ class OperationsIT {
 	void theOperatorPolicyGrantsExactlyWhatTheOperatorEndpointsCall() throws Exception {
 		uploadBroken();
 		await().atMost(Duration.ofSeconds(60))
-			.untilAsserted(
-					() -> assertThat(get("/actuator/images/" + BROKEN).path("status").asString()).isEqualTo("FAILED"));
+			.untilAsserted(() -> assertThat(get("/actuator/images/" + BROKEN).path(ItemAttributes.STATUS).asString())
+				.isEqualTo("FAILED"));
 		faults.forgetActions();
 
 		get("/actuator/deadletters");

@@ -17,6 +17,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +58,7 @@ class PoisonIsolationIT {
 			}
 			assertThat(status("img_b0b")).isEqualTo("FAILED");
 		});
-		assertThat(this.catalog.find("img_b0b").orElseThrow().get("error").m().get("code").s())
+		assertThat(this.catalog.find("img_b0b").orElseThrow().get(ERROR).m().get(ERROR_CODE).s())
 			.isEqualTo("IMAGE_TOO_LARGE");
 	}
 
@@ -82,14 +85,14 @@ class PoisonIsolationIT {
 	}
 
 	private String status(String imageId) {
-		return this.catalog.find(imageId).map((item) -> item.get("status").s()).orElse("absent");
+		return this.catalog.find(imageId).map((item) -> item.get(STATUS).s()).orElse("absent");
 	}
 
 	private String errorCode(String imageId) {
 		return this.catalog.find(imageId)
-			.map((item) -> item.get("error"))
+			.map((item) -> item.get(ERROR))
 			.map(AttributeValue::m)
-			.map((error) -> error.get("code").s())
+			.map((error) -> error.get(ERROR_CODE).s())
 			.orElse("none");
 	}
 

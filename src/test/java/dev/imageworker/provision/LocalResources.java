@@ -1,6 +1,8 @@
 package dev.imageworker.provision;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueAttributes;
+import dev.imageworker.queue.QueueUrls;
 import dev.imageworker.support.LocalAws;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -22,7 +24,8 @@ public final class LocalResources {
 				S3Client s3 = aws.s3();
 				DynamoDbClient dynamo = aws.dynamo();
 				SnsClient sns = aws.sns()) {
-			new LocalProvisioner(properties, sqs, s3, dynamo, sns).afterPropertiesSet();
+			new LocalProvisioner(properties, sqs, new QueueAttributes(sqs, new QueueUrls(sqs)), s3, dynamo, sns)
+				.afterPropertiesSet();
 		}
 	}
 

@@ -33,9 +33,9 @@ class QueueSettingsIT {
 			sqs.createQueue((request) -> request.queueName("settings-queue")
 				.attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "45", QueueAttributeName.REDRIVE_POLICY,
 						"{\"deadLetterTargetArn\":\"" + dlqArn + "\",\"maxReceiveCount\":\"5\"}")));
-			QueueSettings settings = new QueueSettings(async, new QueueUrls(async), JsonMapper.builder().build(),
-					TestProperties.bind(Map.of("queue", "settings-queue", "processing.visibility-timeout", "60s",
-							"processing.max-receive-count", "3")));
+			QueueSettings settings = new QueueSettings(new QueueAttributes(async, new QueueUrls(async)),
+					JsonMapper.builder().build(), TestProperties.bind(Map.of("queue", "settings-queue",
+							"processing.visibility-timeout", "60s", "processing.max-receive-count", "3")));
 
 			settings.afterSingletonsInstantiated();
 
@@ -52,7 +52,8 @@ class QueueSettingsIT {
 	@Test
 	void fallsBackToThePropertiesWhileTheQueueCannotBeRead(CapturedOutput output) {
 		try (SqsAsyncClient async = asyncClient()) {
-			QueueSettings settings = new QueueSettings(async, new QueueUrls(async), JsonMapper.builder().build(),
+			QueueSettings settings = new QueueSettings(new QueueAttributes(async, new QueueUrls(async)),
+					JsonMapper.builder().build(),
 					TestProperties.bind(Map.of("queue", "no-such-queue", "processing.visibility-timeout", "70s")));
 
 			assertThat(settings.visibilityTimeout()).isEqualTo(Duration.ofSeconds(70));

@@ -30,6 +30,15 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static dev.imageworker.catalog.ItemAttributes.ERROR;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_CODE;
+import static dev.imageworker.catalog.ItemAttributes.ERROR_MESSAGE;
+import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_BUCKET;
+import static dev.imageworker.catalog.ItemAttributes.SOURCE_KEY;
+import static dev.imageworker.catalog.ItemAttributes.STATUS;
+import static dev.imageworker.catalog.ItemAttributes.USER_ID;
+import static dev.imageworker.catalog.ItemAttributes.VARIANTS_SPEC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
@@ -57,8 +66,8 @@ class ReprocessIT {
 			dynamo.createTable((request) -> request.tableName(TABLE)
 				.billingMode(BillingMode.PAY_PER_REQUEST)
 				.attributeDefinitions(
-						(definition) -> definition.attributeName("imageId").attributeType(ScalarAttributeType.S))
-				.keySchema((key) -> key.attributeName("imageId").keyType(KeyType.HASH)));
+						(definition) -> definition.attributeName(IMAGE_ID).attributeType(ScalarAttributeType.S))
+				.keySchema((key) -> key.attributeName(IMAGE_ID).keyType(KeyType.HASH)));
 			item(dynamo, "img_c0", "FAILED", "CORRUPT_IMAGE", null);
 			item(dynamo, "img_c1", "FAILED", "CORRUPT_IMAGE", null);
 			item(dynamo, "img_t0", "FAILED", "PROCESSING_TIMEOUT", null);
@@ -182,15 +191,15 @@ class ReprocessIT {
 	}
 
 	private static void item(DynamoDbClient dynamo, String imageId, String status, String code, String spec) {
-		Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of("imageId", AttributeValue.fromS(imageId),
-				"status", AttributeValue.fromS(status), "userId", AttributeValue.fromS("u"), "sourceBucket",
-				AttributeValue.fromS(BUCKET), "sourceKey", AttributeValue.fromS("uploads/u/" + imageId + ".jpg")));
+		Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(IMAGE_ID, AttributeValue.fromS(imageId),
+				STATUS, AttributeValue.fromS(status), USER_ID, AttributeValue.fromS("u"), SOURCE_BUCKET,
+				AttributeValue.fromS(BUCKET), SOURCE_KEY, AttributeValue.fromS("uploads/u/" + imageId + ".jpg")));
 		if (code != null) {
-			item.put("error", AttributeValue
-				.fromM(Map.of("code", AttributeValue.fromS(code), "message", AttributeValue.fromS("because"))));
+			item.put(ERROR, AttributeValue
+				.fromM(Map.of(ERROR_CODE, AttributeValue.fromS(code), ERROR_MESSAGE, AttributeValue.fromS("because"))));
 		}
 		if (spec != null) {
-			item.put("variantsSpec", AttributeValue.fromS(spec));
+			item.put(VARIANTS_SPEC, AttributeValue.fromS(spec));
 		}
 		dynamo.putItem((request) -> request.tableName(TABLE).item(item));
 	}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.imageworker.config.ImageWorkerProperties;
+import dev.imageworker.queue.QueueAttributes;
 import dev.imageworker.queue.QueueUrls;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.TestProperties;
@@ -75,7 +76,8 @@ class QueueBacklogIT {
 
 	private QueueBacklog backlog(String queue, String deadLetters) {
 		SqsAsyncClient async = this.aws.client(SqsAsyncClient.builder());
-		return new QueueBacklog(async, new QueueUrls(async), properties(queue, deadLetters), this.registry);
+		return new QueueBacklog(new QueueAttributes(async, new QueueUrls(async)), properties(queue, deadLetters),
+				this.registry);
 	}
 
 	private double gauge(String name, String queue, String state) {

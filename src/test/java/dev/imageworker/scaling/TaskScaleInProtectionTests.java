@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
@@ -40,8 +44,14 @@ class TaskScaleInProtectionTests {
 
 	private final AgentStandIn agent = new AgentStandIn();
 
-	private final InFlightTracker tracker = new InFlightTracker(new SimpleMeterRegistry(),
+	private final InFlightTracker inFlight = new InFlightTracker(new SimpleMeterRegistry(),
 			TestProperties.bind(Map.of()));
+
+	/** What {@link #tracker} holds, the latest first. */
+	private final Deque<InFlightTracker.Held> held = new ArrayDeque<>();
+
+	/** Takes on and settles messages as the listener does. */
+	private final Messages tracker = new Messages();
 
 	private final ManualScheduler scheduler = new ManualScheduler();
 
@@ -128,6 +138,25 @@ class TaskScaleInProtectionTests {
 	}
 
 	@Test
+	void aFailingAgentIsAskedAgainAfterWaitsThatDoubleUpToAMinute() {
+		this.agent.answer(503, "{\"error\":{\"Code\":\"ServerException\",\"Message\":\"try later\"}}");
+		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
+
+		this.tracker.begin();
+		after(Duration.ZERO);
+		List<Long> askedAt = new ArrayList<>(List.of(0L));
+		for (long second = 1; second <= 200; second++) {
+			after(TICK);
+			if (this.agent.requests().size() > askedAt.size()) {
+				askedAt.add(second);
+			}
+		}
+
+		assertThat(askedAt).as("seconds at which the agent was asked: 1, 2, 4, ... 32 s apart, then a minute")
+			.containsExactly(0L, 1L, 3L, 7L, 15L, 31L, 63L, 123L, 183L);
+	}
+
+	@Test
 	void aTaskOutsideAServiceIsAFailureNotAProtection() {
 		this.agent.answer(200, "{\"failure\":{\"Arn\":\"arn\",\"Reason\":\"TASK_NOT_VALID\",\"Detail\":null}}");
 		this.protection = protection(this.agent.uri(), Duration.ofMinutes(30));
@@ -176,8 +205,8 @@ class TaskScaleInProtectionTests {
 	}
 
 	private TaskScaleInProtection protection(String agentUri, Duration expiresIn) {
-		return new TaskScaleInProtection(new ScalingProperties.TaskProtection(agentUri, expiresIn, GRACE), this.tracker,
-				this.clock, () -> this.scheduler);
+		return new TaskScaleInProtection(new ScalingProperties.TaskProtection(agentUri, expiresIn, GRACE),
+				this.inFlight, this.clock, () -> this.scheduler);
 	}
 
 	/**
@@ -185,6 +214,19 @@ class TaskScaleInProtectionTests {
 	 */
 	private void after(Duration span) {
 		this.scheduler.advance(span);
+	}
+
+	private final class Messages {
+
+		void begin() {
+			TaskScaleInProtectionTests.this.held.push(TaskScaleInProtectionTests.this.inFlight.hold("m",
+					(seconds) -> CompletableFuture.completedFuture(null), InFlightTracker.Traffic.LIVE));
+		}
+
+		void end() {
+			TaskScaleInProtectionTests.this.held.pop().close();
+		}
+
 	}
 
 	/**
