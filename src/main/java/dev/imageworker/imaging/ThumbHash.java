@@ -5,13 +5,12 @@ package dev.imageworker.imaging;
  * average colour, a few cosine terms of its luminance, colour and alpha, and its aspect
  * ratio, which a client draws as a blurred preview while the image loads.
  * <p>
- * The encoder writes the format's bytes exactly as the reference encoder does for the
- * same pixels: the same conversion to the L (luminance), P (yellow-blue), Q (red-green)
- * and A channels, the same terms in the same order, and each term summed over the pixels
- * in the reference's order with the reference's cosines, so even the terms of a flat
- * image, which are rounding noise, come out the same. Not a byte-for-byte port: the terms
- * of one channel are summed in one pass over the pixels. Only the decoding a server needs
- * is here: the average colour, the alpha flag and the aspect ratio.
+ * The encoder writes the bytes the reference encoder writes for the same pixels: the same
+ * conversion to the L (luminance), P (yellow-blue), Q (red-green) and A channels, the
+ * same terms in the same order, each summed over the pixels in the reference's order and
+ * with its cosines, so that even the varying terms of a flat image, which are rounding
+ * noise, come out the same. Only the decoding a server needs is here: the average colour,
+ * the alpha flag and the aspect ratio.
  */
 public final class ThumbHash {
 
@@ -178,8 +177,10 @@ public final class ThumbHash {
 	}
 
 	/**
-	 * The cosine basis, computed once for every channel of an image and with the
-	 * reference's expression, so that each term has the reference's rounding.
+	 * The cosine basis, computed once for all channels of an image, with the reference's
+	 * expression and with StrictMath, whose results are the same on every JVM and those
+	 * of the reference's JavaScript: Math.cos differs in the last bit often enough to
+	 * change a varying term of a flat image.
 	 */
 	private record Cosines(double[][] x, double[][] y) {
 
