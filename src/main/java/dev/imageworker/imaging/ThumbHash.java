@@ -153,8 +153,9 @@ public final class ThumbHash {
 	}
 
 	/**
-	 * Width over height of the image a hash was made from, to the precision of its
-	 * luminance terms (within about 15%).
+	 * Width over height of the image a hash was made from, as the counts of its luminance
+	 * terms give it: 7 (5 with alpha) along the longer side and the nearest share of that
+	 * along the shorter, so that 3:2 reads as 7:5.
 	 */
 	public static double approximateAspectRatio(byte[] hash) {
 		int header16 = (hash[3] & 0xff) | (hash[4] & 0xff) << 8;
