@@ -26,9 +26,9 @@ import java.util.HexFormat;
 public record Placeholder(String thumbhash, String dominantColor) {
 
 	/** Alpha from which a pixel counts towards the dominant colour: half opaque. */
-	static final int OPAQUE_ENOUGH = 128;
+	private static final int OPAQUE_ENOUGH = 128;
 
-	static final String NOTHING_OPAQUE = "#ffffff";
+	private static final String NOTHING_OPAQUE = "#ffffff";
 
 	private static final int BITS = 4;
 

@@ -1,22 +1,46 @@
 package dev.imageworker.imaging;
 
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
 /**
  * ThumbHash, the placeholder format of evanw/thumbhash: about 25 bytes holding an image's
  * average colour, a few cosine terms of its luminance, colour and alpha, and its aspect
  * ratio, which a client draws as a blurred preview while the image loads.
  * <p>
- * The encoder writes the format's bytes exactly as the reference encoder does for the
- * same pixels: the same conversion to the L (luminance), P (yellow-blue), Q (red-green)
- * and A channels, the same terms in the same order, and each term summed over the pixels
- * in the reference's order with the reference's cosines, so even the terms of a flat
- * image, which are rounding noise, come out the same. Not a byte-for-byte port: the terms
- * of one channel are summed in one pass over the pixels. Only the decoding a server needs
- * is here: the average colour, the alpha flag and the aspect ratio.
+ * The encoder writes the bytes the reference encoder writes for the same pixels: the same
+ * conversion to the L (luminance), P (yellow-blue), Q (red-green) and A channels, the
+ * same terms in the same order, each summed over the pixels in the reference's order and
+ * with its cosines, so that even the varying terms of a flat image, which are rounding
+ * noise, come out the same. Only the decoding a server needs is here: the average colour,
+ * the alpha flag and the aspect ratio.
  */
 public final class ThumbHash {
 
 	/** The longest side the format encodes; larger images are resized first. */
 	public static final int MAX_SIDE = 100;
+
+	// Each alpha byte's opacity (alpha / 255) and that over 255, computed as the
+	// reference computes them for every pixel, so that a pixel takes lookups rather than
+	// divisions.
+	private static final double[] OPACITY = new double[256];
+
+	private static final double[] OPACITY_PER_LEVEL = new double[256];
+
+	// The most terms a channel has along a side: the luminance's of an opaque image.
+	private static final int MAX_TERMS = 7;
+
+	// The cosine basis of each side length, computed on first use and kept for every
+	// later image of that side. StrictMath with the reference's expression gives the same
+	// cosines on every JVM, and the reference's bytes; Math.cos differs in the last bit
+	// often enough to change a varying term of a flat image.
+	private static final AtomicReferenceArray<double[][]> COSINES = new AtomicReferenceArray<>(MAX_SIDE + 1);
+
+	static {
+		for (int alpha = 0; alpha < 256; alpha++) {
+			OPACITY[alpha] = alpha / 255.0;
+			OPACITY_PER_LEVEL[alpha] = OPACITY[alpha] / 255;
+		}
+	}
 
 	private ThumbHash() {
 	}
@@ -26,7 +50,7 @@ public final class ThumbHash {
 	 * @param width width in pixels, 1 to {@value #MAX_SIDE}
 	 * @param height height in pixels, 1 to {@value #MAX_SIDE}
 	 * @param rgba sRGB pixels row by row, 4 bytes each, alpha not premultiplied
-	 * @return the hash, 5 to 25 bytes
+	 * @return the hash, at most 25 bytes
 	 */
 	public static byte[] encode(int width, int height, byte[] rgba) {
 		if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE) {
@@ -44,11 +68,11 @@ public final class ThumbHash {
 		double averageBlue = 0;
 		double totalAlpha = 0;
 		for (int i = 0; i < pixels * 4; i += 4) {
-			double alpha = (rgba[i + 3] & 0xff) / 255.0;
-			averageRed += alpha / 255 * (rgba[i] & 0xff);
-			averageGreen += alpha / 255 * (rgba[i + 1] & 0xff);
-			averageBlue += alpha / 255 * (rgba[i + 2] & 0xff);
-			totalAlpha += alpha;
+			int alpha = rgba[i + 3] & 0xff;
+			averageRed += OPACITY_PER_LEVEL[alpha] * (rgba[i] & 0xff);
+			averageGreen += OPACITY_PER_LEVEL[alpha] * (rgba[i + 1] & 0xff);
+			averageBlue += OPACITY_PER_LEVEL[alpha] * (rgba[i + 2] & 0xff);
+			totalAlpha += OPACITY[alpha];
 		}
 		if (totalAlpha > 0) {
 			averageRed /= totalAlpha;
@@ -70,21 +94,21 @@ public final class ThumbHash {
 		double[] q = new double[pixels];
 		double[] a = new double[pixels];
 		for (int i = 0, j = 0; i < pixels; i++, j += 4) {
-			double alpha = (rgba[j + 3] & 0xff) / 255.0;
-			double red = averageRed * (1 - alpha) + alpha / 255 * (rgba[j] & 0xff);
-			double green = averageGreen * (1 - alpha) + alpha / 255 * (rgba[j + 1] & 0xff);
-			double blue = averageBlue * (1 - alpha) + alpha / 255 * (rgba[j + 2] & 0xff);
+			double alpha = OPACITY[rgba[j + 3] & 0xff];
+			double perLevel = OPACITY_PER_LEVEL[rgba[j + 3] & 0xff];
+			double red = averageRed * (1 - alpha) + perLevel * (rgba[j] & 0xff);
+			double green = averageGreen * (1 - alpha) + perLevel * (rgba[j + 1] & 0xff);
+			double blue = averageBlue * (1 - alpha) + perLevel * (rgba[j + 2] & 0xff);
 			l[i] = (red + green + blue) / 3;
 			p[i] = (red + green) / 2 - blue;
 			q[i] = red - green;
 			a[i] = alpha;
 		}
 
-		Cosines cosines = new Cosines(width, height, Math.max(Math.max(lx, ly), hasAlpha ? 5 : 3));
-		Terms luminance = Terms.of(l, Math.max(3, lx), Math.max(3, ly), cosines);
-		Terms yellowBlue = Terms.of(p, 3, 3, cosines);
-		Terms redGreen = Terms.of(q, 3, 3, cosines);
-		Terms opacity = hasAlpha ? Terms.of(a, 5, 5, cosines) : null;
+		Terms luminance = Terms.of(l, width, height, Math.max(3, lx), Math.max(3, ly));
+		Terms yellowBlue = Terms.of(p, width, height, 3, 3);
+		Terms redGreen = Terms.of(q, width, height, 3, 3);
+		Terms opacity = hasAlpha ? Terms.of(a, width, height, 5, 5) : null;
 
 		boolean landscape = width > height;
 		int header24 = quantise(63 * luminance.dc()) | quantise(31.5 + 31.5 * yellowBlue.dc()) << 6
@@ -129,8 +153,9 @@ public final class ThumbHash {
 	}
 
 	/**
-	 * Width over height of the image a hash was made from, to the precision of its
-	 * luminance terms (within about 15%).
+	 * Width over height of the image a hash was made from, as the counts of its luminance
+	 * terms give it: 7 (5 with alpha) along the longer side and the nearest share of that
+	 * along the shorter, so that 3:2 reads as 7:5.
 	 */
 	public static double approximateAspectRatio(byte[] hash) {
 		int header16 = (hash[3] & 0xff) | (hash[4] & 0xff) << 8;
@@ -143,6 +168,22 @@ public final class ThumbHash {
 	/** Whether the image a hash was made from had any pixel that is not fully opaque. */
 	public static boolean hasAlpha(byte[] hash) {
 		return (header24(hash) >> 23) != 0;
+	}
+
+	/** cos(pi / size * term * (i + 0.5)) as [term][i]. */
+	private static double[][] cosines(int size) {
+		double[][] table = COSINES.get(size);
+		if (table == null) {
+			table = new double[MAX_TERMS][size];
+			for (int term = 0; term < MAX_TERMS; term++) {
+				for (int i = 0; i < size; i++) {
+					table[term][i] = StrictMath.cos(Math.PI / size * term * (i + 0.5));
+				}
+			}
+			// Threads that race here compute the same table.
+			COSINES.set(size, table);
+		}
+		return table;
 	}
 
 	private static int header24(byte[] hash) {
@@ -178,28 +219,6 @@ public final class ThumbHash {
 	}
 
 	/**
-	 * The cosine basis, computed once for every channel of an image and with the
-	 * reference's expression, so that each term has the reference's rounding.
-	 */
-	private record Cosines(double[][] x, double[][] y) {
-
-		Cosines(int width, int height, int terms) {
-			this(table(width, terms), table(height, terms));
-		}
-
-		private static double[][] table(int size, int terms) {
-			double[][] table = new double[terms][size];
-			for (int term = 0; term < terms; term++) {
-				for (int i = 0; i < size; i++) {
-					table[term][i] = StrictMath.cos(Math.PI / size * term * (i + 0.5));
-				}
-			}
-			return table;
-		}
-
-	}
-
-	/**
 	 * A channel's DCT: its constant term and its varying terms, each scaled into 0 to 1
 	 * by the largest of them.
 	 */
@@ -208,39 +227,61 @@ public final class ThumbHash {
 		/**
 		 * The terms (cx, cy) under the diagonal cx / nx + cy / ny < 1, row by row.
 		 */
-		static Terms of(double[] channel, int nx, int ny, Cosines cosines) {
-			int width = cosines.x()[0].length;
-			int height = cosines.y()[0].length;
-			// For each cx the rows cy it reaches, and where each (cx, cy) goes in the
-			// reference's row-by-row order.
-			int[] rows = new int[nx];
-			int[][] index = new int[nx][ny];
+		static Terms of(double[] channel, int width, int height, int nx, int ny) {
+			double[][] cosinesX = cosines(width);
+			double[][] cosinesY = cosines(height);
 			int count = 0;
 			for (int cy = 0; cy < ny; cy++) {
 				for (int cx = 0; cx * ny < nx * (ny - cy); cx++) {
-					rows[cx] = cy + 1;
-					index[cx][cy] = count++;
+					count++;
 				}
 			}
-			// Every term sums channel * cos x * cos y over the pixels row by row, as the
-			// reference does; only the terms are interleaved, which leaves each sum's
-			// order
-			// and so its rounding unchanged.
-			double[] sums = new double[count];
-			double[] cosY = new double[ny];
-			for (int y = 0, i = 0; y < height; y++) {
-				for (int cy = 0; cy < ny; cy++) {
-					cosY[cy] = cosines.y()[cy][y];
+			// Each term's cosines along x and y, the terms padded to a multiple of four
+			// with copies of the first, whose sums are left out.
+			int padded = (count + 3) & ~3;
+			double[][] termX = new double[padded][];
+			double[][] termY = new double[padded][];
+			for (int cy = 0, k = 0; cy < ny; cy++) {
+				for (int cx = 0; cx * ny < nx * (ny - cy); cx++, k++) {
+					termX[k] = cosinesX[cx];
+					termY[k] = cosinesY[cy];
 				}
-				for (int x = 0; x < width; x++, i++) {
-					double value = channel[i];
-					for (int cx = 0; cx < nx; cx++) {
-						double weighted = value * cosines.x()[cx][x];
-						int[] column = index[cx];
-						for (int cy = 0; cy < rows[cx]; cy++) {
-							sums[column[cy]] += weighted * cosY[cy];
-						}
+			}
+			for (int k = count; k < padded; k++) {
+				termX[k] = cosinesX[0];
+				termY[k] = cosinesY[0];
+			}
+			// Every term sums channel * cos x * cos y over the pixels row by row, as the
+			// reference does, so each sum has the reference's rounding. Four terms are
+			// summed side by side so that their additions overlap, where one term alone
+			// waits for each addition to finish before the next.
+			double[] sums = new double[padded];
+			for (int y = 0; y < height; y++) {
+				int row = y * width;
+				for (int k = 0; k < padded; k += 4) {
+					double[] x0 = termX[k];
+					double[] x1 = termX[k + 1];
+					double[] x2 = termX[k + 2];
+					double[] x3 = termX[k + 3];
+					double y0 = termY[k][y];
+					double y1 = termY[k + 1][y];
+					double y2 = termY[k + 2][y];
+					double y3 = termY[k + 3][y];
+					double sum0 = sums[k];
+					double sum1 = sums[k + 1];
+					double sum2 = sums[k + 2];
+					double sum3 = sums[k + 3];
+					for (int x = 0; x < width; x++) {
+						double value = channel[row + x];
+						sum0 += value * x0[x] * y0;
+						sum1 += value * x1[x] * y1;
+						sum2 += value * x2[x] * y2;
+						sum3 += value * x3[x] * y3;
 					}
+					sums[k] = sum0;
+					sums[k + 1] = sum1;
+					sums[k + 2] = sum2;
+					sums[k + 3] = sum3;
 				}
 			}
 			double dc = sums[0] / (width * height);

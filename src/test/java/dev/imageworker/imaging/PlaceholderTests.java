@@ -45,7 +45,7 @@ class PlaceholderTests {
 			if (x < 10 && y < 10) {
 				return RED;
 			}
-			return (y >= 30) ? new int[] { 20, 40, 200, Placeholder.OPAQUE_ENOUGH - 1 } : new int[] { 0, 255, 0, 0 };
+			return (y >= 30) ? new int[] { 20, 40, 200, 127 } : new int[] { 0, 255, 0, 0 };
 		});
 
 		assertThat(Placeholder.of(40, 40, image.rgba()).dominantColor()).isEqualTo("#d2141e");
@@ -54,7 +54,7 @@ class PlaceholderTests {
 	@Test
 	void halfOpaquePixelsCount() {
 		ThumbHashTests.Image image = ThumbHashTests.Image.of(10, 10,
-				(x, y) -> (y < 3) ? RED : new int[] { 20, 40, 200, Placeholder.OPAQUE_ENOUGH });
+				(x, y) -> (y < 3) ? RED : new int[] { 20, 40, 200, 128 });
 
 		assertThat(Placeholder.of(10, 10, image.rgba()).dominantColor()).isEqualTo("#1428c8");
 	}

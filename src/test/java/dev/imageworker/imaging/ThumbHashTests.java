@@ -10,10 +10,9 @@ import static org.assertj.core.api.Assertions.within;
 
 class ThumbHashTests {
 
-	// The hashes below were made once by the reference encoder, rgbaToThumbHash of the
-	// npm
-	// package thumbhash 0.1.1 run with node 20, from the pixels of the images below (the
-	// same formulas written in JavaScript).
+	// Made once by the reference encoder, rgbaToThumbHash of the npm package thumbhash
+	// 0.1.1 (the reference's own JavaScript), run with node 20 on the pixels of the
+	// images below, built by the same formulas in JavaScript, and printed as hex.
 
 	private static final String FLAT_HASH = "181b030700f7b7ca78788888788787878778489f77f27807";
 
