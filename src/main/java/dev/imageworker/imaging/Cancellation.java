@@ -1,5 +1,7 @@
 package dev.imageworker.imaging;
 
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CancellationException;
 
 import org.jspecify.annotations.Nullable;
@@ -15,6 +17,22 @@ public final class Cancellation {
 	private boolean cancelled;
 
 	private @Nullable Runnable stop;
+
+	private volatile long deadline = Long.MAX_VALUE;
+
+	/**
+	 * Starts the render's clock: it has until {@code limit} from now. A stage that cannot
+	 * be stopped once started (an AV1 encode) asks first whether it fits in what is left.
+	 */
+	public void startClock(Duration limit) {
+		this.deadline = System.nanoTime() + limit.toNanos();
+	}
+
+	/** What is left of the render's time, or a very long time when no clock runs. */
+	public Duration remaining() {
+		return (this.deadline == Long.MAX_VALUE) ? ChronoUnit.FOREVER.getDuration()
+				: Duration.ofNanos(Math.max(0, this.deadline - System.nanoTime()));
+	}
 
 	/** Stops the stage running now, if any, and every later one before it starts. */
 	public synchronized void cancel() {

@@ -72,11 +72,13 @@ class RenderPool implements DisposableBean {
 		RenderWatchdog.Watched watched = new RenderWatchdog.Watched();
 		// Observed on the render thread, as a child of the image the caller observes.
 		Observation image = this.observations.getCurrentObservation();
-		Future<Rendering> rendering = this.executor
-			.submit(() -> watched.run(() -> Observation.createNotStarted("imageworker.render", this.observations)
+		Future<Rendering> rendering = this.executor.submit(() -> watched.run(() -> {
+			cancellation.startClock(this.timeout);
+			return Observation.createNotStarted("imageworker.render", this.observations)
 				.parentObservation(image)
 				.lowCardinalityKeyValue("engine", this.engine.name())
-				.observe(() -> this.engine.render(source, this.spec, cancellation))));
+				.observe(() -> this.engine.render(source, this.spec, cancellation));
+		}));
 		long start = 0;
 		try {
 			// A prefetched message may wait for a thread, at most for the render ahead

@@ -164,6 +164,25 @@ class VipsRenditionTests extends AbstractRenditionTests {
 		assertThat(engine.render(gif, still, new Cancellation()).outputs()).hasSize(1);
 	}
 
+	/**
+	 * An AV1 encode cannot be stopped once started, so one that would run past the job's
+	 * time limit is refused before it starts; with the time, the same render completes.
+	 */
+	@Test
+	void anAvifThatCannotEndWithinTheTimeLimitIsNotStarted() {
+		byte[] photo = SampleImages.jpeg(2000, 1500);
+		RenderSpec spec = spec("v.size", "2000", "v.formats", "avif");
+		Cancellation late = new Cancellation();
+		late.startClock(java.time.Duration.ofMillis(1));
+		PermanentFailure failure = catchThrowableOfType(PermanentFailure.class, () -> engine.render(photo, spec, late));
+		assertThat(failure).isNotNull();
+		assertThat(failure.code()).isEqualTo(FailureCode.PROCESSING_TIMEOUT);
+		assertThat(failure.getMessage()).contains("AVIF", "cannot be stopped");
+		Cancellation ample = new Cancellation();
+		ample.startClock(java.time.Duration.ofMinutes(2));
+		assertThat(engine.render(photo, spec, ample).outputs()).hasSize(1);
+	}
+
 	@Test
 	void webpAndAvifCarryNoMetadata() {
 		byte[] source = SampleImages.jpeg(600, 400);

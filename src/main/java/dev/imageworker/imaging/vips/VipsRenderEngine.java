@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,15 @@ public class VipsRenderEngine implements RenderEngine {
 
 	/** WebP's own limit on a side. */
 	private static final int WEBP_MAX_SIDE = 16383;
+
+	/**
+	 * CPU nanoseconds per pixel an AV1 encode takes at each effort, 0 to
+	 * {@link dev.imageworker.config.Formats#AVIF_MAX_EFFORT}: twice what one core here
+	 * measured (docs/imaging.md, "AVIF and the time limit"). libaom cannot be stopped
+	 * once an encode has started, so one that would not end before the job's time limit
+	 * is refused rather than started.
+	 */
+	private static final long[] AVIF_NANOS_PER_PIXEL = { 80, 150, 300, 800, 1600, 2500, 4000 };
 
 	private final Vips vips;
 
@@ -563,6 +573,9 @@ public class VipsRenderEngine implements RenderEngine {
 				throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, rendition.name() + " would be " + size.width()
 						+ "x" + size.height() + ", more than WebP holds (" + WEBP_MAX_SIDE + " a side)");
 			}
+			if (encoding.format() == OutputFormat.AVIF) {
+				requireTimeFor(rendition, size, encoding.effort());
+			}
 			MemorySegment input;
 			if (frames > 1 && !animated) {
 				input = extract(image, 0, 0, size);
@@ -582,6 +595,23 @@ public class VipsRenderEngine implements RenderEngine {
 			}
 			finally {
 				this.vips.unref(input);
+			}
+		}
+
+		/**
+		 * Refuses an AV1 encode that would run past the job's time limit: once started it
+		 * cannot be stopped, and the render would hold its thread and memory beyond the
+		 * limit.
+		 */
+		private void requireTimeFor(Rendition rendition, Dimensions size, int effort) {
+			Duration needed = Duration
+				.ofNanos(size.pixels() * AVIF_NANOS_PER_PIXEL[Math.min(effort, AVIF_NANOS_PER_PIXEL.length - 1)]);
+			Duration left = this.cancellation.remaining();
+			if (needed.compareTo(left) > 0) {
+				throw new PermanentFailure(FailureCode.PROCESSING_TIMEOUT,
+						"the AVIF " + rendition.name() + " (" + size.width() + "x" + size.height() + " at effort "
+								+ effort + ") takes up to " + needed.toSeconds() + " s to encode, which cannot be "
+								+ "stopped, and the job has " + left.toSeconds() + " s left");
 			}
 		}
 
