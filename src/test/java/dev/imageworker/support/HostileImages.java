@@ -1,0 +1,133 @@
+package dev.imageworker.support;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Files a hostile user would upload, written byte by byte in a few KB: headers that hide
+ * or misstate what a decoder would allocate (a BMP around a JPEG or PNG, a lossless JPEG,
+ * a BMP declaring gigabytes of data, a GIF whose frame outgrows its screen, an interlaced
+ * PNG), and a BMP that names a colour profile by path.
+ */
+public final class HostileImages {
+
+	/** biCompression of a BMP that carries a JPEG stream. */
+	public static final int BI_JPEG = 4;
+
+	/** biCompression of a BMP that carries a PNG stream. */
+	public static final int BI_PNG = 5;
+
+	private static final int BI_RLE8 = 1;
+
+	private static final int FILE_HEADER = 14;
+
+	private static final int INFO_HEADER = 40;
+
+	private HostileImages() {
+	}
+
+	/**
+	 * A 10x10 BMP whose pixel data is the stream, compressed as {@code BI_JPEG} or
+	 * {@code BI_PNG}: its own header says nothing of the stream's size.
+	 */
+	public static byte[] bmpAround(int compression, byte[] stream) {
+		ByteBuffer bmp = bmpHeaders(FILE_HEADER + INFO_HEADER + stream.length, FILE_HEADER + INFO_HEADER, INFO_HEADER);
+		bmp.putInt(10).putInt(10).putShort((short) 1).putShort((short) 0).putInt(compression).putInt(stream.length);
+		bmp.putInt(2835).putInt(2835).putInt(0).putInt(0);
+		bmp.put(stream);
+		return bmp.array();
+	}
+
+	/**
+	 * A progressive JPEG whose frame header declares the size, cut after its first scan
+	 * began: a few hundred bytes.
+	 */
+	public static byte[] cutProgressiveJpeg(int width, int height) {
+		byte[] jpeg = SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), width, height);
+		return Arrays.copyOf(jpeg, Math.min(jpeg.length, 600));
+	}
+
+	/**
+	 * A lossless JPEG (SOF3) of one 8-bit component declaring the size: its frame header,
+	 * a Huffman table of one code, a scan and a few bytes of data.
+	 */
+	public static byte[] losslessJpeg(int width, int height) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(new byte[] { (byte) 0xFF, (byte) 0xD8 });
+		// SOF3: precision 8, the size, one component with 1x1 sampling.
+		out.writeBytes(new byte[] { (byte) 0xFF, (byte) 0xC3, 0, 11, 8, (byte) (height >> 8), (byte) height,
+				(byte) (width >> 8), (byte) width, 1, 1, 0x11, 0 });
+		// DHT: DC table 0 of one code of length 1, for difference category 0.
+		byte[] dht = new byte[2 + 2 + 1 + 16 + 1];
+		dht[0] = (byte) 0xFF;
+		dht[1] = (byte) 0xC4;
+		dht[3] = (byte) (dht.length - 2);
+		dht[4] = 0x00;
+		dht[5] = 1;
+		out.writeBytes(dht);
+		// SOS: one component on table 0, predictor 1, no point transform.
+		out.writeBytes(new byte[] { (byte) 0xFF, (byte) 0xDA, 0, 8, 1, 1, 0x00, 1, 0, 0 });
+		out.writeBytes(new byte[16]);
+		out.writeBytes(new byte[] { (byte) 0xFF, (byte) 0xD9 });
+		return out.toByteArray();
+	}
+
+	/**
+	 * A 10x10 8-bit BMP run-length encoded ({@code BI_RLE8}) whose header declares the
+	 * given bytes of pixel data; the file holds a few.
+	 */
+	public static byte[] rle8BmpDeclaring(long imageSize) {
+		byte[] rows = new byte[10 * 4 + 2];
+		for (int y = 0; y < 10; y++) {
+			// A run of 10 pixels of colour 1, then end of line.
+			rows[4 * y] = 10;
+			rows[4 * y + 1] = 1;
+		}
+		// End of bitmap.
+		rows[rows.length - 1] = 1;
+		int palette = 2 * 4;
+		int offset = FILE_HEADER + INFO_HEADER + palette;
+		ByteBuffer bmp = bmpHeaders(offset + rows.length, offset, INFO_HEADER);
+		bmp.putInt(10).putInt(10).putShort((short) 1).putShort((short) 8).putInt(BI_RLE8).putInt((int) imageSize);
+		bmp.putInt(2835).putInt(2835).putInt(2).putInt(0);
+		bmp.putInt(0).putInt(0x00C83232);
+		bmp.put(rows);
+		return bmp.array();
+	}
+
+	/**
+	 * A 2x2 24-bit BMP (a V5 header) whose colour space is a profile linked by path, as
+	 * {@code PROFILE_LINKED} allows: a reader that honours it opens the path.
+	 */
+	public static byte[] bmpWithLinkedProfile(String path) {
+		int v5 = 124;
+		byte[] pixels = new byte[2 * 8];
+		Arrays.fill(pixels, (byte) 0x80);
+		byte[] profile = path.getBytes(StandardCharsets.ISO_8859_1);
+		int offset = FILE_HEADER + v5;
+		ByteBuffer bmp = bmpHeaders(offset + pixels.length + profile.length, offset, v5);
+		bmp.putInt(2).putInt(2).putShort((short) 1).putShort((short) 24).putInt(0).putInt(pixels.length);
+		bmp.putInt(2835).putInt(2835).putInt(0).putInt(0);
+		// Channel masks, unused at 24 bits.
+		bmp.putInt(0).putInt(0).putInt(0).putInt(0);
+		// PROFILE_LINKED ('LINK'), then endpoints and gammas, unused.
+		bmp.putInt(0x4C494E4B);
+		bmp.put(new byte[36 + 12]);
+		// Intent, then where the profile's path is (from the info header) and its length.
+		bmp.putInt(4).putInt(v5 + pixels.length).putInt(profile.length).putInt(0);
+		bmp.put(pixels);
+		bmp.put(profile);
+		return bmp.array();
+	}
+
+	private static ByteBuffer bmpHeaders(int fileSize, int dataOffset, int infoSize) {
+		ByteBuffer bmp = ByteBuffer.allocate(fileSize).order(ByteOrder.LITTLE_ENDIAN);
+		bmp.put((byte) 'B').put((byte) 'M').putInt(fileSize).putInt(0).putInt(dataOffset);
+		bmp.putInt(infoSize);
+		return bmp;
+	}
+
+}
