@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -203,6 +205,28 @@ final class Drill implements AutoCloseable {
 	int deadLetters() {
 		return Integer
 			.parseInt(queueAttributes("image-processing-dlq").get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+	}
+
+	/**
+	 * Receives what the dead-letter queue holds, with the failure attributes, once the
+	 * drill is over: receiving hides the messages for a minute.
+	 */
+	List<Message> receiveDeadLetters() {
+		String url = this.sqs.getQueueUrl((request) -> request.queueName("image-processing-dlq")).queueUrl();
+		List<Message> received = new ArrayList<>();
+		List<Message> batch;
+		do {
+			batch = this.sqs
+				.receiveMessage((request) -> request.queueUrl(url)
+					.maxNumberOfMessages(10)
+					.messageAttributeNames("All")
+					.visibilityTimeout(60)
+					.waitTimeSeconds(1))
+				.messages();
+			received.addAll(batch);
+		}
+		while (!batch.isEmpty());
+		return received;
 	}
 
 	private Map<QueueAttributeName, String> queueAttributes(String queue) {

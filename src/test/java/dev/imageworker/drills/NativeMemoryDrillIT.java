@@ -8,11 +8,13 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 import dev.imageworker.imaging.vips.VipsRenderEngine;
+import dev.imageworker.support.HostileImages;
 import dev.imageworker.support.SampleImages;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -80,6 +82,44 @@ class NativeMemoryDrillIT {
 			assertThat(peakKib).as("peak RSS in KiB").isLessThan(CONTAINER_LIMIT_KIB);
 			assertThat(tally.completed()).isEqualTo(2);
 			assertThat(tally.failedAsExpected()).isEqualTo(4);
+		}
+	}
+
+	/**
+	 * An Adam7-interlaced 100 MP PNG and a GIF whose 10x10 screen holds one 10000x10000
+	 * frame, a few hundred KB each, beside a photo: libvips decodes the first two whole,
+	 * about 400 MB at once, more than a 512 MiB container sets aside for decoding, so
+	 * they are refused from their header and dead-lettered with the reason, while the
+	 * worker stays up, renders the photo and leaves nothing PROCESSING.
+	 */
+	@Test
+	void wholeDecodesBeyondTheNativeBudgetAreRefusedFromTheirHeader() throws InterruptedException {
+		assumeThat(vipsProblem()).as("libvips42 is not installed: %s", vipsProblem()).isNull();
+		List<Drill.Upload> uploads = List.of(
+				new Drill.Upload(HostileImages.interlacedPng(10_000, 10_000), "IMAGE_TOO_LARGE"),
+				new Drill.Upload(HostileImages.gif(10, 10, 10_000, 10_000), "IMAGE_TOO_LARGE"), Drill.Upload.SMALL);
+		try (Drill drill = new Drill("whole-decodes")) {
+			WorkerProcess worker = drill.startWorker(drill.endpoint(), "image-worker.engine", "vips");
+			Map<String, String> expected = drill.upload(uploads.size(), uploads::get);
+			Drill.Tally tally = drill.await(expected, Duration.ofMinutes(3));
+			boolean alive = worker.isAlive();
+			long peakKib = worker.peakRssKib();
+			List<Message> deadLetters = drill.receiveDeadLetters();
+			worker.terminate(Duration.ofSeconds(60));
+			drill.report(tally, String.format(
+					"a 100 MP Adam7 PNG and a GIF of a 10x10 screen around a 100 MP frame, vips engine: peak RSS %d MiB "
+							+ "(limit 512)",
+					peakKib / 1024));
+			assertThat(alive).as("no OutOfMemoryError exit").isTrue();
+			assertThat(peakKib).as("peak RSS in KiB").isLessThan(CONTAINER_LIMIT_KIB);
+			assertThat(tally.missing()).as("nothing left PROCESSING").isZero();
+			assertThat(tally.completed()).isEqualTo(1);
+			assertThat(tally.failedAsExpected()).isEqualTo(2);
+			assertThat(deadLetters).hasSize(2).allSatisfy((message) -> {
+				assertThat(message.messageAttributes().get("failure-code").stringValue()).isEqualTo("IMAGE_TOO_LARGE");
+				assertThat(message.messageAttributes().get("failure-message").stringValue())
+					.contains("is decoded whole", "MiB of native memory set aside for decoding");
+			});
 		}
 	}
 

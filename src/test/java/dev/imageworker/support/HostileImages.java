@@ -1,10 +1,14 @@
 package dev.imageworker.support;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
 
 /**
  * Files a hostile user would upload, written byte by byte in a few KB: headers that hide
@@ -123,11 +127,161 @@ public final class HostileImages {
 		return bmp.array();
 	}
 
+	/**
+	 * A valid Adam7-interlaced greyscale PNG of black pixels: a decoder that cannot
+	 * stream the passes holds the whole image, whose rows deflate to a few hundred KB.
+	 */
+	public static byte[] interlacedPng(int width, int height) {
+		int[][] passes = { { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 }, { 2, 0, 4, 4 }, { 0, 2, 2, 4 },
+				{ 1, 0, 2, 2 }, { 0, 1, 1, 2 } };
+		ByteArrayOutputStream idat = new ByteArrayOutputStream();
+		try (DeflaterOutputStream deflate = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_SPEED),
+				1 << 16)) {
+			for (int[] pass : passes) {
+				int passWidth = (width > pass[0]) ? Math.ceilDiv(width - pass[0], pass[2]) : 0;
+				int passHeight = (height > pass[1]) ? Math.ceilDiv(height - pass[1], pass[3]) : 0;
+				if (passWidth == 0) {
+					continue;
+				}
+				// Filter byte 0, then one byte a pixel.
+				byte[] row = new byte[1 + passWidth];
+				for (int y = 0; y < passHeight; y++) {
+					deflate.write(row);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		byte[] png = SampleImages.png(width, height, 8, 0, idat.toByteArray());
+		// The IHDR's interlace method, after the signature, the chunk's length and type,
+		// and twelve bytes of fields.
+		png[8 + 8 + 12] = 1;
+		fixIhdrCrc(png);
+		return png;
+	}
+
+	/**
+	 * A valid GIF whose logical screen is one size and whose single frame, at the top
+	 * left, another: every pixel colour 0 of a black-and-white palette, LZW-coded to
+	 * about a byte per thousand pixels.
+	 */
+	public static byte[] gif(int screenWidth, int screenHeight, int frameWidth, int frameHeight) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
+		out.writeBytes(ByteBuffer.allocate(7)
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.putShort((short) screenWidth)
+			.putShort((short) screenHeight)
+			// A global colour table of two entries.
+			.put((byte) 0x80)
+			.put((byte) 0)
+			.put((byte) 0)
+			.array());
+		out.writeBytes(new byte[] { 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
+		out.writeBytes(ByteBuffer.allocate(10)
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.put((byte) 0x2C)
+			.putShort((short) 0)
+			.putShort((short) 0)
+			.putShort((short) frameWidth)
+			.putShort((short) frameHeight)
+			.put((byte) 0)
+			.array());
+		int minimumCodeSize = 2;
+		out.write(minimumCodeSize);
+		byte[] codes = lzwOfZeros((long) frameWidth * frameHeight, minimumCodeSize);
+		for (int start = 0; start < codes.length; start += 255) {
+			int length = Math.min(255, codes.length - start);
+			out.write(length);
+			out.write(codes, start, length);
+		}
+		out.write(0);
+		out.write(0x3B);
+		return out.toByteArray();
+	}
+
+	/**
+	 * GIF's variable-width LZW of that many zeros: each code stands for the longest run
+	 * already in the table, and a clear code starts over when the table is full.
+	 */
+	private static byte[] lzwOfZeros(long pixels, int minimumCodeSize) {
+		int clear = 1 << minimumCodeSize;
+		int end = clear + 1;
+		BitWriter bits = new BitWriter();
+		int width = minimumCodeSize + 1;
+		bits.write(clear, width);
+		// With only zeros, the table's entries are runs: entry next stands for a run one
+		// longer than the code before it, so a run's code is known from its length.
+		int next = end + 1;
+		long longestRun = 1;
+		long left = pixels;
+		while (left > 0) {
+			long run = Math.min(longestRun, left);
+			// Runs of length 1 are the literal 0; longer ones the entry added for them.
+			bits.write((run == 1) ? 0 : (int) (end + run - 1), width);
+			left -= run;
+			if (left == 0) {
+				break;
+			}
+			if (next == 4096) {
+				bits.write(clear, width);
+				width = minimumCodeSize + 1;
+				next = end + 1;
+				longestRun = 1;
+				continue;
+			}
+			if (next >= (1 << width)) {
+				width++;
+			}
+			next++;
+			longestRun = Math.min(longestRun + 1, run + 1);
+		}
+		bits.write(end, width);
+		return bits.toByteArray();
+	}
+
 	private static ByteBuffer bmpHeaders(int fileSize, int dataOffset, int infoSize) {
 		ByteBuffer bmp = ByteBuffer.allocate(fileSize).order(ByteOrder.LITTLE_ENDIAN);
 		bmp.put((byte) 'B').put((byte) 'M').putInt(fileSize).putInt(0).putInt(dataOffset);
 		bmp.putInt(infoSize);
 		return bmp;
+	}
+
+	private static void fixIhdrCrc(byte[] png) {
+		java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+		crc.update(png, 12, 4 + 13);
+		ByteBuffer.wrap(png, 12 + 4 + 13, 4).putInt((int) crc.getValue());
+	}
+
+	/** Codes packed least significant bit first, as GIF packs them. */
+	private static final class BitWriter {
+
+		private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+		private int pending;
+
+		private int count;
+
+		void write(int code, int width) {
+			this.pending |= code << this.count;
+			this.count += width;
+			while (this.count >= 8) {
+				this.out.write(this.pending & 0xFF);
+				this.pending >>>= 8;
+				this.count -= 8;
+			}
+		}
+
+		byte[] toByteArray() {
+			if (this.count > 0) {
+				this.out.write(this.pending & 0xFF);
+				this.pending = 0;
+				this.count = 0;
+			}
+			return this.out.toByteArray();
+		}
+
 	}
 
 }
