@@ -82,7 +82,7 @@ final class ItemSelection implements Selection {
 	public Page page(@Nullable String token) {
 		Map<String, AttributeValue> start = (token != null) ? Map.of("imageId", AttributeValue.fromS(token)) : null;
 		ScanResponse response = this.dynamo
-			.scan(scan(start).projectionExpression("imageId, userId, sourceBucket, sourceKey").build());
+			.scan(scan(start).projectionExpression("imageId, sourceBucket, sourceKey").build());
 		return new Page(response.items().stream().map(ItemSelection::job).toList(),
 				(response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty())
 						? ImageCatalog.required(response.lastEvaluatedKey(), "imageId").s() : null);
@@ -97,15 +97,16 @@ final class ItemSelection implements Selection {
 			.exclusiveStartKey(start);
 	}
 
+	/**
+	 * The item's own id and object, and no owner: the item keeps the one it records
+	 * whatever a job says, and a job naming one that the key's owner segment does not
+	 * would be refused.
+	 */
 	private static Map<String, Object> job(Map<String, AttributeValue> item) {
 		Map<String, Object> job = new LinkedHashMap<>();
 		job.put("bucket", ImageCatalog.required(item, "sourceBucket").s());
 		job.put("s3Key", ImageCatalog.required(item, "sourceKey").s());
 		job.put("imageId", ImageCatalog.required(item, "imageId").s());
-		AttributeValue userId = item.get("userId");
-		if (userId != null) {
-			job.put("userId", userId.s());
-		}
 		job.put("reprocess", true);
 		return job;
 	}

@@ -97,8 +97,8 @@ final class Drill implements AutoCloseable {
 	}
 
 	/**
-	 * Uploads {@code count} images to {@code uploads/drill/img_<n in hex>.jpg}, keys an
-	 * upload API would choose, so the stem is the imageId.
+	 * Uploads {@code count} images to {@code uploads/drill/img_<n in 16 hex digits>.jpg},
+	 * keys an upload API would choose, so the stem is the imageId.
 	 * @return imageId to the expected final state: COMPLETED or a failure code
 	 */
 	Map<String, String> upload(int count, IntFunction<Upload> kind) {
@@ -111,11 +111,12 @@ final class Drill implements AutoCloseable {
 	}
 
 	/**
-	 * Uploads image number {@code n} to {@code uploads/drill/img_<n in hex>.jpg}.
+	 * Uploads image number {@code n} to
+	 * {@code uploads/drill/img_<n in 16 hex digits>.jpg}.
 	 * @return its imageId
 	 */
 	String upload(int n, Upload upload) {
-		String imageId = "img_%08x".formatted(n);
+		String imageId = "img_%016x".formatted(n);
 		this.s3.putObject((request) -> request.bucket(BUCKET).key("uploads/drill/" + imageId + ".jpg"),
 				RequestBody.fromBytes(upload.bytes()));
 		return imageId;
