@@ -148,7 +148,7 @@ class MemoryBudgetTests {
 	@Test
 	void refusesWhatLibvipsDecodesWholeBeyondTheNativeBudget() {
 		KibPermits nativePermits = permits(NATIVE);
-		MemoryBudget libvips = new MemoryBudget(nativePermits, 100_000_000, 512 * MIB, NATIVE, true, 1024, NO_HEADER);
+		MemoryBudget libvips = libvips(nativePermits);
 		byte[] adam7 = interlaced(SampleImages.pngHeader(10_000, 10_000, 8, 0));
 		byte[] gif = HostileImages.gif(10, 10, 10_000, 10_000);
 
@@ -166,7 +166,7 @@ class MemoryBudgetTests {
 	@Test
 	void decodesThatStreamWithinTheNativeBudgetWaitForItInstead() {
 		KibPermits nativePermits = permits(NATIVE);
-		MemoryBudget libvips = new MemoryBudget(nativePermits, 100_000_000, 512 * MIB, NATIVE, true, 1024, NO_HEADER);
+		MemoryBudget libvips = libvips(nativePermits);
 		byte[] adam7 = interlaced(SampleImages.pngHeader(10_000, 10_000, 8, 0));
 		byte[] gif = HostileImages.gif(10, 10, 10_000, 10_000);
 
@@ -268,6 +268,13 @@ class MemoryBudgetTests {
 	@Test
 	void theMemoryLimitIsNoMoreThanTheJvmSizesItselfFrom() {
 		assertThat(MemoryBudget.memoryLimit()).isPositive().isGreaterThanOrEqualTo(Runtime.getRuntime().maxMemory());
+	}
+
+	/**
+	 * The libvips engine's budget in a 512 MiB container: the native memory it leaves.
+	 */
+	private static MemoryBudget libvips(KibPermits permits) {
+		return new MemoryBudget(permits, 100_000_000, 512 * MIB, NATIVE, true, 1024, NO_HEADER);
 	}
 
 	/** The PNG with its header's interlace method set to Adam7. */

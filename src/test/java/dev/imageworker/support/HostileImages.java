@@ -167,27 +167,8 @@ public final class HostileImages {
 	 * about a byte per thousand pixels.
 	 */
 	public static byte[] gif(int screenWidth, int screenHeight, int frameWidth, int frameHeight) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
-		out.writeBytes(ByteBuffer.allocate(7)
-			.order(ByteOrder.LITTLE_ENDIAN)
-			.putShort((short) screenWidth)
-			.putShort((short) screenHeight)
-			// A global colour table of two entries.
-			.put((byte) 0x80)
-			.put((byte) 0)
-			.put((byte) 0)
-			.array());
-		out.writeBytes(new byte[] { 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
-		out.writeBytes(ByteBuffer.allocate(10)
-			.order(ByteOrder.LITTLE_ENDIAN)
-			.put((byte) 0x2C)
-			.putShort((short) 0)
-			.putShort((short) 0)
-			.putShort((short) frameWidth)
-			.putShort((short) frameHeight)
-			.put((byte) 0)
-			.array());
+		ByteArrayOutputStream out = gifScreen(screenWidth, screenHeight);
+		gifFrame(out, 0, 0, frameWidth, frameHeight, false);
 		int minimumCodeSize = 2;
 		out.write(minimumCodeSize);
 		byte[] codes = lzwOfZeros((long) frameWidth * frameHeight, minimumCodeSize);
@@ -199,6 +180,59 @@ public final class HostileImages {
 		out.write(0);
 		out.write(0x3B);
 		return out.toByteArray();
+	}
+
+	/**
+	 * A GIF of a logical screen and frames ({left, top, width, height}) without pixel
+	 * data, as a header walker reads it: a comment first, each frame after a graphic
+	 * control extension, the second with a local colour table.
+	 */
+	public static byte[] gifHeaders(int screenWidth, int screenHeight, int[]... frames) {
+		ByteArrayOutputStream out = gifScreen(screenWidth, screenHeight);
+		out.writeBytes("!\u00FE\u0005hello\u0000".getBytes(StandardCharsets.ISO_8859_1));
+		for (int i = 0; i < frames.length; i++) {
+			int[] frame = frames[i];
+			out.writeBytes(new byte[] { 0x21, (byte) 0xF9, 4, 0, 10, 0, 0, 0 });
+			gifFrame(out, frame[0], frame[1], frame[2], frame[3], i == 1);
+			// LZW code size, one sub-block of two bytes, the terminator.
+			out.writeBytes(new byte[] { 2, 2, 0x44, 0x01, 0 });
+		}
+		out.write(0x3B);
+		return out.toByteArray();
+	}
+
+	/** The signature and a logical screen with a global colour table, black and white. */
+	private static ByteArrayOutputStream gifScreen(int width, int height) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes("GIF89a".getBytes(StandardCharsets.US_ASCII));
+		out.writeBytes(ByteBuffer.allocate(7)
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.putShort((short) width)
+			.putShort((short) height)
+			// A global colour table of two entries.
+			.put((byte) 0x80)
+			.put((byte) 0)
+			.put((byte) 0)
+			.array());
+		out.writeBytes(new byte[] { 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF });
+		return out;
+	}
+
+	/** An image descriptor, with a local colour table of eight entries if asked. */
+	private static void gifFrame(ByteArrayOutputStream out, int left, int top, int width, int height,
+			boolean localTable) {
+		out.writeBytes(ByteBuffer.allocate(10)
+			.order(ByteOrder.LITTLE_ENDIAN)
+			.put((byte) 0x2C)
+			.putShort((short) left)
+			.putShort((short) top)
+			.putShort((short) width)
+			.putShort((short) height)
+			.put((byte) (localTable ? 0x82 : 0))
+			.array());
+		if (localTable) {
+			out.writeBytes(new byte[3 * 8]);
+		}
 	}
 
 	/**
