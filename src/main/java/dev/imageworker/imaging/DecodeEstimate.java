@@ -23,18 +23,30 @@ import org.jspecify.annotations.Nullable;
  * 1/4, 1/8) that keeps twice the largest variant, the larger of the two decodes. A
  * progressive JPEG adds the coefficients of the whole image, which the decoder holds at
  * full resolution whatever the scale ({@link JpegFrame}).
+ * <p>
+ * Some decodes hold the whole image at once, whatever the variants' size: libvips decodes
+ * an interlaced PNG whole (its passes cover the image in turn), a GIF frame onto a canvas
+ * as large as its largest frame ({@link GifHeader}), a HEIF or an AVIF whole. The Java
+ * engine streams the PNG and the GIF, subsampling as it decodes, and refuses HEIF.
  *
- * @param pixels width times height as declared, 0 when the header cannot be read
+ * @param pixels width times height as declared (a GIF's canvas), 0 when the header cannot
+ * be read
  * @param bytes estimated size of the decoded raster, coefficients included
  * @param coefficientBytes of those, the coefficients of a progressive JPEG: native memory
  * held at once, which no streaming decode avoids
+ * @param whole whether a native decoder holds all the bytes at once (an interlaced PNG, a
+ * GIF, a HEIF or an AVIF)
  */
-public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
+public record DecodeEstimate(long pixels, long bytes, long coefficientBytes, boolean whole) {
 
 	static final DecodeEstimate UNKNOWN = new DecodeEstimate(0, 0);
 
 	DecodeEstimate(long pixels, long bytes) {
 		this(pixels, bytes, 0);
+	}
+
+	DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
+		this(pixels, bytes, coefficientBytes, false);
 	}
 
 	private static final int BYTES_PER_PIXEL = 4;
@@ -50,13 +62,11 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			// The frame header gives the size and the coefficients in one read.
 			return JpegFrame.read(source).map((frame) -> jpeg(frame, largestSide)).orElse(UNKNOWN);
 		}
-		Dimensions size = dimensions(source);
-		if (size == null) {
-			return UNKNOWN;
+		if (format == ImageFormat.GIF) {
+			return GifHeader.read(source).map((gif) -> sized(format, source, gif.canvas())).orElse(UNKNOWN);
 		}
-		long pixels = size.pixels();
-		return (format == ImageFormat.PNG) ? new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source))
-				: new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+		Dimensions size = dimensions(source);
+		return (size != null) ? sized(format, source, size) : UNKNOWN;
 	}
 
 	/**
@@ -70,9 +80,29 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			JpegFrame.Sampling full = new JpegFrame.Sampling(1, 1);
 			return jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), largestSide);
 		}
+		return sized(format, source, size);
+	}
+
+	/** Any format but JPEG, whose scaled decode and coefficients {@link #jpeg} costs. */
+	private static DecodeEstimate sized(@Nullable ImageFormat format, byte[] source, Dimensions size) {
 		long pixels = size.pixels();
-		return new DecodeEstimate(pixels,
-				pixels * ((format == ImageFormat.PNG) ? pngBytesPerPixel(source) : BYTES_PER_PIXEL));
+		long bytes = pixels * ((format == ImageFormat.PNG) ? pngBytesPerPixel(source) : BYTES_PER_PIXEL);
+		boolean whole = switch (format) {
+			case PNG -> isInterlaced(source);
+			case GIF, HEIF, AVIF -> true;
+			case null, default -> false;
+		};
+		return new DecodeEstimate(pixels, bytes, 0, whole);
+	}
+
+	/**
+	 * The native memory the decode holds at once: a progressive JPEG's coefficients
+	 * whichever the engine, and for a native engine the whole raster of what it decodes
+	 * whole.
+	 * @param nativeEngine whether the engine decodes in native memory (libvips)
+	 */
+	public long heldAtOnce(boolean nativeEngine) {
+		return (nativeEngine && this.whole) ? this.bytes : this.coefficientBytes;
 	}
 
 	private static DecodeEstimate jpeg(JpegFrame frame, int largestSide) {
@@ -100,6 +130,11 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			case 2 -> Math.max(BYTES_PER_PIXEL, 3 * ((bitDepth == 16) ? 2 : 1));
 			default -> BYTES_PER_PIXEL;
 		};
+	}
+
+	/** Whether the IHDR chunk says Adam7 interlacing. */
+	private static boolean isInterlaced(byte[] png) {
+		return png.length > 28 && png[28] == 1;
 	}
 
 	/** Width and height from the header, or null when it cannot be read. */

@@ -420,8 +420,11 @@ class CloudFormationTemplateTests {
 			.containsEntry("IMAGE_WORKER_SOURCE_BUCKETS", SOURCE_BUCKET_NAME)
 			.containsEntry("IMAGE_WORKER_OUTPUT_BUCKET", ref("OutputBucket"))
 			.containsEntry("IMAGE_WORKER_TABLE", ref("Table"))
+			.containsEntry("IMAGE_WORKER_OWNER_SEGMENT", ref("OwnerSegment"))
 			.as("an ARN: the task role has no sns:CreateTopic")
 			.containsEntry("IMAGE_WORKER_TOPIC", ref("EventsTopic"));
+		assertThat(this.template.defaultOf("OwnerSegment")).as("keys shaped uploads/<userId>/<imageId>.<ext>")
+			.isEqualTo(1);
 		assertThat(at(container, "Secrets.Fn::If.0")).isEqualTo("OperatorEndpoints");
 		assertThat(at(container, "Secrets.Fn::If.1.0.Name")).isEqualTo("IMAGE_WORKER_OPERATOR_PASSWORD");
 	}
@@ -609,7 +612,7 @@ class CloudFormationTemplateTests {
 				"BulkQueueUrl", "DeadLetterQueueUrl", "DeadLetterQueueArn", "TableName", "EventsTopicArn",
 				"AlarmTopicArn", "TryIt", "DashboardUrl");
 		assertThat(subText(this.template.outputs().get("TryIt").get("Value")))
-			.startsWith("aws s3 cp photo.jpg s3://${Bucket}/${SourceKeyPrefix}alice/img_5e1f1e.jpg");
+			.startsWith("aws s3 cp photo.jpg s3://${Bucket}/${SourceKeyPrefix}alice/img_5e1f1e5e1f1e5e1f.jpg");
 	}
 
 	@Test

@@ -53,7 +53,8 @@ class EcsDeploymentIT {
 			Map.entry("LOG_GROUP", "/ecs/thumbs"), Map.entry("ECR_REPOSITORY", "image-worker"),
 			Map.entry("TASK_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/thumbs-TaskRole-1"),
 			Map.entry("EXECUTION_ROLE_ARN", "arn:aws:iam::" + ACCOUNT + ":role/thumbs-ExecutionRole-1"),
-			Map.entry("JOB_TIMEOUT_SECONDS", "120"), Map.entry("BACKLOG_PER_TASK_TARGET", "184")));
+			Map.entry("JOB_TIMEOUT_SECONDS", "120"), Map.entry("BACKLOG_PER_TASK_TARGET", "184"),
+			Map.entry("OWNER_SEGMENT", "1")));
 
 	private final EcsClient ecs = MOTO.client(EcsClient.builder());
 
@@ -117,6 +118,7 @@ class EcsDeploymentIT {
 			.containsEntry("IMAGE_WORKER_BULK_QUEUE", "thumbs-bulk")
 			.containsEntry("IMAGE_WORKER_TOPIC", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1")
 			.containsEntry("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT", "120s")
+			.containsEntry("IMAGE_WORKER_OWNER_SEGMENT", "1")
 			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
 	}
 

@@ -1,5 +1,6 @@
 package dev.imageworker.imaging;
 
+import dev.imageworker.support.HostileImages;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,43 @@ class DecodeEstimateTests {
 		assertThat(progressive)
 			.isEqualTo(new DecodeEstimate(6144L * 4096, 3072L * 2048 * 4 + 6144L * 4096 * 3, 6144L * 4096 * 3));
 		assertThat(DecodeEstimate.of(SampleImages.jpeg(800, 600), 1024).coefficientBytes()).isZero();
+	}
+
+	@Test
+	void aGifCostsItsLargestFrameWhateverItsScreenAndLibvipsDecodesItWhole() {
+		DecodeEstimate gif = DecodeEstimate.of(HostileImages.gif(10, 10, 10_000, 10_000), 1024);
+
+		assertThat(gif).isEqualTo(new DecodeEstimate(100_000_000, 400_000_000, 0, true));
+		assertThat(gif.heldAtOnce(true)).isEqualTo(400_000_000);
+		assertThat(gif.heldAtOnce(false)).as("the Java engine subsamples as it decodes").isZero();
+	}
+
+	@Test
+	void libvipsDecodesAnInterlacedPngWholeAndStreamsOthers() {
+		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 0);
+		byte[] adam7 = png.clone();
+		adam7[28] = 1;
+
+		assertThat(DecodeEstimate.of(adam7, 1024)).isEqualTo(new DecodeEstimate(100_000_000, 400_000_000, 0, true));
+		assertThat(DecodeEstimate.of(png, 1024).whole()).isFalse();
+		assertThat(DecodeEstimate.of(png, 1024).heldAtOnce(true)).isZero();
+	}
+
+	@Test
+	void aProgressiveJpegHoldsItsCoefficientsWhicheverTheEngine() {
+		DecodeEstimate progressive = DecodeEstimate
+			.of(SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6144, 4096), 1024);
+
+		assertThat(progressive.heldAtOnce(true)).isEqualTo(6144L * 4096 * 3);
+		assertThat(progressive.heldAtOnce(false)).isEqualTo(6144L * 4096 * 3);
+	}
+
+	@Test
+	void aHeifOfAKnownSizeIsDecodedWhole() {
+		byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+		assertThat(DecodeEstimate.ofSize(heic, new Dimensions(4000, 3000), 1024))
+			.isEqualTo(new DecodeEstimate(12_000_000, 48_000_000, 0, true));
 	}
 
 	@Test
