@@ -24,7 +24,7 @@ STACK="$stack"
 FROM_STACK=(TASK_ROLE_ARN=TaskRoleArn EXECUTION_ROLE_ARN=ExecutionRoleArn QUEUE=QueueName
   BULK_QUEUE=BulkQueueName DLQ=DeadLetterQueueName SOURCE_BUCKET=SourceBucketName
   OUTPUT_BUCKET=OutputBucketName TABLE=TableName TOPIC_ARN=EventsTopicArn LOG_GROUP=LogGroupName
-  JOB_TIMEOUT_SECONDS=JobTimeoutSeconds BACKLOG_PER_TASK_TARGET=BacklogPerTaskTarget)
+  JOB_TIMEOUT_SECONDS=JobTimeoutSeconds BACKLOG_PER_TASK_TARGET=BacklogPerTaskTarget OWNER_SEGMENT=OwnerSegment)
 # Those a stack may leave empty or not have: VARIANTS becomes APPLICATION_JSON.
 OPTIONAL_FROM_STACK=(VARIANTS=Variants PUBLIC_BASE_URL=PublicBaseUrl)
 PLACEHOLDERS=(IMAGE STACK AWS_REGION APPLICATION_JSON "${FROM_STACK[@]%%=*}" PUBLIC_BASE_URL)

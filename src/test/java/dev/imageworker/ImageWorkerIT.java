@@ -239,9 +239,9 @@ class ImageWorkerIT {
 
 	@Test
 	void keepsTheStemOfAKeyThatCarriesAnUploadApiId() {
-		upload(UPLOADS, "uploads/una/img_0a1b2c3d4e5f.jpg", SampleImages.jpeg(640, 480));
+		upload(UPLOADS, "uploads/una/img_0a1b2c3d4e5f0000.jpg", SampleImages.jpeg(640, 480));
 
-		Map<String, AttributeValue> item = awaitFinal("img_0a1b2c3d4e5f");
+		Map<String, AttributeValue> item = awaitFinal("img_0a1b2c3d4e5f0000");
 		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
 		assertThat(item.get(USER_ID).s()).isEqualTo("una");
 	}
@@ -267,14 +267,14 @@ class ImageWorkerIT {
 
 	@Test
 	void aMessageClaimingAnotherSourcesImageIdIsAConflictThatTouchesNothing() {
-		String owner = "uploads/olga/img_00c0ffee.jpg";
+		String owner = "uploads/olga/img_00c0ffee00c0ffee.jpg";
 		upload(UPLOADS, owner, SampleImages.jpeg(640, 480));
-		Map<String, AttributeValue> before = awaitFinal("img_00c0ffee");
-		awaitEvent("img_00c0ffee", "COMPLETED");
-		List<String> objects = outputKeys("img_00c0ffee/");
+		Map<String, AttributeValue> before = awaitFinal("img_00c0ffee00c0ffee");
+		awaitEvent("img_00c0ffee00c0ffee", "COMPLETED");
+		List<String> objects = outputKeys("img_00c0ffee00c0ffee/");
 		upload(QUIET, "uploads/mallory/mine.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
 		String body = """
-				{"bucket":"%s","s3Key":"uploads/mallory/mine.jpg","imageId":"img_00c0ffee","userId":"mallory"}"""
+				{"bucket":"%s","s3Key":"uploads/mallory/mine.jpg","imageId":"img_00c0ffee00c0ffee","userId":"mallory"}"""
 			.formatted(QUIET);
 
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
@@ -283,15 +283,108 @@ class ImageWorkerIT {
 		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_CODE).stringValue())
 			.isEqualTo("IMAGE_ID_CONFLICT");
 		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue())
-			.contains("img_00c0ffee", "belongs to");
-		assertThat(item("img_00c0ffee")).isEqualTo(before);
-		assertThat(outputKeys("img_00c0ffee/")).isEqualTo(objects);
-		assertThat(this.events.matching(eventFor("img_00c0ffee"))).hasSize(1);
+			.contains("img_00c0ffee00c0ffee", "belongs to");
+		assertThat(item("img_00c0ffee00c0ffee")).isEqualTo(before);
+		assertThat(outputKeys("img_00c0ffee00c0ffee/")).isEqualTo(objects);
+		assertThat(this.events.matching(eventFor("img_00c0ffee00c0ffee"))).hasSize(1);
+	}
+
+	/**
+	 * Mallory names, for her own object, the id the worker will derive for Victor's next
+	 * upload: refused, so Victor's upload is his.
+	 */
+	@Test
+	void aMessageCannotTakeTheIdTheWorkerDerivesForAnotherUpload() {
+		String victors = "uploads/victor/holiday.jpg";
+		String derived = idOf(UPLOADS, victors);
+		upload(QUIET, "uploads/mallory/holiday.jpg", SampleImages.jpeg(640, 480));
+		String body = """
+				{"bucket":"%s","s3Key":"uploads/mallory/holiday.jpg","imageId":"%s","userId":"mallory"}"""
+			.formatted(QUIET, derived);
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
+
+		Message dead = awaitDeadLetter((message) -> message.body().equals(body));
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_CODE).stringValue())
+			.isEqualTo("INVALID_MESSAGE");
+		assertThat(dead.messageAttributes().get(DeadLetterAttributes.FAILURE_MESSAGE).stringValue()).contains(derived);
+		assertThat(item(derived)).isNullOrEmpty();
+		upload(UPLOADS, victors, SampleImages.jpeg(640, 480));
+		Map<String, AttributeValue> item = awaitFinal(derived);
+		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+		assertThat(item.get(SOURCE_KEY).s()).isEqualTo(victors);
+		assertThat(item.get(USER_ID).s()).isEqualTo("victor");
+	}
+
+	@Test
+	void twoUsersCameraFileNamesAreTwoImages() {
+		String carols = "uploads/carol/img_1234.jpg";
+		String daves = "uploads/dave/img_1234.jpg";
+		upload(UPLOADS, carols, flatJpeg(640, 480, new Color(200, 30, 30)));
+		upload(UPLOADS, daves, flatJpeg(640, 480, new Color(30, 60, 200)));
+
+		assertThat(awaitFinal(idOf(UPLOADS, carols))).satisfies((item) -> {
+			assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+			assertThat(item.get(SOURCE_KEY).s()).isEqualTo(carols);
+		});
+		assertThat(awaitFinal(idOf(UPLOADS, daves))).satisfies((item) -> {
+			assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
+			assertThat(item.get(SOURCE_KEY).s()).isEqualTo(daves);
+		});
+		assertThat(item("img_1234")).isNullOrEmpty();
+	}
+
+	/**
+	 * Items recorded under the earlier rules, one under a camera stem the default pattern
+	 * took and one under a name-based UUID a message chose, keep their ids when their
+	 * objects are uploaded again.
+	 */
+	@Test
+	void itemsRecordedUnderTheEarlierRulesKeepTheirIdsAndCompleteReuploads() {
+		String stemKey = "uploads/erin/img_5678.jpg";
+		String chosenKey = "uploads/erin/from-the-app.jpg";
+		String chosen = UUID.nameUUIDFromBytes("the app's own name".getBytes(StandardCharsets.UTF_8)).toString();
+		recordedEarlier("img_5678", UPLOADS, stemKey);
+		recordedEarlier(chosen, QUIET, chosenKey);
+		upload(QUIET, chosenKey, SampleImages.jpeg(640, 480));
+
+		String eTag = upload(UPLOADS, stemKey, SampleImages.jpeg(640, 480));
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl)
+			.messageBody("""
+					{"bucketName":"%s","s3Key":"%s","imageId":"%s","userId":"erin"}""".formatted(QUIET, chosenKey,
+					chosen)));
+
+		Map<String, AttributeValue> stem = await().atMost(PATIENCE)
+			.until(() -> item("img_5678"), (item) -> "COMPLETED".equals(item.get(STATUS).s()));
+		assertThat(stem.get(SOURCE_ETAG).s()).isEqualTo(eTag);
+		assertThat(item(idOf(UPLOADS, stemKey))).isNullOrEmpty();
+		await().atMost(PATIENCE).untilAsserted(() -> assertThat(item(chosen).get(STATUS).s()).isEqualTo("COMPLETED"));
+	}
+
+	/** Without an owner segment, a reprocessing request naming another owner. */
+	@Test
+	void reprocessingNeverChangesAnItemsOwner() {
+		String key = "uploads/alice/portrait.jpg";
+		String id = idOf(UPLOADS, key);
+		upload(UPLOADS, key, SampleImages.jpeg(900, 600));
+		await().atMost(PATIENCE).until(() -> item(id), (item) -> item.containsKey(ANNOUNCED_AT));
+
+		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody("""
+				{"bucket": "%s", "s3Key": "%s", "userId": "mallory", "reprocess": true}""".formatted(UPLOADS, key)));
+
+		Map<String, AttributeValue> again = await().atMost(PATIENCE)
+			.until(() -> item(id), (item) -> "2".equals(item.get(ATTEMPTS).n())
+					&& "COMPLETED".equals(item.get(STATUS).s()) && item.containsKey(ANNOUNCED_AT));
+		assertThat(again.get(USER_ID).s()).isEqualTo("alice");
+		List<Message> events = await().atMost(PATIENCE)
+			.until(() -> this.events.matching(eventFor(id)), (found) -> found.size() == 2);
+		assertThat(events).extracting((event) -> this.json.readTree(event.body()).path("userId").asString())
+			.containsExactly("alice", "alice");
 	}
 
 	@Test
 	void acceptsAnUploadApisOwnMessageWithItsIdsAsAttributesAndKeepsItsDetailsAndMetadata() {
-		String key = "uploads/user_1234/img_a11ce5.jpg";
+		String key = "uploads/user_1234/img_a11ce5a11ce5a11c.jpg";
 		this.s3.putObject((request) -> request.bucket(QUIET).key(key).metadata(Map.of("camera-model", "X100V")),
 				RequestBody.fromBytes(SampleImages.jpeg(900, 600)));
 		String body = """
@@ -301,10 +394,10 @@ class ImageWorkerIT {
 
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl)
 			.messageBody(body)
-			.messageAttributes(
-					Map.of("imageId", stringAttribute("img_a11ce5"), "userId", stringAttribute("user_1234"))));
+			.messageAttributes(Map.of("imageId", stringAttribute("img_a11ce5a11ce5a11c"), "userId",
+					stringAttribute("user_1234"))));
 
-		Map<String, AttributeValue> item = awaitFinal("img_a11ce5");
+		Map<String, AttributeValue> item = awaitFinal("img_a11ce5a11ce5a11c");
 		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
 		assertThat(item.get(USER_ID).s()).isEqualTo("user_1234");
 		assertThat(item.get(FILE_NAME).s()).isEqualTo("vacation.jpg");
@@ -314,7 +407,7 @@ class ImageWorkerIT {
 				"X100V");
 		assertThat(item.get(METADATA).m()).containsOnlyKeys(metadata.keySet())
 			.allSatisfy((name, value) -> assertThat(value.s()).isEqualTo(metadata.get(name)));
-		JsonNode event = awaitEvent("img_a11ce5", "COMPLETED");
+		JsonNode event = awaitEvent("img_a11ce5a11ce5a11c", "COMPLETED");
 		assertThat(event.get("metadata").properties()).hasSize(3);
 		assertThat(event.get("metadata").get("camera-model").asString()).isEqualTo("X100V");
 	}
@@ -591,7 +684,8 @@ class ImageWorkerIT {
 		faults.failNext(
 				(request) -> down.get() && request.path().equals("/" + UPLOADS) && request.method().equals("HEAD"),
 				Integer.MAX_VALUE);
-		List<String> ids = List.of("img_0a7a6e1", "img_0a7a6e2", "img_0a7a6e3", "img_0a7a6e4");
+		List<String> ids = List.of("img_0a7a6e0000000001", "img_0a7a6e0000000002", "img_0a7a6e0000000003",
+				"img_0a7a6e0000000004");
 		try {
 			for (String id : ids) {
 				upload(UPLOADS, "uploads/olaf/" + id + ".jpg", SampleImages.jpeg(640, 480));
@@ -635,9 +729,10 @@ class ImageWorkerIT {
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody("""
 				{"bucket": "%s", "s3Key": "%s", "reprocess": true}""".formatted(UPLOADS, key)));
 
+		// The first completion's announcedAt stays while the second claim renders.
 		Map<String, AttributeValue> again = await().atMost(PATIENCE)
-			.until(() -> item(id), (item) -> "2".equals(item.get(ATTEMPTS).n()) && item.containsKey(ANNOUNCED_AT));
-		assertThat(again.get(STATUS).s()).isEqualTo("COMPLETED");
+			.until(() -> item(id), (item) -> "2".equals(item.get(ATTEMPTS).n())
+					&& "COMPLETED".equals(item.get(STATUS).s()) && item.containsKey(ANNOUNCED_AT));
 		assertThat(again.get(UPDATED_AT).s()).isGreaterThan(first.get(UPDATED_AT).s());
 		assertThat(again.get(VARIANTS_SPEC).s()).isEqualTo("jpeg q85: medium 1024, thumb 256");
 		assertThat(again.get(VARIANTS)).isEqualTo(first.get(VARIANTS));
@@ -741,7 +836,7 @@ class ImageWorkerIT {
 
 	@Test
 	void noOperatorEndpointOrWriteAnswersWithoutCredentials() {
-		for (String path : List.of("/actuator/deadletters", "/actuator/images/img_1", "/actuator/health",
+		for (String path : List.of("/actuator/deadletters", "/actuator/images/img_0000000000000001", "/actuator/health",
 				"/actuator/loggers/root", "/actuator/metrics")) {
 			assertThat(status(managementPort(), "POST", path, null)).as("POST %s", path).isEqualTo(401);
 		}
@@ -892,6 +987,19 @@ class ImageWorkerIT {
 				.key(Map.of(IMAGE_ID, AttributeValue.fromS(imageId)))
 				.consistentRead(true))
 			.item();
+	}
+
+	/**
+	 * An item as a completion under the earlier id rules left it, for a version of 2020.
+	 */
+	private void recordedEarlier(String imageId, String bucket, String key) {
+		this.dynamo.putItem((request) -> request.tableName("e2e-images")
+			.item(Map.of("imageId", AttributeValue.fromS(imageId), "userId", AttributeValue.fromS("erin"),
+					"sourceBucket", AttributeValue.fromS(bucket), "sourceKey", AttributeValue.fromS(key), "sourceETag",
+					AttributeValue.fromS("earlier"), "sourceLastModified", AttributeValue.fromS("2020-01-01T00:00:00Z"),
+					"status", AttributeValue.fromS("COMPLETED"), "createdAt",
+					AttributeValue.fromS("2020-01-01T00:00:00Z"), "attempts", AttributeValue.fromN("1"), "announcedAt",
+					AttributeValue.fromS("2020-01-01T00:00:01Z"))));
 	}
 
 	private Map<String, AttributeValue> awaitFinal(String imageId) {

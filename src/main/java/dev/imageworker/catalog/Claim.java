@@ -16,8 +16,10 @@ public sealed interface Claim {
 	 * @param attempts deliveries that claimed it so far, this one included
 	 * @param reprocessing whether this very version was COMPLETED: rendered again, with
 	 * other variants or on request
+	 * @param userId the owner the item records: the first claim's, which no later job
+	 * changes
 	 */
-	record Claimed(String createdAt, long attempts, boolean reprocessing) implements Claim {
+	record Claimed(String createdAt, long attempts, boolean reprocessing, @Nullable String userId) implements Claim {
 	}
 
 	/** This source version is COMPLETED and its event went out: nothing left to do. */
@@ -29,9 +31,11 @@ public sealed interface Claim {
 	 * crash or an SNS fault between the two: announce it now.
 	 *
 	 * @param variants the stored variants of the completed item
+	 * @param userId the owner the item records
 	 * @param placeholder the completed item's placeholder, where it has one
 	 */
-	record Unannounced(List<StoredVariant> variants, @Nullable Placeholder placeholder) implements Claim {
+	record Unannounced(List<StoredVariant> variants, @Nullable String userId,
+			@Nullable Placeholder placeholder) implements Claim {
 	}
 
 	/**

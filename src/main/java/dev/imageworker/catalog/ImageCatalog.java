@@ -72,8 +72,9 @@ import static dev.imageworker.catalog.ItemAttributes.WIDTH;
  * The DynamoDB record of every image. Each transition is a conditional write, so
  * duplicate deliveries and racing workers cannot render a completed source twice or
  * announce it twice, an item only ever describes the one source object (bucket and key)
- * that first claimed its imageId, and a version of that object never replaces a newer
- * one's result.
+ * that first claimed its imageId and belongs to the owner that claim named (no later job,
+ * a reprocessing request included, changes it), and a version of that object never
+ * replaces a newer one's result.
  * <p>
  * Versions are ordered by the object's {@code Last-Modified}, which S3 gives to the
  * second. Two versions written within the same second are told apart by asking S3 which
@@ -117,6 +118,9 @@ public class ImageCatalog {
 		String now = this.clock.instant().toString();
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, now));
+		if (job.userId() != null) {
+			item.put(USER_ID, s(job.userId()));
+		}
 		item.put(STATUS, s(ImageStatus.PROCESSING.name()));
 		item.put(ATTEMPTS, n(1));
 		item.put(CREATED_AT, s(now));
@@ -127,7 +131,7 @@ public class ImageCatalog {
 				.conditionExpression("attribute_not_exists(#key)")
 				.expressionAttributeNames(Map.of("#key", IMAGE_ID))
 				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-			return new Claim.Claimed(now, 1, false);
+			return new Claim.Claimed(now, 1, false, job.userId());
 		}
 		catch (ConditionalCheckFailedException ex) {
 			// Asked for with the write, so a refusal costs no second read (and the worker
@@ -166,7 +170,7 @@ public class ImageCatalog {
 					.build())
 				.attributes();
 			return new Claim.Claimed(required(item, CREATED_AT).s(), Long.parseLong(required(item, ATTEMPTS).n()),
-					reprocessing);
+					reprocessing, text(item, USER_ID));
 		}
 		catch (ConditionalCheckFailedException ex) {
 			// Completed, or claimed for a newer version, by a racing delivery since the
@@ -205,7 +209,7 @@ public class ImageCatalog {
 
 	private static Claim refused(Map<String, AttributeValue> item) {
 		return item.containsKey(ANNOUNCED_AT) ? new Claim.Announced()
-				: new Claim.Unannounced(variants(item), placeholder(item));
+				: new Claim.Unannounced(variants(item), text(item, USER_ID), placeholder(item));
 	}
 
 	/**
@@ -257,12 +261,15 @@ public class ImageCatalog {
 	/**
 	 * Records the rendered variants, if the item is still claimed for this version. The
 	 * whole item is known by now, so it is written whole: a conditional put costs the
-	 * table less than an update expression.
+	 * table less than an update expression. Its owner is the one the claim found.
 	 */
 	public Completion complete(ImageJob job, SourceObject source, Claim.Claimed claim, SourceImage image,
 			List<StoredVariant> variants, Placeholder placeholder, long processingMillis) {
 		Map<String, AttributeValue> item = new HashMap<>(key(job));
 		item.putAll(describe(job, source, this.clock.instant().toString()));
+		if (claim.userId() != null) {
+			item.put(USER_ID, s(claim.userId()));
+		}
 		item.put(STATUS, s(ImageStatus.COMPLETED.name()));
 		item.put(FORMAT, s(image.format()));
 		item.put(WIDTH, n(image.width()));
@@ -307,6 +314,7 @@ public class ImageCatalog {
 	 * completion stay on a FAILED item until a newer version completes.
 	 * @param source the version read from S3, or null when the object could not be read
 	 * @param claimed whether this delivery claimed the item for that version
+	 * @return whether it was recorded, and then the owner the item records
 	 */
 	public FailureRecord fail(ImageJob job, @Nullable SourceObject source, boolean claimed, FailureCode code,
 			String message) {
@@ -337,17 +345,42 @@ public class ImageCatalog {
 		}
 		String owned = sameSource(update, job) + (condition.isEmpty() ? "" : " AND " + condition);
 		try {
-			this.dynamo.updateItem(update
-				.toRequest(this.table, key(job),
-						"attribute_not_exists(" + update.name(IMAGE_ID) + ") OR (" + owned + ")")
-				.toBuilder()
-				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-				.build());
-			return FailureRecord.RECORDED;
+			Map<String, AttributeValue> item = this.dynamo
+				.updateItem(update
+					.toRequest(this.table, key(job),
+							"attribute_not_exists(" + update.name(IMAGE_ID) + ") OR (" + owned + ")")
+					.toBuilder()
+					.returnValues(ReturnValue.ALL_NEW)
+					.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+					.build())
+				.attributes();
+			return new FailureRecord.Recorded(text(item, USER_ID));
 		}
 		catch (ConditionalCheckFailedException ex) {
 			Map<String, AttributeValue> current = ex.hasItem() ? ex.item() : Map.of();
-			return isSameSource(job, current) ? FailureRecord.OUTDATED : FailureRecord.CONFLICT;
+			return isSameSource(job, current) ? new FailureRecord.Outdated() : new FailureRecord.Conflict();
+		}
+	}
+
+	/**
+	 * Whether an item recorded under the id describes this source object. Asked with a
+	 * write that is always refused and returns the item it was refused by, so the worker
+	 * needs no right to read items, and asked only of ids a job may merely hold
+	 * ({@link ImageJob.HeldId}).
+	 */
+	public boolean describes(String imageId, String bucket, String key) {
+		try {
+			this.dynamo.updateItem((request) -> request.tableName(this.table)
+				.key(Map.of(IMAGE_ID, s(imageId)))
+				.updateExpression("REMOVE #unused")
+				.conditionExpression("attribute_exists(#key) AND attribute_not_exists(#key)")
+				.expressionAttributeNames(Map.of("#key", IMAGE_ID, "#unused", "heldIdProbe"))
+				.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+			throw new IllegalStateException("DynamoDB applied a write whose condition can never hold");
+		}
+		catch (ConditionalCheckFailedException ex) {
+			Map<String, AttributeValue> item = ex.hasItem() ? ex.item() : Map.of();
+			return bucket.equals(text(item, SOURCE_BUCKET)) && key.equals(text(item, SOURCE_KEY));
 		}
 	}
 
@@ -359,14 +392,14 @@ public class ImageCatalog {
 		return (item == null || item.isEmpty()) ? Optional.empty() : Optional.of(item);
 	}
 
-	/** The attributes every write of a job sets. */
+	/**
+	 * The attributes every write of a job sets; not the owner, which only a write of the
+	 * item's first claim sets.
+	 */
 	private static Map<String, AttributeValue> describe(ImageJob job, @Nullable SourceObject source, String now) {
 		Map<String, AttributeValue> attributes = new HashMap<>();
 		attributes.put(SOURCE_BUCKET, s(job.bucket()));
 		attributes.put(SOURCE_KEY, s(job.key()));
-		if (job.userId() != null) {
-			attributes.put(USER_ID, s(job.userId()));
-		}
 		ImageJob.Upload upload = job.upload();
 		if (upload.fileName() != null) {
 			attributes.put(FILE_NAME, s(upload.fileName()));
@@ -399,9 +432,15 @@ public class ImageCatalog {
 		return instant.truncatedTo(ChronoUnit.SECONDS);
 	}
 
-	/** An update of those attributes that keeps the item's first {@code createdAt}. */
+	/**
+	 * An update of those attributes that keeps the item's first {@code createdAt} and its
+	 * owner.
+	 */
 	private static ItemUpdate update(ImageJob job, @Nullable SourceObject source, String now) {
 		ItemUpdate update = new ItemUpdate().setIfAbsent(CREATED_AT, s(now));
+		if (job.userId() != null) {
+			update.setIfAbsent(USER_ID, s(job.userId()));
+		}
 		describe(job, source, now).forEach(update::set);
 		return update;
 	}

@@ -55,12 +55,17 @@ import org.springframework.validation.annotation.Validated;
  * {@code vips} (start-up fails when libvips is missing)
  * @param idPattern which file stems count as ids an upload API hands out, so that keys
  * shaped {@code <prefix>/<userId>/<imageId>.<ext>} keep them; any other key gets a
- * name-based UUID of its bucket and key
+ * name-based UUID of its bucket and key. An id must be one nobody else can guess: a
+ * camera's {@code IMG_1234} is not
  * @param maxRecords records one message may name; a message naming more is refused
  * @param operator who may call the operator endpoints
  * @param breaker when an outage of S3, DynamoDB or SNS pauses the worker
  * @param bulkQueue a second queue (name or URL) for reprocessing and backfills, polled
  * only with capacity the live queue leaves free; none by default
+ * @param ownerSegment which segment of a source key, counted from 0, names its owner
+ * ({@code 1} for {@code <prefix>/<userId>/<file>}): the item's and the event's
+ * {@code userId}, and a message naming another owner is refused; none by default, for
+ * layouts without an owner segment, where a message's {@code userId} is believed
  */
 @ConfigurationProperties("image-worker")
 @Validated
@@ -77,10 +82,13 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 		@DefaultValue("false") boolean provision, @DefaultValue("auto") Engine engine,
 		@DefaultValue(DEFAULT_ID_PATTERN) @NotBlank String idPattern,
 		@DefaultValue("10") @Min(1) @Max(1000) int maxRecords, @DefaultValue @Valid Operator operator,
-		@DefaultValue @Valid Breaker breaker, @Nullable String bulkQueue) {
+		@DefaultValue @Valid Breaker breaker, @Nullable String bulkQueue, @Nullable @Min(0) Integer ownerSegment) {
 
-	/** A UUID, or {@code img_} and hex digits. */
-	public static final String DEFAULT_ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|img_[0-9a-fA-F]{1,64}";
+	/**
+	 * A UUID, or {@code img_} and at least 16 hex digits: ids an upload API draws at
+	 * random, which nobody can guess, unlike a camera's {@code img_1234}.
+	 */
+	public static final String DEFAULT_ID_PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|img_[0-9a-fA-F]{16,64}";
 
 	/** Outputs never change under their key, which changes with the source version. */
 	public static final String DEFAULT_CACHE_CONTROL = "public, max-age=31536000, immutable";

@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -23,18 +24,32 @@ import org.jspecify.annotations.Nullable;
  * 1/4, 1/8) that keeps twice the largest variant, the larger of the two decodes. A
  * progressive JPEG adds the coefficients of the whole image, which the decoder holds at
  * full resolution whatever the scale ({@link JpegFrame}).
+ * <p>
+ * Some decodes hold the whole image at once, whatever the variants' size: libvips decodes
+ * an interlaced PNG whole (its passes cover the image in turn), a GIF frame onto a canvas
+ * as large as its largest frame ({@link GifHeader}), a HEIF or an AVIF whole, and where
+ * WebP outputs keep an animation, every frame it keeps ({@link WebpHeader}), each counted
+ * against the pixel limit too. The Java engine streams the PNG and the GIF, subsampling
+ * as it decodes, and refuses HEIF.
  *
- * @param pixels width times height as declared, 0 when the header cannot be read
+ * @param pixels width times height as declared (a GIF's canvas), 0 when the header cannot
+ * be read
  * @param bytes estimated size of the decoded raster, coefficients included
  * @param coefficientBytes of those, the coefficients of a progressive JPEG: native memory
  * held at once, which no streaming decode avoids
+ * @param whole whether a native decoder holds all the bytes at once (an interlaced PNG, a
+ * GIF, a HEIF or an AVIF)
  */
-public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
+public record DecodeEstimate(long pixels, long bytes, long coefficientBytes, boolean whole) {
 
 	static final DecodeEstimate UNKNOWN = new DecodeEstimate(0, 0);
 
 	DecodeEstimate(long pixels, long bytes) {
 		this(pixels, bytes, 0);
+	}
+
+	DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
+		this(pixels, bytes, coefficientBytes, false);
 	}
 
 	private static final int BYTES_PER_PIXEL = 4;
@@ -43,7 +58,7 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 
 	/**
 	 * @param spec what the image is rendered to: how far a JPEG may be scaled down while
-	 * decoding
+	 * decoding, and whether an animation is kept
 	 */
 	public static DecodeEstimate of(byte[] source, RenderSpec spec) {
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
@@ -51,13 +66,19 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			// The frame header gives the size and the coefficients in one read.
 			return JpegFrame.read(source).map((frame) -> jpeg(frame, spec)).orElse(UNKNOWN);
 		}
-		Dimensions size = dimensions(source);
-		if (size == null) {
-			return UNKNOWN;
+		if (format == ImageFormat.GIF) {
+			return GifHeader.read(source)
+				.map((gif) -> frames(sized(format, source, gif.canvas()), gif.frames(), spec))
+				.orElse(UNKNOWN);
 		}
-		long pixels = size.pixels();
-		return (format == ImageFormat.PNG) ? new DecodeEstimate(pixels, pixels * pngBytesPerPixel(source))
-				: new DecodeEstimate(pixels, pixels * BYTES_PER_PIXEL);
+		if (format == ImageFormat.WEBP && spec.animates()) {
+			Optional<WebpHeader> animation = WebpHeader.read(source);
+			if (animation.isPresent()) {
+				return frames(sized(format, source, animation.get().canvas()), animation.get().frames(), spec);
+			}
+		}
+		Dimensions size = dimensions(source);
+		return (size != null) ? sized(format, source, size) : UNKNOWN;
 	}
 
 	/**
@@ -71,9 +92,41 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			JpegFrame.Sampling full = new JpegFrame.Sampling(1, 1);
 			return jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), spec);
 		}
+		return sized(format, source, size);
+	}
+
+	/**
+	 * An animation kept in WebP outputs costs every frame it decodes, all held at once:
+	 * libvips decodes the frames into one image before resizing each.
+	 */
+	private static DecodeEstimate frames(DecodeEstimate frame, int frames, RenderSpec spec) {
+		if (!spec.animates() || frames <= 1) {
+			return frame;
+		}
+		int decoded = Math.min(frames, spec.maxFrames());
+		return new DecodeEstimate(frame.pixels() * decoded, frame.bytes() * decoded, 0, true);
+	}
+
+	/** Any format but JPEG, whose scaled decode and coefficients {@link #jpeg} costs. */
+	private static DecodeEstimate sized(@Nullable ImageFormat format, byte[] source, Dimensions size) {
 		long pixels = size.pixels();
-		return new DecodeEstimate(pixels,
-				pixels * ((format == ImageFormat.PNG) ? pngBytesPerPixel(source) : BYTES_PER_PIXEL));
+		long bytes = pixels * ((format == ImageFormat.PNG) ? pngBytesPerPixel(source) : BYTES_PER_PIXEL);
+		boolean whole = switch (format) {
+			case PNG -> isInterlaced(source);
+			case GIF, HEIF, AVIF -> true;
+			case null, default -> false;
+		};
+		return new DecodeEstimate(pixels, bytes, 0, whole);
+	}
+
+	/**
+	 * The native memory the decode holds at once: a progressive JPEG's coefficients
+	 * whichever the engine, and for a native engine the whole raster of what it decodes
+	 * whole.
+	 * @param nativeEngine whether the engine decodes in native memory (libvips)
+	 */
+	public long heldAtOnce(boolean nativeEngine) {
+		return (nativeEngine && this.whole) ? this.bytes : this.coefficientBytes;
 	}
 
 	private static DecodeEstimate jpeg(JpegFrame frame, RenderSpec spec) {
@@ -101,6 +154,11 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes) {
 			case 2 -> Math.max(BYTES_PER_PIXEL, 3 * ((bitDepth == 16) ? 2 : 1));
 			default -> BYTES_PER_PIXEL;
 		};
+	}
+
+	/** Whether the IHDR chunk says Adam7 interlacing. */
+	private static boolean isInterlaced(byte[] png) {
+		return png.length > 28 && png[28] == 1;
 	}
 
 	/** Width and height from the header, or null when it cannot be read. */

@@ -43,10 +43,18 @@ import org.jspecify.annotations.Nullable;
  */
 public class JavaRenderEngine implements RenderEngine {
 
+	/**
+	 * The JDK's switch for the BMP reader's linked colour profiles: a BMP that names a
+	 * profile by path makes the reader open that path. Off by default since JDK 17.0.6;
+	 * set here, before any BMP is read, so that no flag can turn it back on.
+	 */
+	static final String LINKED_BMP_PROFILES = "sun.imageio.bmp.enableLinkedProfiles";
+
 	static {
 		// Keep ImageIO's stream caches in memory: the container's root filesystem is
 		// read-only.
 		ImageIO.setUseCache(false);
+		System.setProperty(LINKED_BMP_PROFILES, "false");
 	}
 
 	/**
@@ -155,7 +163,7 @@ public class JavaRenderEngine implements RenderEngine {
 
 	/** Decodes for a render, this engine's or another's. */
 	public Upright decodeUpright(byte[] source, RenderSpec spec, Cancellation cancellation) {
-		ImageFormat format = ImageFormat.require(source);
+		ImageFormat format = HeaderGuard.require(source);
 		int orientation = ExifOrientation.read(format, source);
 		Decoded decoded = decode(format, source, spec, cancellation);
 		cancellation.check();

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.imageworker.failure.FailureCode;
+import dev.imageworker.failure.PermanentFailure;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +39,33 @@ record JpegFrame(int width, int height, boolean progressive, List<Sampling> comp
 	static Optional<JpegFrame> read(byte[] jpeg) {
 		return Optional.ofNullable(JpegSegments.find(jpeg,
 				(marker, payload, end) -> isFrame(marker) ? parse(jpeg, payload, end, isProgressive(marker)) : null));
+	}
+
+	/**
+	 * Refuses every frame type but the three that both engines decode a strip at a time
+	 * and the memory admission estimates: baseline, extended sequential and progressive
+	 * (SOF0 to SOF2). No camera or browser writes the others, and the engines cannot
+	 * bound them: the Java engine (TwelveMonkeys) decodes a lossless JPEG (SOF3) whole
+	 * onto the heap, however small the file; no decoder here reads the hierarchical ones;
+	 * libvips' libjpeg-turbo reads the arithmetic-coded ones, which the JDK's libjpeg
+	 * does not, so the two engines would disagree.
+	 * @throws PermanentFailure {@code UNSUPPORTED_FORMAT} for any other frame type
+	 */
+	static void requireSupportedFrame(byte[] jpeg) {
+		Integer marker = JpegSegments.find(jpeg, (found, payload, end) -> isFrame(found) ? found : null);
+		if (marker != null && marker > 0xC2) {
+			throw new PermanentFailure(FailureCode.UNSUPPORTED_FORMAT,
+					"a " + process(marker) + " JPEG (SOF" + (marker - 0xC0) + ") is not supported");
+		}
+	}
+
+	private static String process(int marker) {
+		return switch (marker) {
+			case 0xC3 -> "lossless";
+			case 0xC5, 0xC6, 0xC7 -> "hierarchical";
+			case 0xCD, 0xCE, 0xCF -> "hierarchical arithmetic-coded";
+			default -> "arithmetic-coded";
+		};
 	}
 
 	/** SOF0 to SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range. */

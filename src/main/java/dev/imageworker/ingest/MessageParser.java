@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 import dev.imageworker.config.ImageWorkerProperties;
@@ -27,9 +28,11 @@ import org.springframework.stereotype.Component;
  * Reads the five message shapes the worker accepts: an S3 event notification, the same
  * wrapped in an SNS envelope, an EventBridge "Object Created" event, a direct job, and an
  * upload API's own event (a direct job with {@code bucketName}, upload details and
- * metadata, its ids possibly only in message attributes). Whatever the queue holds is
- * untrusted: ids and owners a message names are validated, upload details and metadata
- * bounded, and a message may name at most {@code image-worker.max-records} images.
+ * metadata, its ids possibly only in message attributes), the last two bound as a
+ * {@link JobMessage}. Whatever the queue holds is untrusted: ids and owners a message
+ * names are validated (an owner against the key's owner segment, where one is
+ * configured), upload details and metadata bounded, and a message may name at most
+ * {@code image-worker.max-records} images.
  */
 @Component
 class MessageParser {
@@ -156,48 +159,63 @@ class MessageParser {
 	}
 
 	private ParsedMessage parseDirectJob(JsonNode root, Map<String, String> attributes) {
-		String key = text(root, "s3Key");
-		String bucket = (text(root, "bucket") != null) ? text(root, "bucket") : text(root, "bucketName");
-		if (bucket == null && !root.has("bucket") && !root.has("bucketName") && this.sourceBuckets.size() == 1) {
+		JobMessage message;
+		try {
+			message = this.json.treeToValue(root, JobMessage.class);
+		}
+		catch (JacksonException ex) {
+			return ParsedMessage.invalid("a direct job's " + field(ex) + " is malformed: " + ex.getOriginalMessage());
+		}
+		String key = message.s3Key();
+		String bucket = (message.bucket() != null) ? message.bucket() : message.bucketName();
+		if (bucket == null && this.sourceBuckets.size() == 1) {
 			bucket = this.sourceBuckets.getFirst();
 		}
 		if (bucket == null || key == null || key.isEmpty()) {
 			return ParsedMessage.invalid("a direct job needs a string s3Key, and a string bucket or bucketName "
 					+ "where more than one source bucket is configured");
 		}
-		if (isNotAString(root, "imageId") || isNotAString(root, "userId")) {
-			return ParsedMessage.invalid("imageId and userId must be strings");
-		}
-		String imageId = (text(root, "imageId") != null) ? text(root, "imageId") : attributes.get("imageId");
-		String userId = (text(root, "userId") != null) ? text(root, "userId") : attributes.get("userId");
+		String imageId = (message.imageId() != null) ? message.imageId() : attributes.get("imageId");
+		String userId = (message.userId() != null) ? message.userId() : attributes.get("userId");
 		if (imageId != null && !ImageIds.isImageId(imageId)) {
 			return ParsedMessage.invalid("imageId must be 1 to 128 of A-Z a-z 0-9 . _ - and not start with a dot");
 		}
 		if (userId != null && !ImageIds.isUserId(userId)) {
 			return ParsedMessage.invalid("userId must be 1 to 128 characters without control characters");
 		}
-		ImageJob derived = this.ids.forObject(bucket, key, null);
-		return new ParsedMessage(List.of(new ImageJob(bucket, key, (imageId != null) ? imageId : derived.imageId(),
-				(userId != null) ? userId : derived.userId(), null, upload(root),
-				root.path("reprocess").asBoolean(false))), List.of());
+		if (userId != null && !this.ids.mayOwn(userId, key)) {
+			return ParsedMessage.invalid("userId " + userId + " is not the owner that segment "
+					+ this.ids.ownerSegment() + " of the key " + key + " names");
+		}
+		return new ParsedMessage(List.of(this.ids.forMessage(bucket, key, imageId, userId, upload(message),
+				Boolean.TRUE.equals(message.reprocess()))), List.of());
 	}
 
-	private static boolean isNotAString(JsonNode root, String field) {
-		return root.hasNonNull(field) && !root.get(field).isString();
+	/** The field a binding failure is about, as the message named it. */
+	private static String field(JacksonException ex) {
+		return ex.getPath()
+			.stream()
+			.map(JacksonException.Reference::getPropertyName)
+			.filter(Objects::nonNull)
+			.reduce((outer, inner) -> outer + "." + inner)
+			.orElse("body");
 	}
 
 	/** The upload details an upload API sends, each kept only when well formed. */
-	private static ImageJob.Upload upload(JsonNode root) {
-		String fileName = text(root, "fileName");
-		String fileType = text(root, "fileType");
-		String uploadTimestamp = text(root, "uploadTimestamp");
+	private static ImageJob.Upload upload(JobMessage message) {
+		String fileName = message.fileName();
+		String fileType = message.fileType();
+		String uploadTimestamp = message.uploadTimestamp();
+		JsonNode given = message.metadata();
 		Map<String, String> metadata = new LinkedHashMap<>();
-		root.path("metadata").properties().forEach((entry) -> {
-			JsonNode value = entry.getValue();
-			if (value.isString() || value.isNumber() || value.isBoolean()) {
-				metadata.put(entry.getKey(), value.asString());
-			}
-		});
+		if (given != null) {
+			given.properties().forEach((entry) -> {
+				JsonNode value = entry.getValue();
+				if (value.isString() || value.isNumber() || value.isBoolean()) {
+					metadata.put(entry.getKey(), value.asString());
+				}
+			});
+		}
 		return new ImageJob.Upload(
 				(fileName != null && fileName.length() <= 255 && isPrintable(fileName)) ? fileName : null,
 				(fileType != null && MEDIA_TYPE.matcher(fileType).matches()) ? fileType : null,

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Attempt {
 
-	private final ImageJob named;
+	private ImageJob named;
 
 	private @Nullable SourceObject source;
 
@@ -21,6 +21,11 @@ final class Attempt {
 
 	Attempt(ImageJob named) {
 		this.named = named;
+	}
+
+	/** The job under the id it was found to hold, before its object is read. */
+	void identified(ImageJob job) {
+		this.named = job;
 	}
 
 	void read(SourceObject source, ImageJob job) {

@@ -199,18 +199,19 @@ public class ImagePipeline {
 				FailureRecord record = this.catalog.fail(job, attempt.source(), attempt.isClaimed(), failure.code(),
 						String.valueOf(failure.getMessage()));
 				switch (record) {
-					case OUTDATED -> {
+					case FailureRecord.Outdated outdated -> {
 						log.info("Failure {} not recorded: the image holds this version completed or a newer one",
 								failure.code());
 						this.metrics.image(Outcome.SUPERSEDED.tag(), null);
 						return;
 					}
-					case CONFLICT ->
+					case FailureRecord.Conflict conflict ->
 						recorded = new PermanentFailure(FailureCode.IMAGE_ID_CONFLICT, "imageId " + job.imageId()
 								+ " belongs to another source object; " + failure.code() + ": " + failure.getMessage(),
 								failure);
-					case RECORDED -> this.events.publish(ImageEvent.failed(job, eTag(attempt), failure.code(),
-							String.valueOf(failure.getMessage())));
+					case FailureRecord.Recorded owned ->
+						this.events.publish(ImageEvent.failed(job.withUserId(owned.userId()), eTag(attempt),
+								failure.code(), String.valueOf(failure.getMessage())));
 				}
 			}
 			log.warn("Image failed permanently: {} {}", recorded.code(), recorded.getMessage());

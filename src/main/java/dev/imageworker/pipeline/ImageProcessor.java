@@ -26,6 +26,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import org.springframework.stereotype.Component;
 
@@ -91,11 +92,12 @@ class ImageProcessor {
 
 	Outcome process(ImageJob named, Attempt attempt) {
 		long start = System.nanoTime();
-		ImageJob job = named;
-		if (!this.sourceBuckets.contains(job.bucket())) {
+		if (!this.sourceBuckets.contains(named.bucket())) {
 			throw new PermanentFailure(FailureCode.INVALID_MESSAGE,
-					"bucket " + job.bucket() + " is not a configured source bucket");
+					"bucket " + named.bucket() + " is not a configured source bucket");
 		}
+		ImageJob job = identify(named);
+		attempt.identified(job);
 		SourceObject source;
 		Claim.Claimed claimed;
 		Rendering rendering;
@@ -111,7 +113,8 @@ class ImageProcessor {
 				case Claim.Unannounced unannounced -> {
 					log.info("Already completed for ETag {}, announcing what an earlier delivery did not",
 							source.eTag());
-					announce(job, source, unannounced.variants(), unannounced.placeholder(), false);
+					announce(job.withUserId(unannounced.userId()), source, unannounced.variants(),
+							unannounced.placeholder(), false);
 					return Outcome.DUPLICATE;
 				}
 				case Claim.Superseded superseded -> {
@@ -120,6 +123,9 @@ class ImageProcessor {
 				}
 				case Claim.Claimed claim -> claimed = claim;
 			}
+			// The item's owner, whoever this job says it is.
+			job = job.withUserId(claimed.userId());
+			attempt.read(source, job);
 			attempt.claimed();
 			// Checked after the claim, so the failure of a new version replaces an older
 			// completion.
@@ -158,6 +164,29 @@ class ImageProcessor {
 		log.info("Completed {} {}x{} into {} outputs in {} ms", rendering.format(), rendering.width(),
 				rendering.height(), stored.size(), millis);
 		return Outcome.COMPLETED;
+	}
+
+	/**
+	 * The job under the id it may only hold (one the earlier rules gave the object, or a
+	 * message's in the shape of the derived ids) where an item recorded under that id
+	 * describes this object; else under its own id, or, where a message named the held
+	 * one, refused.
+	 */
+	private ImageJob identify(ImageJob job) {
+		ImageJob.HeldId held = job.heldId();
+		if (held == null) {
+			return job;
+		}
+		if (this.catalog.describes(held.imageId(), job.bucket(), job.key())) {
+			MDC.put("imageId", held.imageId());
+			return job.withImageId(held.imageId());
+		}
+		if (held.refusedOtherwise()) {
+			throw new PermanentFailure(FailureCode.INVALID_MESSAGE, "imageId " + held.imageId()
+					+ " has the shape of the ids the worker derives from a bucket and key, and is not this object's: "
+					+ "it may only continue an image already recorded under it for this object");
+		}
+		return job.withImageId(job.imageId());
 	}
 
 	private boolean isCurrent(ImageJob job, SourceObject source) {

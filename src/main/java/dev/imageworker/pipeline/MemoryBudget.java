@@ -48,7 +48,9 @@ class MemoryBudget {
 
 	private final RenderSpec spec;
 
-	private final long maxCoefficientBytes;
+	private final long nativeBudget;
+
+	private final boolean nativeEngine;
 
 	private final Function<byte[], Optional<Dimensions>> engineHeader;
 
@@ -58,7 +60,7 @@ class MemoryBudget {
 				memoryLimit()), properties.processing().jobTimeout()), properties.limits().maxPixels(), memoryLimit(),
 				nativeMemory(properties.processing(), engine.decodesOnHeap(), Runtime.getRuntime().maxMemory(),
 						memoryLimit()),
-				spec, engine::headerSize);
+				!engine.decodesOnHeap(), spec, engine::headerSize);
 		log.info("Decoding admitted against {} MiB of {} memory (heap max {} MiB, memory limit {} MiB)",
 				this.permits.capacityKib() / 1024, engine.decodesOnHeap() ? "heap" : "native",
 				Runtime.getRuntime().maxMemory() / MIB, memoryLimit() / MIB);
@@ -68,17 +70,21 @@ class MemoryBudget {
 	 * @param permits the bytes decoded images in flight may take, and how long an image
 	 * waits for them
 	 * @param maxDecodeBytes the largest decode admitted at all: the memory limit
-	 * @param maxCoefficientBytes the most a progressive JPEG's coefficients may take: the
-	 * native memory set aside for decoding
+	 * @param nativeBudget the native memory set aside for decoding: the most a decode may
+	 * hold at once there (a progressive JPEG's coefficients, an image libvips decodes
+	 * whole)
+	 * @param nativeEngine whether the engine decodes in native memory (libvips), where
+	 * some formats are decoded whole
 	 * @param engineHeader the size the engine's own decoder reads from a header the
 	 * worker's parsing cannot read
 	 */
-	MemoryBudget(KibPermits permits, long maxPixels, long maxDecodeBytes, long maxCoefficientBytes, RenderSpec spec,
-			Function<byte[], Optional<Dimensions>> engineHeader) {
+	MemoryBudget(KibPermits permits, long maxPixels, long maxDecodeBytes, long nativeBudget, boolean nativeEngine,
+			RenderSpec spec, Function<byte[], Optional<Dimensions>> engineHeader) {
 		this.permits = permits;
 		this.maxPixels = maxPixels;
 		this.maxDecodeBytes = maxDecodeBytes;
-		this.maxCoefficientBytes = maxCoefficientBytes;
+		this.nativeBudget = nativeBudget;
+		this.nativeEngine = nativeEngine;
 		this.spec = spec;
 		this.engineHeader = engineHeader;
 	}
@@ -125,13 +131,14 @@ class MemoryBudget {
 
 	/**
 	 * Waits until the decoded image fits in the budget. An image larger than the whole
-	 * budget waits until it has the budget to itself; one whose estimated decode is
-	 * larger than the whole memory limit (a large PNG with alpha, which libvips cannot
-	 * shrink on load) could not fit even alone, and is refused. So is a progressive JPEG
-	 * whose coefficients alone exceed the native memory set aside: unlike a streamed
-	 * decode they are all held at once. These limits are enforced here, from the header,
-	 * before any engine sees the image: a native decoder may not read the header of a
-	 * file it could not decode.
+	 * budget waits until it has the budget to itself, as a streamed decode only ever
+	 * holds part of it; one whose estimated decode is larger than the whole memory limit
+	 * (a large PNG with alpha, which libvips cannot shrink on load) could not fit even
+	 * alone, and is refused. So is a decode that holds more at once than the native
+	 * memory set aside for decoding, waiting or not: a progressive JPEG's coefficients,
+	 * or for libvips an interlaced PNG, a GIF or a HEIF, decoded whole. These limits are
+	 * enforced here, from the header, before any engine sees the image: a native decoder
+	 * may not read the header of a file it could not decode.
 	 * <p>
 	 * An unknown cost is never admitted for free: a header of a known format the worker
 	 * cannot parse is sized from what the engine's decoder reads of it (a JPEG as the
@@ -157,18 +164,30 @@ class MemoryBudget {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
 					"header declares " + estimate.pixels() + " pixels, more than the limit of " + this.maxPixels);
 		}
-		if (estimate.coefficientBytes() > this.maxCoefficientBytes) {
-			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE,
-					"a progressive JPEG of " + estimate.pixels() + " pixels holds about "
-							+ estimate.coefficientBytes() / MIB
-							+ " MiB of coefficients while it decodes, more than the " + this.maxCoefficientBytes / MIB
-							+ " MiB of native memory set aside for decoding");
+		long held = estimate.heldAtOnce(this.nativeEngine);
+		if (held > this.nativeBudget) {
+			String what = (held == estimate.coefficientBytes())
+					? "a progressive JPEG of " + estimate.pixels() + " pixels holds about " + held / MIB
+							+ " MiB of coefficients while it decodes"
+					: decodedWhole(source) + " of " + estimate.pixels() + " pixels is decoded whole, about "
+							+ held / MIB + " MiB at once";
+			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, what + ", more than the " + this.nativeBudget / MIB
+					+ " MiB of native memory set aside for decoding (the native budget)");
 		}
 		if (estimate.bytes() > this.maxDecodeBytes) {
 			throw new PermanentFailure(FailureCode.IMAGE_TOO_LARGE, "decoding takes about " + estimate.bytes() / MIB
 					+ " MiB, more than the memory limit of " + this.maxDecodeBytes / MIB + " MiB");
 		}
 		return this.permits.acquire(estimate.bytes(), "memory to decode");
+	}
+
+	private static String decodedWhole(byte[] source) {
+		return switch (ImageFormat.require(source)) {
+			case PNG -> "an interlaced PNG";
+			case GIF -> "a GIF";
+			case AVIF -> "an AVIF image";
+			default -> "a HEIF image";
+		};
 	}
 
 }

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.Select;
 final class ItemSelection implements Selection {
 
 	/** What a job is made of. */
-	private static final String JOB_ATTRIBUTES = String.join(", ", ItemAttributes.IMAGE_ID, ItemAttributes.USER_ID,
+	private static final String JOB_ATTRIBUTES = String.join(", ", ItemAttributes.IMAGE_ID,
 			ItemAttributes.SOURCE_BUCKET, ItemAttributes.SOURCE_KEY);
 
 	private final DynamoDbClient dynamo;
@@ -105,15 +105,16 @@ final class ItemSelection implements Selection {
 			.exclusiveStartKey(start);
 	}
 
+	/**
+	 * The item's own id and object, and no owner: the item keeps the one it records
+	 * whatever a job says, and a job naming one that the key's owner segment does not
+	 * would be refused.
+	 */
 	private static Map<String, Object> job(Map<String, AttributeValue> item) {
 		Map<String, Object> job = new LinkedHashMap<>();
 		job.put("bucket", ImageCatalog.required(item, ItemAttributes.SOURCE_BUCKET).s());
 		job.put("s3Key", ImageCatalog.required(item, ItemAttributes.SOURCE_KEY).s());
 		job.put("imageId", ImageCatalog.required(item, ItemAttributes.IMAGE_ID).s());
-		AttributeValue userId = item.get(ItemAttributes.USER_ID);
-		if (userId != null) {
-			job.put("userId", userId.s());
-		}
 		job.put("reprocess", true);
 		return job;
 	}

@@ -301,7 +301,7 @@ public final class ColdStartBenchmark {
 		properties.put("image-worker.provision", "false");
 		List<String> imageIds = new ArrayList<>();
 		for (int photo = 0; photo < photos.size(); photo++) {
-			String imageId = "img_%08x".formatted(photo);
+			String imageId = "img_%016x".formatted(photo);
 			this.s3.putObject((request) -> request.bucket(names.uploads())
 				.key("cold/bench/" + imageId + ".jpg")
 				.contentType("image/jpeg"), RequestBody.fromFile(photos.get(photo)));

@@ -645,14 +645,14 @@ public final class EndToEndBenchmark {
 
 	/**
 	 * Uploads the photos in turn under {@code <phase>/bench/<imageId>.jpg}, with an
-	 * imageId shaped as an upload API's ({@code img_} and hex), so every contestant takes
-	 * the stem as the imageId.
+	 * imageId shaped as an upload API's ({@code img_} and at least 16 hex digits), so
+	 * every contestant takes the stem as the imageId.
 	 */
 	private List<String> upload(Contestant contestant, String phase, int images) {
 		List<String> imageIds = new ArrayList<>();
 		String phaseHex = HexFormat.of().formatHex(phase.getBytes(StandardCharsets.US_ASCII));
 		for (int image = 0; image < images; image++) {
-			String imageId = "img_%s%08x".formatted(phaseHex, image);
+			String imageId = "img_%s%016x".formatted(phaseHex, image);
 			int photo = contestant.uploaded++ % this.photos.size();
 			this.s3.putObject((request) -> request.bucket(contestant.names.uploads())
 				.key(phase + "/bench/" + imageId + ".jpg")

@@ -96,7 +96,7 @@ class ImageCatalogIT {
 		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(claim).isEqualTo(new Claim.Claimed(item.get(CREATED_AT).s(), 1, false));
+		assertThat(claim).isEqualTo(new Claim.Claimed(item.get(CREATED_AT).s(), 1, false, "ada"));
 		assertThat(item.get(STATUS).s()).isEqualTo("PROCESSING");
 		assertThat(item.get(ATTEMPTS).n()).isEqualTo("1");
 		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo("etag-1");
@@ -112,7 +112,7 @@ class ImageCatalogIT {
 
 		Claim second = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
-		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false));
+		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false, "ada"));
 		assertThat(item(job).get(UPDATED_AT).s()).isGreaterThan(first.createdAt());
 	}
 
@@ -124,7 +124,7 @@ class ImageCatalogIT {
 		Map<String, AttributeValue> completed = item(job);
 
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED))
-			.isEqualTo(new Claim.Unannounced(List.of(variant(job, VERSION_1)), PLACEHOLDER));
+			.isEqualTo(new Claim.Unannounced(List.of(variant(job, VERSION_1)), "ada", PLACEHOLDER));
 		catalog.markAnnounced(job, VERSION_1);
 		assertThat(catalog.claim(job, VERSION_1, NEVER_ASKED)).isEqualTo(new Claim.Announced());
 
@@ -143,7 +143,7 @@ class ImageCatalogIT {
 
 		Claim second = catalog.claim(job, VERSION_2, NEVER_ASKED);
 
-		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false));
+		assertThat(second).isEqualTo(new Claim.Claimed(first.createdAt(), 2, false, "ada"));
 		assertThat(item(job).get(STATUS).s()).isEqualTo("PROCESSING");
 		assertThat(item(job).get(SOURCE_ETAG).s()).isEqualTo("etag-2");
 		assertThat(complete(job, VERSION_1, first)).isEqualTo(new Completion.Superseded());
@@ -230,9 +230,9 @@ class ImageCatalogIT {
 		assertThat(conflict.code()).isEqualTo(FailureCode.IMAGE_ID_CONFLICT);
 		assertThat(conflict.getMessage()).contains("uploads/ada/photo.jpg");
 		assertThat(catalog.fail(intruder, null, false, FailureCode.SOURCE_NOT_FOUND, "gone"))
-			.isEqualTo(FailureRecord.CONFLICT);
+			.isInstanceOf(FailureRecord.Conflict.class);
 		assertThat(catalog.fail(intruder, VERSION_2, true, FailureCode.CORRUPT_IMAGE, "broken"))
-			.isEqualTo(FailureRecord.CONFLICT);
+			.isInstanceOf(FailureRecord.Conflict.class);
 		assertThat(item(owner)).isEqualTo(before);
 	}
 
@@ -244,7 +244,7 @@ class ImageCatalogIT {
 				ImageJob.Upload.NONE, false);
 
 		assertThat(catalog.fail(newVersion, null, false, FailureCode.RETRIES_EXHAUSTED, "503 on every receive"))
-			.isEqualTo(FailureRecord.RECORDED);
+			.isEqualTo(new FailureRecord.Recorded("ada"));
 
 		Map<String, AttributeValue> item = item(job);
 		assertThat(item.get(STATUS).s()).isEqualTo("FAILED");
@@ -262,9 +262,9 @@ class ImageCatalogIT {
 				ImageJob.Upload.NONE, false);
 
 		assertThat(catalog.fail(duplicate, null, false, FailureCode.SOURCE_NOT_FOUND, "gone"))
-			.isEqualTo(FailureRecord.OUTDATED);
+			.isInstanceOf(FailureRecord.Outdated.class);
 		assertThat(catalog.fail(job, VERSION_1, false, FailureCode.RETRIES_EXHAUSTED, "503"))
-			.isEqualTo(FailureRecord.OUTDATED);
+			.isInstanceOf(FailureRecord.Outdated.class);
 		assertThat(item(job).get(STATUS).s()).isEqualTo("COMPLETED");
 	}
 
@@ -275,10 +275,10 @@ class ImageCatalogIT {
 		catalog.claim(job, SAME_SECOND, () -> true);
 
 		assertThat(catalog.fail(job, VERSION_1, true, FailureCode.CORRUPT_IMAGE, "truncated"))
-			.isEqualTo(FailureRecord.OUTDATED);
+			.isInstanceOf(FailureRecord.Outdated.class);
 		assertThat(item(job).get(STATUS).s()).isEqualTo("PROCESSING");
 		assertThat(catalog.fail(job, SAME_SECOND, true, FailureCode.CORRUPT_IMAGE, "truncated"))
-			.isEqualTo(FailureRecord.RECORDED);
+			.isEqualTo(new FailureRecord.Recorded("ada"));
 		assertThat(item(job).get(STATUS).s()).isEqualTo("FAILED");
 	}
 
@@ -286,14 +286,52 @@ class ImageCatalogIT {
 	void failedImageIsClaimedAgainWithoutItsError() {
 		ImageJob job = job();
 		assertThat(catalog.fail(job, null, false, FailureCode.CORRUPT_IMAGE, "truncated"))
-			.isEqualTo(FailureRecord.RECORDED);
+			.isEqualTo(new FailureRecord.Recorded("ada"));
 
 		Claim claim = catalog.claim(job, VERSION_1, NEVER_ASKED);
 
 		Map<String, AttributeValue> item = item(job);
-		assertThat(claim).isEqualTo(new Claim.Claimed(item.get(CREATED_AT).s(), 1, false));
+		assertThat(claim).isEqualTo(new Claim.Claimed(item.get(CREATED_AT).s(), 1, false, "ada"));
 		assertThat(item.get(STATUS).s()).isEqualTo("PROCESSING");
 		assertThat(item).doesNotContainKey(ERROR);
+	}
+
+	/**
+	 * Whoever a later job names as the owner, a reprocessing request included, the item
+	 * keeps the owner of its first claim, and the claim tells it, so that the job renders
+	 * and announces for that owner.
+	 */
+	@Test
+	void noLaterJobChangesTheItemsOwner() {
+		ImageJob ada = job();
+		complete(ada, VERSION_1, (Claim.Claimed) catalog.claim(ada, VERSION_1, NEVER_ASKED));
+		ImageJob mallory = new ImageJob(ada.bucket(), ada.key(), ada.imageId(), "mallory", null, ImageJob.Upload.NONE,
+				true);
+
+		Claim.Claimed reprocessing = (Claim.Claimed) catalog.claim(mallory, VERSION_1, NEVER_ASKED);
+		assertThat(reprocessing.userId()).isEqualTo("ada");
+		assertThat(item(ada).get("userId").s()).isEqualTo("ada");
+		complete(mallory, VERSION_1, reprocessing);
+		assertThat(item(ada).get("userId").s()).isEqualTo("ada");
+		assertThat(catalog.fail(mallory.withUserId("mallory"), VERSION_2, false, FailureCode.CORRUPT_IMAGE, "broken"))
+			.isEqualTo(new FailureRecord.Recorded("ada"));
+		assertThat(item(ada).get("userId").s()).isEqualTo("ada");
+		assertThat(((Claim.Claimed) catalog.claim(ada.withUserId(null), VERSION_2, NEVER_ASKED)).userId())
+			.as("a job that names no owner")
+			.isEqualTo("ada");
+	}
+
+	@Test
+	void tellsWhetherAnItemUnderAnIdDescribesAnObjectWithoutChangingIt() {
+		ImageJob job = job();
+		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
+		Map<String, AttributeValue> before = item(job);
+
+		assertThat(catalog.describes(job.imageId(), job.bucket(), job.key())).isTrue();
+		assertThat(catalog.describes(job.imageId(), job.bucket(), "uploads/mallory/photo.jpg")).isFalse();
+		assertThat(catalog.describes("catalog-never-written", job.bucket(), job.key())).isFalse();
+		assertThat(item(job)).isEqualTo(before);
+		assertThat(catalog.find("catalog-never-written")).isEmpty();
 	}
 
 	@Test
@@ -302,7 +340,7 @@ class ImageCatalogIT {
 		complete(job, VERSION_1, (Claim.Claimed) catalog.claim(job, VERSION_1, NEVER_ASKED));
 
 		assertThat(catalog.fail(job, VERSION_1, false, FailureCode.PROCESSING_TIMEOUT, "too slow"))
-			.isEqualTo(FailureRecord.OUTDATED);
+			.isInstanceOf(FailureRecord.Outdated.class);
 
 		assertThat(item(job).get(STATUS).s()).isEqualTo("COMPLETED");
 		assertThat(item(job)).doesNotContainKey(ERROR);

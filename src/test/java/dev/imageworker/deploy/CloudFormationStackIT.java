@@ -365,7 +365,7 @@ class CloudFormationStackIT {
 			});
 			int heldBefore = agent.requests().size();
 			String eTag = this.s3
-				.putObject((request) -> request.bucket(uploads).key("uploads/u1/img_0123abcd.jpg"),
+				.putObject((request) -> request.bucket(uploads).key("uploads/u1/img_0123456789abcdef.jpg"),
 						RequestBody.fromBytes(SampleImages.jpeg(1600, 1200)))
 				.eTag()
 				.replace("\"", "");
@@ -374,19 +374,19 @@ class CloudFormationStackIT {
 				await().atMost(PATIENCE).untilAsserted(() -> {
 					Map<String, AttributeValue> item = dynamo
 						.getItem((request) -> request.tableName(this.stack.output("TableName"))
-							.key(Map.of(IMAGE_ID, AttributeValue.fromS("img_0123abcd"))))
+							.key(Map.of("imageId", AttributeValue.fromS("img_0123456789abcdef"))))
 						.item();
 					assertThat(item).as("the item, claimed and completed")
 						.containsEntry(STATUS, AttributeValue.fromS("COMPLETED"));
 				});
 			}
 			for (String variant : List.of("thumb", "medium", "small")) {
-				String key = "img_0123abcd/" + eTag + "/" + variant + ".jpg";
+				String key = "img_0123456789abcdef/" + eTag + "/" + variant + ".jpg";
 				assertThat(this.s3.headObject((request) -> request.bucket(thumbnails).key(key)).contentType()).as(key)
 					.isEqualTo("image/jpeg");
 			}
 			await().atMost(PATIENCE).untilAsserted(() -> assertThat(receive(eventsQueue)).anySatisfy((body) -> {
-				assertThat(body).contains("\"imageId\":\"img_0123abcd\"").contains("\"status\":\"COMPLETED\"");
+				assertThat(body).contains("\"imageId\":\"img_0123456789abcdef\"").contains("\"status\":\"COMPLETED\"");
 			}));
 			await().atMost(PATIENCE).untilAsserted(() -> {
 				List<String> requests = agent.requests();
@@ -425,10 +425,10 @@ class CloudFormationStackIT {
 			String bulkQueue = this.sqs.getQueueUrl((request) -> request.queueName(this.stack.output("BulkQueueName")))
 				.queueUrl();
 			this.sqs.sendMessage((request) -> request.queueUrl(bulkQueue)
-				.messageBody("{\"bucket\":\"%s\",\"s3Key\":\"uploads/u1/img_0123abcd.jpg\",\"reprocess\":true}"
+				.messageBody("{\"bucket\":\"%s\",\"s3Key\":\"uploads/u1/img_0123456789abcdef.jpg\",\"reprocess\":true}"
 					.formatted(uploads)));
 			await().atMost(PATIENCE).untilAsserted(() -> assertThat(receive(eventsQueue)).anySatisfy((body) -> {
-				assertThat(body).contains("\"imageId\":\"img_0123abcd\"")
+				assertThat(body).contains("\"imageId\":\"img_0123456789abcdef\"")
 					.contains("\"status\":\"COMPLETED\"")
 					.contains("\"reprocessed\":true");
 			}));
@@ -462,7 +462,7 @@ class CloudFormationStackIT {
 		this.s3.putBucketNotificationConfiguration((request) -> request.bucket(bucket)
 			.notificationConfiguration((configuration) -> configuration.eventBridgeConfiguration((eventBridge) -> {
 			})));
-		for (String key : List.of("elsewhere/bob/img_0b.jpg", "uploads/bob/img_0c.jpg")) {
+		for (String key : List.of("elsewhere/bob/img_0b0b0b0b0b0b0b0b.jpg", "uploads/bob/img_0c0c0c0c0c0c0c0c.jpg")) {
 			this.s3.putObject((request) -> request.bucket(bucket).key(key),
 					RequestBody.fromBytes(SampleImages.jpeg(64, 48)));
 		}
@@ -477,7 +477,8 @@ class CloudFormationStackIT {
 			JsonNode event = this.json.readTree(body);
 			assertThat(event.path("detail-type").asString()).isEqualTo("Object Created");
 			assertThat(event.path("detail").path("bucket").path("name").asString()).isEqualTo(bucket);
-			assertThat(event.path("detail").path("object").path("key").asString()).isEqualTo("uploads/bob/img_0c.jpg");
+			assertThat(event.path("detail").path("object").path("key").asString())
+				.isEqualTo("uploads/bob/img_0c0c0c0c0c0c0c0c.jpg");
 		});
 	}
 

@@ -463,9 +463,12 @@ class CloudFormationTemplateTests {
 							List.of("CreateOutputBucket", ref("OutputBucket"), ref("ExistingOutputBucketName"))))
 			.containsEntry("IMAGE_WORKER_TABLE",
 					Map.of("Fn::If", List.of("CreateTable", ref("Table"), ref("ExistingTableName"))))
+			.containsEntry("IMAGE_WORKER_OWNER_SEGMENT", ref("OwnerSegment"))
 			.as("an ARN: the task role has no sns:CreateTopic")
 			.containsEntry("IMAGE_WORKER_TOPIC", Map.of("Fn::If", List.of("CreateTopic", ref("EventsTopic"),
 					sub("arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${ExistingTopicName}"))));
+		assertThat(this.template.defaultOf("OwnerSegment")).as("keys shaped uploads/<userId>/<imageId>.<ext>")
+			.isEqualTo(1);
 		assertThat(at(container, "Secrets.Fn::If.0")).isEqualTo("OperatorEndpoints");
 		assertThat(at(container, "Secrets.Fn::If.1.0.Name")).isEqualTo("IMAGE_WORKER_OPERATOR_PASSWORD");
 	}
@@ -661,7 +664,7 @@ class CloudFormationTemplateTests {
 				"BulkQueueUrl", "DeadLetterQueueUrl", "DeadLetterQueueArn", "TableName", "EventsTopicArn",
 				"AlarmTopicArn", "TryIt", "DashboardUrl", "PublicBaseUrl", "PodRoleArn", "HelmSetValues");
 		assertThat(subText(this.template.outputs().get("TryIt").get("Value")))
-			.startsWith("aws s3 cp photo.jpg s3://${Bucket}/${SourceKeyPrefix}alice/img_5e1f1e.jpg");
+			.startsWith("aws s3 cp photo.jpg s3://${Bucket}/${SourceKeyPrefix}alice/img_5e1f1e5e1f1e5e1f.jpg");
 	}
 
 	@Test

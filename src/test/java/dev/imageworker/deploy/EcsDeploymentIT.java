@@ -56,9 +56,10 @@ class EcsDeploymentIT {
 			Map.entry("JOB_TIMEOUT_SECONDS", "120"), Map.entry("BACKLOG_PER_TASK_TARGET", "184"),
 			// As task-definition.sh writes the stack's Variants into the JSON file:
 			// escaped.
-			Map.entry("APPLICATION_JSON", ("{\"image-worker\":{\"variants\":" + HelmChartTests.EXAMPLE_VARIANTS + "}}")
-				.replace("\"", "\\\"")),
-			Map.entry("PUBLIC_BASE_URL", "https://d111111abcdef8.cloudfront.net")));
+			Map.entry("APPLICATION_JSON",
+					("{\"image-worker\":{\"variants\":" + HelmChartTests.EXAMPLE_VARIANTS + "}}").replace("\"",
+							"\\\"")),
+			Map.entry("PUBLIC_BASE_URL", "https://d111111abcdef8.cloudfront.net"), Map.entry("OWNER_SEGMENT", "1")));
 
 	private final EcsClient ecs = MOTO.client(EcsClient.builder());
 
@@ -133,6 +134,7 @@ class EcsDeploymentIT {
 			.containsEntry("IMAGE_WORKER_BULK_QUEUE", "thumbs-bulk")
 			.containsEntry("IMAGE_WORKER_TOPIC", "arn:aws:sns:" + REGION + ":" + ACCOUNT + ":thumbs-EventsTopic-1")
 			.containsEntry("IMAGE_WORKER_PROCESSING_JOB_TIMEOUT", "120s")
+			.containsEntry("IMAGE_WORKER_OWNER_SEGMENT", "1")
 			.containsEntry("IMAGE_WORKER_PUBLIC_BASE_URL", "https://d111111abcdef8.cloudfront.net")
 			.doesNotContainKeys("JAVA_TOOL_OPTIONS", "JAVA_OPTS");
 		assertThat(environment(container).get("SPRING_APPLICATION_JSON")).as("a JSON string within the JSON file")

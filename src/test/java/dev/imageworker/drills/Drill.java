@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import static dev.imageworker.catalog.ItemAttributes.ATTEMPTS;
@@ -101,8 +103,8 @@ final class Drill implements AutoCloseable {
 	}
 
 	/**
-	 * Uploads {@code count} images to {@code uploads/drill/img_<n in hex>.jpg}, keys an
-	 * upload API would choose, so the stem is the imageId.
+	 * Uploads {@code count} images to {@code uploads/drill/img_<n in 16 hex digits>.jpg},
+	 * keys an upload API would choose, so the stem is the imageId.
 	 * @return imageId to the expected final state: COMPLETED or a failure code
 	 */
 	Map<String, String> upload(int count, IntFunction<Upload> kind) {
@@ -115,11 +117,12 @@ final class Drill implements AutoCloseable {
 	}
 
 	/**
-	 * Uploads image number {@code n} to {@code uploads/drill/img_<n in hex>.jpg}.
+	 * Uploads image number {@code n} to
+	 * {@code uploads/drill/img_<n in 16 hex digits>.jpg}.
 	 * @return its imageId
 	 */
 	String upload(int n, Upload upload) {
-		String imageId = "img_%08x".formatted(n);
+		String imageId = "img_%016x".formatted(n);
 		this.s3.putObject((request) -> request.bucket(BUCKET).key("uploads/drill/" + imageId + ".jpg"),
 				RequestBody.fromBytes(upload.bytes()));
 		return imageId;
@@ -209,6 +212,28 @@ final class Drill implements AutoCloseable {
 	int deadLetters() {
 		return Integer
 			.parseInt(queueAttributes("image-processing-dlq").get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+	}
+
+	/**
+	 * Receives what the dead-letter queue holds, with the failure attributes, once the
+	 * drill is over: receiving hides the messages for a minute.
+	 */
+	List<Message> receiveDeadLetters() {
+		String url = this.sqs.getQueueUrl((request) -> request.queueName("image-processing-dlq")).queueUrl();
+		List<Message> received = new ArrayList<>();
+		List<Message> batch;
+		do {
+			batch = this.sqs
+				.receiveMessage((request) -> request.queueUrl(url)
+					.maxNumberOfMessages(10)
+					.messageAttributeNames("All")
+					.visibilityTimeout(60)
+					.waitTimeSeconds(1))
+				.messages();
+			received.addAll(batch);
+		}
+		while (!batch.isEmpty());
+		return received;
 	}
 
 	private Map<QueueAttributeName, String> queueAttributes(String queue) {

@@ -1,8 +1,11 @@
 package dev.imageworker.imaging;
 
+import java.util.List;
 import java.util.Map;
 
+import dev.imageworker.support.HostileImages;
 import dev.imageworker.support.SampleImages;
+import dev.imageworker.support.TestProperties;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,6 +57,43 @@ class DecodeEstimateTests {
 	}
 
 	@Test
+	void aGifCostsItsLargestFrameWhateverItsScreenAndLibvipsDecodesItWhole() {
+		DecodeEstimate gif = DecodeEstimate.of(HostileImages.gif(10, 10, 10_000, 10_000), SPEC);
+
+		assertThat(gif).isEqualTo(new DecodeEstimate(100_000_000, 400_000_000, 0, true));
+		assertThat(gif.heldAtOnce(true)).isEqualTo(400_000_000);
+		assertThat(gif.heldAtOnce(false)).as("the Java engine subsamples as it decodes").isZero();
+	}
+
+	@Test
+	void libvipsDecodesAnInterlacedPngWholeAndStreamsOthers() {
+		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 0);
+		byte[] adam7 = png.clone();
+		adam7[28] = 1;
+
+		assertThat(DecodeEstimate.of(adam7, SPEC)).isEqualTo(new DecodeEstimate(100_000_000, 400_000_000, 0, true));
+		assertThat(DecodeEstimate.of(png, SPEC).whole()).isFalse();
+		assertThat(DecodeEstimate.of(png, SPEC).heldAtOnce(true)).isZero();
+	}
+
+	@Test
+	void aProgressiveJpegHoldsItsCoefficientsWhicheverTheEngine() {
+		DecodeEstimate progressive = DecodeEstimate
+			.of(SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 6144, 4096), SPEC);
+
+		assertThat(progressive.heldAtOnce(true)).isEqualTo(6144L * 4096 * 3);
+		assertThat(progressive.heldAtOnce(false)).isEqualTo(6144L * 4096 * 3);
+	}
+
+	@Test
+	void aHeifOfAKnownSizeIsDecodedWhole() {
+		byte[] heic = "\0\0\0\u0018ftypheic\0\0\0\0mif1heic".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+		assertThat(DecodeEstimate.ofSize(heic, new Dimensions(4000, 3000), SPEC))
+			.isEqualTo(new DecodeEstimate(12_000_000, 48_000_000, 0, true));
+	}
+
+	@Test
 	void theJpegScaleKeepsTheLongestSideAtOrAboveTheTarget() {
 		assertThat(new Dimensions(5472, 3648).jpegScale(2048)).isEqualTo(2);
 		assertThat(new Dimensions(4096, 10).jpegScale(2048)).isEqualTo(2);
@@ -68,6 +108,24 @@ class DecodeEstimateTests {
 		assertThat(DecodeEstimate.of(SampleImages.encode(SampleImages.picture(300, 200, false), "gif"), SPEC).bytes())
 			.isEqualTo(240_000);
 		assertThat(DecodeEstimate.of("not an image".getBytes(), SPEC)).isEqualTo(DecodeEstimate.UNKNOWN);
+	}
+
+	@Test
+	void aKeptAnimationCostsEveryFrameItDecodesAndAStillOneItsFirst() {
+		byte[] gif = AbstractRenderEngineTests.magick("-size", "100x50", "-delay", "10", "xc:red", "xc:green",
+				"xc:blue", "-loop", "0", "gif:-");
+		byte[] webp = AbstractRenderEngineTests.magick("-size", "100x50", "-delay", "10", "xc:red", "xc:green",
+				"xc:blue", "-loop", "0", "-define", "webp:lossless=true", "webp:-");
+		RenderSpec animated = RenderSpec.from(TestProperties
+			.bind(Map.of("variants.v.size", "64", "variants.v.formats", "webp", "limits.max-frames", "2")));
+		for (byte[] animation : List.of(gif, webp)) {
+			DecodeEstimate kept = DecodeEstimate.of(animation, animated);
+			assertThat(kept.pixels()).as("two frames kept of three").isEqualTo(2 * 100 * 50);
+			assertThat(kept.whole()).isTrue();
+			assertThat(kept.bytes()).isEqualTo(2 * 100 * 50 * 4);
+		}
+		assertThat(DecodeEstimate.of(gif, SPEC).pixels()).isEqualTo(100 * 50);
+		assertThat(DecodeEstimate.of(webp, SPEC).pixels()).isEqualTo(100 * 50);
 	}
 
 }

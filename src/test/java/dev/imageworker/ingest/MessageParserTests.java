@@ -27,14 +27,14 @@ class MessageParserTests {
 	@Test
 	void readsAnS3EventWithEveryRecordDecodedKeysAndVersions() {
 		ParsedMessage parsed = this.parser.parse(
-				s3Event(record("ObjectCreated:Put", "uploads", "uploads/alice/img_a1.jpg"), record(
+				s3Event(record("ObjectCreated:Put", "uploads", "uploads/alice/img_a1a1a1a1a1a1a1a1.jpg"), record(
 						"ObjectCreated:CompleteMultipartUpload", "uploads", "uploads/bob/%C3%A9t%C3%A9+2024%2B1.jpg")),
 				Map.of());
 
 		assertThat(parsed.rejections()).isEmpty();
 		assertThat(parsed.jobs()).containsExactly(
-				new ImageJob("uploads", "uploads/alice/img_a1.jpg", "img_a1", "alice", "e", ImageJob.Upload.NONE,
-						false),
+				new ImageJob("uploads", "uploads/alice/img_a1a1a1a1a1a1a1a1.jpg", "img_a1a1a1a1a1a1a1a1", "alice", "e",
+						ImageJob.Upload.NONE, false),
 				new ImageJob("uploads", "uploads/bob/été 2024+1.jpg", uuid("uploads/uploads/bob/été 2024+1.jpg"), "bob",
 						"e", ImageJob.Upload.NONE, false));
 	}
@@ -42,20 +42,21 @@ class MessageParserTests {
 	@Test
 	void decodesAnEncodedSlash() {
 		ParsedMessage parsed = this.parser
-			.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fimg_c.png")), Map.of());
+			.parse(s3Event(record("ObjectCreated:Put", "b", "uploads%2Fcarol%2Fimg_cccccccccccccccc.png")), Map.of());
 
 		assertThat(parsed.jobs()).singleElement().satisfies((job) -> {
-			assertThat(job.key()).isEqualTo("uploads/carol/img_c.png");
-			assertThat(job.imageId()).isEqualTo("img_c");
+			assertThat(job.key()).isEqualTo("uploads/carol/img_cccccccccccccccc.png");
+			assertThat(job.imageId()).isEqualTo("img_cccccccccccccccc");
 		});
 	}
 
 	@Test
 	void keepsTheGoodRecordsOfAMessageWithABadOne() {
-		ParsedMessage parsed = this.parser.parse(s3Event(record("ObjectCreated:Put", "b", "x/y/img_600d.jpg"),
-				record("ObjectRemoved:Delete", "b", "x/y/gone.jpg")), Map.of());
+		ParsedMessage parsed = this.parser
+			.parse(s3Event(record("ObjectCreated:Put", "b", "x/y/img_600d600d600d600d.jpg"),
+					record("ObjectRemoved:Delete", "b", "x/y/gone.jpg")), Map.of());
 
-		assertThat(parsed.jobs()).extracting(ImageJob::imageId).containsExactly("img_600d");
+		assertThat(parsed.jobs()).extracting(ImageJob::imageId).containsExactly("img_600d600d600d600d");
 		assertThat(parsed.rejections()).singleElement().satisfies((rejection) -> {
 			assertThat(rejection.reason()).contains("ObjectRemoved:Delete");
 			assertThat(rejection.job()).isNotNull();
@@ -72,12 +73,12 @@ class MessageParserTests {
 
 	@Test
 	void unwrapsAnSnsEnvelope() {
-		String inner = s3Event(record("ObjectCreated:Put", "b", "p/u/img_1.webp"));
+		String inner = s3Event(record("ObjectCreated:Put", "b", "p/u/img_1111111111111111.webp"));
 		String envelope = "{\"Type\":\"Notification\",\"MessageId\":\"m\",\"TopicArn\":\"arn:aws:sns:us-east-1:1:t\","
 				+ "\"Message\":" + JsonMapper.builder().build().writeValueAsString(inner) + "}";
 
-		assertThat(this.parser.parse(envelope, Map.of()).jobs())
-			.containsExactly(new ImageJob("b", "p/u/img_1.webp", "img_1", "u", "e", ImageJob.Upload.NONE, false));
+		assertThat(this.parser.parse(envelope, Map.of()).jobs()).containsExactly(new ImageJob("b",
+				"p/u/img_1111111111111111.webp", "img_1111111111111111", "u", "e", ImageJob.Upload.NONE, false));
 	}
 
 	@Test
@@ -179,7 +180,7 @@ class MessageParserTests {
 	@Test
 	void refusesAMessageOfMoreRecordsThanTheLimitWhole() {
 		String[] records = new String[MAX_RECORDS + 1];
-		java.util.Arrays.fill(records, record("ObjectCreated:Put", "b", "p/u/img_1.jpg"));
+		java.util.Arrays.fill(records, record("ObjectCreated:Put", "b", "p/u/img_1111111111111111.jpg"));
 
 		ParsedMessage parsed = this.parser.parse(s3Event(records), Map.of());
 
@@ -205,6 +206,62 @@ class MessageParserTests {
 			assertThat(parsed.jobs()).as(body).isEmpty();
 			assertThat(parsed.rejections()).as(body).isNotEmpty();
 		});
+	}
+
+	@Test
+	void ignoresFieldsItDoesNotKnowAndReadsReprocess() {
+		ParsedMessage parsed = this.parser.parse("""
+				{"bucket":"b","s3Key":"k.jpg","reprocess":true,"priority":{"level":9},"tags":["a"]}""", Map.of());
+
+		assertThat(parsed.rejections()).isEmpty();
+		assertThat(parsed.jobs()).singleElement().satisfies((job) -> assertThat(job.reprocess()).isTrue());
+	}
+
+	@Test
+	void aMessageMayNotClaimTheIdTheWorkerDerivesForAnotherObject() {
+		String victors = uuid("b/user-uploads/victor/holiday.jpg");
+
+		ImageJob mallorys = this.parser
+			.parse("""
+					{"bucket":"b","s3Key":"user-uploads/mallory/x.jpg","imageId":"%s","userId":"mallory"}"""
+				.formatted(victors), Map.of())
+			.jobs()
+			.getFirst();
+		ImageJob victorsOwn = this.parser.parse("""
+				{"bucket":"b","s3Key":"user-uploads/victor/holiday.jpg","imageId":"%s"}""".formatted(victors), Map.of())
+			.jobs()
+			.getFirst();
+
+		assertThat(mallorys.heldId()).as("only an item already recorded for her object under it")
+			.isEqualTo(new ImageJob.HeldId(victors, true));
+		assertThat(victorsOwn.heldId()).isNull();
+	}
+
+	@Test
+	void withAnOwnerSegmentRefusesAMessageNamingAnotherOwner() {
+		MessageParser owned = new MessageParser(JsonMapper.builder().build(),
+				new ImageIds(Pattern.compile(ImageWorkerProperties.DEFAULT_ID_PATTERN), 1), MAX_RECORDS, List.of("b"));
+		String body = """
+				{"bucket":"b","s3Key":"user-uploads/alice/x.jpg","userId":"%s","reprocess":true}""";
+
+		assertThat(owned.parse(body.formatted("mallory"), Map.of()).rejections()).singleElement()
+			.satisfies((rejection) -> {
+				assertThat(rejection.job()).isNull();
+				assertThat(rejection.reason()).contains("mallory", "segment 1");
+			});
+		assertThat(owned.parse("""
+				{"s3Key":"user-uploads/alice/x.jpg"}""", Map.of("userId", "mallory")).rejections()).hasSize(1);
+		assertThat(owned.parse(body.formatted("alice"), Map.of()).jobs()).singleElement()
+			.extracting(ImageJob::userId)
+			.isEqualTo("alice");
+		assertThat(owned.parse("""
+				{"bucket":"b","s3Key":"user-uploads/alice/x.jpg"}""", Map.of()).jobs()).singleElement()
+			.extracting(ImageJob::userId)
+			.isEqualTo("alice");
+		assertThat(this.parser.parse(body.formatted("mallory"), Map.of()).jobs()).as("no owner segment")
+			.singleElement()
+			.extracting(ImageJob::userId)
+			.isEqualTo("mallory");
 	}
 
 	@Test

@@ -58,7 +58,7 @@ class OperationsIT {
 
 	private static final String OPERATOR = "operator:s3cret";
 
-	private static final String BROKEN = "img_0b5b40c3";
+	private static final String BROKEN = "img_0b5b40c30b5b40c3";
 
 	private final HttpClient http = HttpClient.newHttpClient();
 

@@ -13,6 +13,7 @@ import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.failure.TransientFailure;
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.imaging.RenderSpec;
+import dev.imageworker.support.HostileImages;
 import dev.imageworker.support.SampleImages;
 import dev.imageworker.support.TestProperties;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,11 @@ class MemoryBudgetTests {
 	/** What a 512 MiB container sets aside for native decoding. */
 	private static final long NATIVE = 128 * MIB;
 
-	/** Half of a 512 MiB heap, the default share. */
+	/** Half of a 512 MiB heap, the default share: the Java engine's budget. */
 	private final KibPermits permits = permits(256 * MIB);
 
-	private final MemoryBudget budget = new MemoryBudget(this.permits, 100_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
+	private final MemoryBudget budget = new MemoryBudget(this.permits, 100_000_000, 512 * MIB, NATIVE, false, SPEC,
+			NO_HEADER);
 
 	@Test
 	void fourTwentyMegapixelImagesDoNotDecodeAtOnce() {
@@ -65,7 +67,7 @@ class MemoryBudgetTests {
 	@Test
 	void anImageLargerThanTheBudgetRunsAlone() {
 		KibPermits smallPermits = permits(16 * MIB);
-		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
+		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, false, SPEC, NO_HEADER);
 		try (KibPermits.Lease _ = small.admit(header(5472, 3648))) {
 			assertThat(FreeRoom.kib(smallPermits)).isZero();
 		}
@@ -75,7 +77,7 @@ class MemoryBudgetTests {
 	@Test
 	void refusesAnImageOverThePixelLimitFromItsHeader() {
 		KibPermits budgetPermits = permits(256 * MIB);
-		MemoryBudget budget = new MemoryBudget(budgetPermits, 1_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
+		MemoryBudget budget = new MemoryBudget(budgetPermits, 1_000_000, 512 * MIB, NATIVE, false, SPEC, NO_HEADER);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> budget.admit(header(5472, 3648)))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -92,7 +94,7 @@ class MemoryBudgetTests {
 	@Test
 	void twoHundredMegapixelPngsDecodeOneAfterTheOther() {
 		KibPermits nativeBudgetPermits = permits(96 * MIB);
-		MemoryBudget nativeBudget = new MemoryBudget(nativeBudgetPermits, 100_000_000, 512 * MIB, NATIVE, SPEC,
+		MemoryBudget nativeBudget = new MemoryBudget(nativeBudgetPermits, 100_000_000, 512 * MIB, NATIVE, false, SPEC,
 				NO_HEADER);
 		byte[] png = SampleImages.pngHeader(10_000, 10_000, 8, 2);
 		try (KibPermits.Lease _ = nativeBudget.admit(png)) {
@@ -105,8 +107,9 @@ class MemoryBudgetTests {
 	@Test
 	void refusesADecodeLargerThanTheMemoryLimitFromItsHeader() {
 		KibPermits smallPermits = permits(96 * MIB);
-		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, SPEC, NO_HEADER);
-		MemoryBudget large = new MemoryBudget(permits(864 * MIB), 100_000_000, 2048 * MIB, NATIVE, SPEC, NO_HEADER);
+		MemoryBudget small = new MemoryBudget(smallPermits, 100_000_000, 512 * MIB, NATIVE, false, SPEC, NO_HEADER);
+		MemoryBudget large = new MemoryBudget(permits(864 * MIB), 100_000_000, 2048 * MIB, NATIVE, false, SPEC,
+				NO_HEADER);
 		byte[] png = SampleImages.pngHeader(8000, 8000, 8, 6);
 
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> small.admit(png))
@@ -147,6 +150,45 @@ class MemoryBudgetTests {
 	}
 
 	@Test
+	void refusesWhatLibvipsDecodesWholeBeyondTheNativeBudget() {
+		KibPermits nativePermits = permits(NATIVE);
+		MemoryBudget libvips = libvips(nativePermits);
+		byte[] adam7 = interlaced(SampleImages.pngHeader(10_000, 10_000, 8, 0));
+		byte[] gif = HostileImages.gif(10, 10, 10_000, 10_000);
+
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> libvips.admit(adam7))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE))
+			.withMessageContaining("an interlaced PNG of 100000000 pixels is decoded whole, about 381 MiB at once")
+			.withMessageContaining("128 MiB of native memory");
+		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> libvips.admit(gif))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE))
+			.withMessageContaining("a GIF of 100000000 pixels is decoded whole, about 381 MiB at once")
+			.withMessageContaining("128 MiB of native memory");
+		assertThat(FreeRoom.kib(nativePermits)).isEqualTo(128 * 1024);
+	}
+
+	@Test
+	void decodesThatStreamWithinTheNativeBudgetWaitForItInstead() {
+		KibPermits nativePermits = permits(NATIVE);
+		MemoryBudget libvips = libvips(nativePermits);
+		byte[] adam7 = interlaced(SampleImages.pngHeader(10_000, 10_000, 8, 0));
+		byte[] gif = HostileImages.gif(10, 10, 10_000, 10_000);
+
+		try (KibPermits.Lease _ = libvips.admit(SampleImages.pngHeader(10_000, 10_000, 8, 0))) {
+			assertThat(FreeRoom.kib(nativePermits)).as("libvips streams a PNG that is not interlaced").isZero();
+		}
+		try (KibPermits.Lease _ = libvips.admit(HostileImages.gif(3000, 2000, 3000, 2000))) {
+			assertThat(FreeRoom.kib(nativePermits)).as("a GIF within the budget")
+				.isEqualTo(128 * 1024 - 3000 * 2000 * 4 / 1024);
+		}
+		for (byte[] image : List.of(adam7, gif)) {
+			try (KibPermits.Lease _ = this.budget.admit(image)) {
+				assertThat(FreeRoom.kib(this.permits)).as("the Java engine subsamples as it decodes").isZero();
+			}
+		}
+	}
+
+	@Test
 	void aProgressiveJpegWithAStrayByteBeforeItsFrameIsSizedAsLibjpegReadsIt() {
 		byte[] stray = SampleImages.withStrayByteBefore(
 				SampleImages.withDeclaredSize(SampleImages.progressiveJpeg(64, 48), 10_000, 10_000), 0xC2);
@@ -162,7 +204,7 @@ class MemoryBudgetTests {
 		byte[] unreadable = SampleImages.withSegment(SampleImages.jpeg(64, 48), 0xE1, new byte[0]);
 		unreadable[5] = 1;
 		KibPermits budgetPermits = permits(256 * MIB);
-		MemoryBudget budget = new MemoryBudget(budgetPermits, 100_000_000, 512 * MIB, NATIVE, SPEC,
+		MemoryBudget budget = new MemoryBudget(budgetPermits, 100_000_000, 512 * MIB, NATIVE, false, SPEC,
 				(source) -> Optional.of(new Dimensions(3000, 2000)));
 
 		try (KibPermits.Lease _ = budget.admit(unreadable)) {
@@ -170,7 +212,7 @@ class MemoryBudgetTests {
 			// coefficients a pixel, beside its decode at the DCT scale of 1/1.
 			assertThat(FreeRoom.kib(budgetPermits)).isEqualTo(256 * 1024 - (3000 * 2000 * 4 + 3000 * 2000 * 6) / 1024);
 		}
-		MemoryBudget strict = new MemoryBudget(permits(256 * MIB), 5_000_000, 512 * MIB, NATIVE, SPEC,
+		MemoryBudget strict = new MemoryBudget(permits(256 * MIB), 5_000_000, 512 * MIB, NATIVE, false, SPEC,
 				(source) -> Optional.of(new Dimensions(3000, 2000)));
 		assertThatExceptionOfType(PermanentFailure.class).isThrownBy(() -> strict.admit(unreadable))
 			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE));
@@ -230,6 +272,20 @@ class MemoryBudgetTests {
 	@Test
 	void theMemoryLimitIsNoMoreThanTheJvmSizesItselfFrom() {
 		assertThat(MemoryBudget.memoryLimit()).isPositive().isGreaterThanOrEqualTo(Runtime.getRuntime().maxMemory());
+	}
+
+	/**
+	 * The libvips engine's budget in a 512 MiB container: the native memory it leaves.
+	 */
+	private static MemoryBudget libvips(KibPermits permits) {
+		return new MemoryBudget(permits, 100_000_000, 512 * MIB, NATIVE, true, SPEC, NO_HEADER);
+	}
+
+	/** The PNG with its header's interlace method set to Adam7. */
+	private static byte[] interlaced(byte[] png) {
+		byte[] copy = png.clone();
+		copy[28] = 1;
+		return copy;
 	}
 
 	/**

@@ -47,18 +47,18 @@ class PoisonIsolationIT {
 	@Test
 	void aBombInABatchFailsAloneAndQuickly() {
 		try (S3Client s3 = aws.s3()) {
-			put(s3, "uploads/poison/img_b0b.png", SampleImages.pngHeader(60_000, 60_000, 8, 2));
+			put(s3, "uploads/poison/img_b0b0b0b0b0b0b0b0.png", SampleImages.pngHeader(60_000, 60_000, 8, 2));
 			for (int i = 0; i < 9; i++) {
-				put(s3, "uploads/poison/img_600d" + i + ".jpg", SampleImages.jpeg(800, 600));
+				put(s3, "uploads/poison/img_600d600d600d600" + i + ".jpg", SampleImages.jpeg(800, 600));
 			}
 		}
 		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
 			for (int i = 0; i < 9; i++) {
-				assertThat(status("img_600d" + i)).isEqualTo("COMPLETED");
+				assertThat(status("img_600d600d600d600" + i)).isEqualTo("COMPLETED");
 			}
-			assertThat(status("img_b0b")).isEqualTo("FAILED");
+			assertThat(status("img_b0b0b0b0b0b0b0b0")).isEqualTo("FAILED");
 		});
-		assertThat(this.catalog.find("img_b0b").orElseThrow().get(ERROR).m().get(ERROR_CODE).s())
+		assertThat(this.catalog.find("img_b0b0b0b0b0b0b0b0").orElseThrow().get(ERROR).m().get(ERROR_CODE).s())
 			.isEqualTo("IMAGE_TOO_LARGE");
 	}
 
@@ -67,20 +67,21 @@ class PoisonIsolationIT {
 		try (S3Client s3 = aws.s3(); SqsClient sqs = aws.sqs()) {
 			// Uploaded under a prefix whose events the test then sends itself, as one
 			// message.
-			put(s3, "uploads/multi/img_f1.jpg", SampleImages.jpeg(640, 480));
-			put(s3, "uploads/multi/img_b4d.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.4));
-			put(s3, "uploads/multi/img_73.jpg", SampleImages.jpeg(640, 480));
-			String records = String.join(",",
-					List.of(record("uploads/multi/img_f1.jpg"), record("uploads/multi/img_b4d.jpg"),
-							record("uploads/multi/img_0.jpg"), record("uploads/multi/img_73.jpg")));
+			put(s3, "uploads/multi/img_f1f1f1f1f1f1f1f1.jpg", SampleImages.jpeg(640, 480));
+			put(s3, "uploads/multi/img_b4db4db4db4db4d0.jpg",
+					SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.4));
+			put(s3, "uploads/multi/img_7373737373737373.jpg", SampleImages.jpeg(640, 480));
+			String records = String.join(",", List.of(record("uploads/multi/img_f1f1f1f1f1f1f1f1.jpg"),
+					record("uploads/multi/img_b4db4db4db4db4d0.jpg"), record("uploads/multi/img_0000000000000000.jpg"),
+					record("uploads/multi/img_7373737373737373.jpg")));
 			String queueUrl = sqs.getQueueUrl((request) -> request.queueName("image-processing-queue")).queueUrl();
 			sqs.sendMessage((request) -> request.queueUrl(queueUrl).messageBody("{\"Records\":[" + records + "]}"));
 		}
 		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
-			assertThat(status("img_f1")).isEqualTo("COMPLETED");
-			assertThat(status("img_73")).isEqualTo("COMPLETED");
-			assertThat(errorCode("img_b4d")).isEqualTo("CORRUPT_IMAGE");
-			assertThat(errorCode("img_0")).isEqualTo("SOURCE_NOT_FOUND");
+			assertThat(status("img_f1f1f1f1f1f1f1f1")).isEqualTo("COMPLETED");
+			assertThat(status("img_7373737373737373")).isEqualTo("COMPLETED");
+			assertThat(errorCode("img_b4db4db4db4db4d0")).isEqualTo("CORRUPT_IMAGE");
+			assertThat(errorCode("img_0000000000000000")).isEqualTo("SOURCE_NOT_FOUND");
 		});
 	}
 

@@ -87,13 +87,13 @@ class TracingIT {
 
 	@Test
 	void anImagesTraceContinuesTheProducersAndHoldsEveryStepOfItsWork() {
-		String key = "uploads/tina/img_7ace0001.jpg";
+		String key = "uploads/tina/img_7ace000000000001.jpg";
 		upload(key, SampleImages.jpeg(1600, 1200));
 
 		send(key);
 
 		SpanData image = awaitSpan((span) -> "image".equals(span.getName())
-				&& "img_7ace0001".equals(span.getAttributes().get(AttributeKey.stringKey("image.id"))));
+				&& "img_7ace000000000001".equals(span.getAttributes().get(AttributeKey.stringKey("image.id"))));
 		SpanData receive = parent(image);
 		assertThat(receive.getTraceId()).as("the producer's trace").isEqualTo(PRODUCER_TRACE);
 		assertThat(receive.getParentSpanId()).as("the producer's span").isEqualTo(PRODUCER_SPAN);
@@ -108,7 +108,7 @@ class TracingIT {
 			.orElseThrow();
 		assertThat(names(childrenOf(render))).containsExactly("render medium", "render thumb");
 		Message event = await().atMost(PATIENCE)
-			.until(() -> this.events.matching((message) -> message.body().contains("img_7ace0001")),
+			.until(() -> this.events.matching((message) -> message.body().contains("img_7ace000000000001")),
 					(found) -> !found.isEmpty())
 			.getFirst();
 		assertThat(event.messageAttributes().get("traceparent").stringValue()).as("the event carries the trace on")
@@ -118,13 +118,13 @@ class TracingIT {
 
 	@Test
 	void aFailuresTraceShowsWhereItFailedAndWhatWasRecorded() {
-		String key = "uploads/tina/img_7ace0002.jpg";
+		String key = "uploads/tina/img_7ace000000000002.jpg";
 		upload(key, SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
 
 		send(key);
 
 		SpanData image = awaitSpan((span) -> "image".equals(span.getName())
-				&& "img_7ace0002".equals(span.getAttributes().get(AttributeKey.stringKey("image.id"))));
+				&& "img_7ace000000000002".equals(span.getAttributes().get(AttributeKey.stringKey("image.id"))));
 		assertThat(image.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
 		SpanData receive = parent(image);
 		awaitSpan((span) -> isChildOf(span, receive) && span.getName().contains("send"));

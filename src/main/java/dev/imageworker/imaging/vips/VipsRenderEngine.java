@@ -18,6 +18,7 @@ import dev.imageworker.failure.PermanentFailure;
 import dev.imageworker.imaging.Cancellation;
 import dev.imageworker.imaging.Dimensions;
 import dev.imageworker.imaging.ExifOrientation;
+import dev.imageworker.imaging.HeaderGuard;
 import dev.imageworker.imaging.ImageFormat;
 import dev.imageworker.imaging.JavaRenderEngine;
 import dev.imageworker.imaging.Placeholder;
@@ -97,7 +98,8 @@ public class VipsRenderEngine implements RenderEngine {
 
 	@Override
 	public Rendering render(byte[] source, RenderSpec spec, Cancellation cancellation) {
-		ImageFormat format = ImageFormat.require(source);
+		// Before the BMP goes to the Java engine, which would ask the same.
+		ImageFormat format = HeaderGuard.require(source);
 		if (format == ImageFormat.BMP) {
 			return decodedByJava(source, spec, cancellation);
 		}
