@@ -2,6 +2,7 @@ package dev.imageworker.pipeline;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.imaging.JavaRenderEngine;
@@ -50,21 +51,28 @@ class RenderEngineConfiguration {
 	 * libvips was asked for and does not load
 	 */
 	static RenderEngine select(ImageWorkerProperties.Engine choice, RenderSpec spec, ObservationRegistry observations) {
+		return select(choice, spec, () -> new VipsRenderEngine(observations), new JavaRenderEngine(observations));
+	}
+
+	/**
+	 * @param vips makes the libvips engine, or throws {@link IllegalStateException} when
+	 * libvips does not load
+	 */
+	static RenderEngine select(ImageWorkerProperties.Engine choice, RenderSpec spec, Supplier<RenderEngine> vips,
+			RenderEngine java) {
 		return switch (choice) {
-			case JAVA -> serving(new JavaRenderEngine(observations), spec, "");
-			case VIPS -> serving(new VipsRenderEngine(observations), spec, "");
+			case JAVA -> serving(java, spec, "");
+			case VIPS -> serving(vips.get(), spec, "");
 			case AUTO -> {
+				RenderEngine libvips;
 				try {
-					yield serving(new VipsRenderEngine(observations), spec, "");
-				}
-				catch (UnservableVariants ex) {
-					throw ex;
+					libvips = vips.get();
 				}
 				catch (IllegalStateException ex) {
 					logger.info("libvips is not available ({}), falling back to the Java engine", ex.getMessage());
-					yield serving(new JavaRenderEngine(observations), spec,
-							" (image-worker.engine=auto fell back to it: " + ex.getMessage() + ")");
+					yield serving(java, spec, " (image-worker.engine=auto fell back to it: " + ex.getMessage() + ")");
 				}
+				yield serving(libvips, spec, "");
 			}
 		};
 	}
@@ -72,21 +80,10 @@ class RenderEngineConfiguration {
 	private static RenderEngine serving(RenderEngine engine, RenderSpec spec, String why) {
 		List<String> unsupported = engine.unsupported(spec);
 		if (!unsupported.isEmpty()) {
-			throw new UnservableVariants("The " + engine.name() + " engine" + why
+			throw new IllegalStateException("The " + engine.name() + " engine" + why
 					+ " cannot render the configured variants: " + String.join("; ", unsupported));
 		}
 		return engine;
-	}
-
-	/** An engine that cannot render what is configured; never a reason to fall back. */
-	static final class UnservableVariants extends IllegalStateException {
-
-		private static final long serialVersionUID = 1L;
-
-		UnservableVariants(String message) {
-			super(message);
-		}
-
 	}
 
 }

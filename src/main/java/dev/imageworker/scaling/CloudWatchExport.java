@@ -25,7 +25,7 @@ public class CloudWatchExport {
 	 * from Micrometer ({@link BacklogMetric}).
 	 */
 	public static final Set<String> METERS = Set.of("imageworker.images", "imageworker.messages", "imageworker.render",
-			"imageworker.job");
+			"imageworker.job", "imageworker.image.cpu");
 
 	/** The high-resolution backlog metric's name. */
 	public static final String BACKLOG_METRIC = BacklogMetric.NAME;

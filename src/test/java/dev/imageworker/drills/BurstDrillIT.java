@@ -1,6 +1,8 @@
 package dev.imageworker.drills;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.imageworker.support.SampleImages;
@@ -28,11 +30,29 @@ class BurstDrillIT {
 
 	@Test
 	void burstStaysWithinTheContainer() throws InterruptedException {
-		int uploads = Integer.getInteger("drill.burst", 1000);
+		burst("burst", Integer.getInteger("drill.burst", 1000));
+	}
+
+	/**
+	 * The same with the example variant set: eleven outputs an image, AVIF and WebP among
+	 * them, and an attention crop; fewer uploads, as each costs several times more.
+	 */
+	@Test
+	void burstOfTheExampleSetStaysWithinTheContainer() throws InterruptedException {
+		burst("burst-example", Integer.getInteger("drill.burst.example", 300), "image-worker.variants.thumb", "256",
+				"image-worker.variants.avatar.width", "128", "image-worker.variants.avatar.height", "128",
+				"image-worker.variants.avatar.fit", "cover", "image-worker.variants.avatar.crop", "attention",
+				"image-worker.variants.avatar.formats", "webp", "image-worker.variants.hero.widths", "320,640,1280",
+				"image-worker.variants.hero.formats", "avif,webp,jpeg");
+	}
+
+	private void burst(String name, int uploads, String... settings) throws InterruptedException {
 		Drill.Upload large = new Drill.Upload(SampleImages.jpeg(5472, 3648), "COMPLETED");
-		try (Drill drill = new Drill("burst")) {
-			WorkerProcess worker = drill.startWorker(drill.endpoint(), "image-worker.processing.concurrency", "8",
-					"image-worker.engine", ENGINE);
+		try (Drill drill = new Drill(name)) {
+			List<String> arguments = new ArrayList<>(
+					List.of("image-worker.processing.concurrency", "8", "image-worker.engine", ENGINE));
+			arguments.addAll(List.of(settings));
+			WorkerProcess worker = drill.startWorker(drill.endpoint(), arguments.toArray(String[]::new));
 			long start = System.nanoTime();
 			Map<String, String> expected = drill.upload(uploads,
 					(n) -> (n % 20 == 7) ? large : (n % 20 == 3) ? Drill.Upload.MEDIUM : Drill.Upload.mixed(n));
@@ -42,9 +62,10 @@ class BurstDrillIT {
 			long peakKib = worker.peakRssKib();
 			worker.terminate(Duration.ofSeconds(60));
 			drill.report(tally,
-					String.format("%d x 20 MP, 8 in flight, %s engine, %s: peak RSS %d MiB (limit 512), %.1f images/s",
-							uploads / 20, ENGINE, String.join(" ", WorkerProcess.JVM_OPTIONS), peakKib / 1024,
-							uploads / seconds));
+					String.format(
+							"%d x 20 MP, 8 in flight, %s engine, %s%s: peak RSS %d MiB (limit 512), %.1f images/s",
+							uploads / 20, ENGINE, String.join(" ", WorkerProcess.JVM_OPTIONS),
+							(settings.length > 0) ? ", the example set" : "", peakKib / 1024, uploads / seconds));
 			assertThat(alive).as("no OutOfMemoryError exit").isTrue();
 			assertThat(peakKib).as("peak RSS in KiB").isLessThan(CONTAINER_LIMIT_KIB);
 			assertThat(tally.missing()).isZero();

@@ -40,6 +40,32 @@ class RenderEngineConfigurationTests {
 		}
 	}
 
+	/** Never a silent JPEG instead of what is configured. */
+	@Test
+	void anEngineThatCannotRenderTheVariantsStopsTheWorkerNamingThem() {
+		RenderSpec example = RenderSpec.from(TestProperties
+			.bind(Map.of("variants.thumb", "256", "variants.avatar.width", "128", "variants.avatar.height", "128",
+					"variants.avatar.fit", "cover", "variants.avatar.crop", "attention", "variants.avatar.formats",
+					"webp", "variants.hero.widths", "320,640", "variants.hero.formats", "avif,jpeg")));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RenderEngineConfiguration.select(Engine.JAVA, example, ObservationRegistry.NOOP))
+			.withMessageContaining("The java engine cannot render the configured variants")
+			.withMessageContaining(
+					"image-worker.variants.avatar: crop attention and webp output needs the libvips engine")
+			.withMessageContaining("image-worker.variants.hero: avif output needs the libvips engine")
+			.withMessageNotContaining("thumb");
+		if (libvipsLoads()) {
+			assertThat(RenderEngineConfiguration.select(Engine.AUTO, example, ObservationRegistry.NOOP).name())
+				.isEqualTo("vips");
+		}
+		assertThatIllegalStateException()
+			.isThrownBy(() -> RenderEngineConfiguration.select(Engine.AUTO, example, () -> {
+				throw new IllegalStateException("libvips.so.42 cannot be loaded");
+			}, new JavaRenderEngine(ObservationRegistry.NOOP)))
+			.withMessageContaining("image-worker.engine=auto fell back to it: libvips.so.42 cannot be loaded")
+			.withMessageContaining("image-worker.variants.avatar");
+	}
+
 	private static boolean libvipsLoads() {
 		try {
 			new VipsRenderEngine(ObservationRegistry.NOOP);
