@@ -19,6 +19,8 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -178,8 +180,17 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 */
 	public record Breaker(@DefaultValue("20") @Min(1) int window, @DefaultValue("5") @Min(1) int minimumCalls,
 			@DefaultValue("50") @DecimalMin("1") @DecimalMax("100") float failureRateThreshold,
-			@DefaultValue("5s") Duration firstProbe, @DefaultValue("2m") Duration maxProbeInterval,
-			@DefaultValue("10s") Duration releaseVisibility) {
+			@DefaultValue("5s") @DurationMin(millis = 1) Duration firstProbe,
+			@DefaultValue("2m") @DurationMin(millis = 1) Duration maxProbeInterval,
+			@DefaultValue("10s") @DurationMin(seconds = 0) Duration releaseVisibility) {
+
+		public Breaker {
+			if (maxProbeInterval.compareTo(firstProbe) < 0) {
+				throw new IllegalArgumentException("image-worker.breaker.max-probe-interval (" + maxProbeInterval
+						+ ") is shorter than image-worker.breaker.first-probe (" + firstProbe + ")");
+			}
+		}
+
 	}
 
 	/** The render engine choices. */
@@ -200,6 +211,13 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 */
 	public record Limits(@DefaultValue("50MB") DataSize maxBytes, @DefaultValue("100000000") @Positive long maxPixels,
 			@DefaultValue("200") @Min(1) @Max(10000) int maxFrames) {
+
+		public Limits {
+			if (maxBytes.toBytes() <= 0) {
+				throw new IllegalArgumentException("image-worker.limits.max-bytes must be positive, not " + maxBytes);
+			}
+		}
+
 	}
 
 	/**
@@ -237,12 +255,30 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	 * bulk queue is polled
 	 */
 	public record Processing(@DefaultValue("0") @Min(0) int concurrency, @DefaultValue("0") @Min(0) int prefetch,
-			@DefaultValue("2m") Duration jobTimeout, @DefaultValue("3") @Min(1) int maxReceiveCount,
-			@DefaultValue("30s") Duration retryBackoff, @DefaultValue("5m") Duration maxRetryBackoff,
-			@DefaultValue("60s") Duration visibilityTimeout,
-			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare, DataSize memoryBudget,
-			@DefaultValue("210MB") DataSize memoryReserve, @DefaultValue("100s") Duration drainTimeout,
-			@DefaultValue("2s") Duration bulkQuietPeriod) {
+			@DefaultValue("2m") @DurationMin(seconds = 1) Duration jobTimeout,
+			@DefaultValue("3") @Min(1) int maxReceiveCount,
+			@DefaultValue("30s") @DurationMin(seconds = 1) Duration retryBackoff,
+			@DefaultValue("5m") @DurationMin(seconds = 1) Duration maxRetryBackoff,
+			@DefaultValue("60s") @DurationMin(seconds = 1) @DurationMax(hours = 12) Duration visibilityTimeout,
+			@DefaultValue("0.5") @DecimalMin("0.05") @DecimalMax("0.9") double memoryShare,
+			@Nullable DataSize memoryBudget, @DefaultValue("210MB") DataSize memoryReserve,
+			@DefaultValue("100s") @DurationMin(seconds = 0) Duration drainTimeout,
+			@DefaultValue("2s") @DurationMin(seconds = 0) Duration bulkQuietPeriod) {
+
+		public Processing {
+			if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
+				throw new IllegalArgumentException("image-worker.processing.max-retry-backoff (" + maxRetryBackoff
+						+ ") is shorter than image-worker.processing.retry-backoff (" + retryBackoff + ")");
+			}
+			if (memoryBudget != null && memoryBudget.toBytes() <= 0) {
+				throw new IllegalArgumentException(
+						"image-worker.processing.memory-budget must be positive, not " + memoryBudget);
+			}
+			if (memoryReserve.isNegative()) {
+				throw new IllegalArgumentException(
+						"image-worker.processing.memory-reserve must not be negative, not " + memoryReserve);
+			}
+		}
 
 		public int effectiveConcurrency() {
 			return (this.concurrency > 0) ? this.concurrency : Runtime.getRuntime().availableProcessors();

@@ -5,6 +5,8 @@ import java.time.Duration;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -22,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("image-worker.scaling")
 @Validated
-public record ScalingProperties(@DefaultValue("30s") Duration backlogInterval,
+public record ScalingProperties(@DefaultValue("30s") @DurationMin(seconds = 1) Duration backlogInterval,
 		@DefaultValue @Valid BacklogMetric backlogMetric, @DefaultValue @Valid TaskProtection taskProtection) {
 
 	/**
@@ -47,8 +49,9 @@ public record ScalingProperties(@DefaultValue("30s") Duration backlogInterval,
 	 * @param idleGrace how long the worker holds no message before it clears protection,
 	 * so a worker between two messages does not call the agent twice
 	 */
-	public record TaskProtection(@Nullable String agentUri, @DefaultValue("30m") Duration expiresIn,
-			@DefaultValue("10s") Duration idleGrace) {
+	public record TaskProtection(@Nullable String agentUri,
+			@DefaultValue("30m") @DurationMin(minutes = 1) @DurationMax(hours = 48) Duration expiresIn,
+			@DefaultValue("10s") @DurationMin(seconds = 0) Duration idleGrace) {
 
 		boolean enabled() {
 			return this.agentUri != null && !this.agentUri.isBlank();
