@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How long a message that failed transiently stays hidden, by the receive it failed on.
+ * How long a message that failed transiently stays hidden, by the receive it failed on. A
+ * first backoff above the cap is refused at start ({@code ImageWorkerPropertiesTests}).
  */
 class RetryBackoffTests {
 
@@ -20,15 +21,6 @@ class RetryBackoffTests {
 
 		assertThat(IntStream.rangeClosed(1, 7).mapToObj(backoff::apply)).as("milliseconds, by receive")
 			.containsExactly(30_000L, 60_000L, 120_000L, 240_000L, 300_000L, 300_000L, 300_000L);
-	}
-
-	@Test
-	void aFirstBackoffAboveTheCapIsCapped() {
-		IntervalFunction backoff = ImagePipeline.retryBackoff(
-				TestProperties.bind(Map.of("processing.retry-backoff", "10m", "processing.max-retry-backoff", "2m"))
-					.processing());
-
-		assertThat(backoff.apply(1)).isEqualTo(120_000L);
 	}
 
 }
