@@ -179,19 +179,9 @@ class ImageWorkerIT {
 		this.queueUrl = this.sqs.getQueueUrl((request) -> request.queueName("e2e-queue")).queueUrl();
 		this.deadLetters = new QueueCollector(this.sqs,
 				this.sqs.getQueueUrl((request) -> request.queueName("e2e-dlq")).queueUrl());
-		String eventsUrl = this.sqs.createQueue((request) -> request.queueName("e2e-events-subscriber")).queueUrl();
-		String eventsArn = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(eventsUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-			.attributes()
-			.get(QueueAttributeName.QUEUE_ARN);
 		try (SnsClient sns = aws.sns()) {
-			String topicArn = sns.createTopic((request) -> request.name("e2e-events")).topicArn();
-			sns.subscribe((request) -> request.topicArn(topicArn)
-				.protocol("sqs")
-				.endpoint(eventsArn)
-				.attributes(Map.of("RawMessageDelivery", "true")));
+			this.events = QueueCollector.subscribedTo(this.sqs, sns, "e2e-events", "e2e-events-subscriber");
 		}
-		this.events = new QueueCollector(this.sqs, eventsUrl);
 	}
 
 	@Test

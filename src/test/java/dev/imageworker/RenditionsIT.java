@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -91,19 +90,9 @@ class RenditionsIT {
 
 	@BeforeAll
 	void subscribeToEvents() {
-		String eventsUrl = this.sqs.createQueue((request) -> request.queueName("ren-events-subscriber")).queueUrl();
-		String eventsArn = this.sqs
-			.getQueueAttributes((request) -> request.queueUrl(eventsUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-			.attributes()
-			.get(QueueAttributeName.QUEUE_ARN);
 		try (SnsClient sns = aws.sns()) {
-			String topicArn = sns.createTopic((request) -> request.name("ren-events")).topicArn();
-			sns.subscribe((request) -> request.topicArn(topicArn)
-				.protocol("sqs")
-				.endpoint(eventsArn)
-				.attributes(Map.of("RawMessageDelivery", "true")));
+			this.events = QueueCollector.subscribedTo(this.sqs, sns, "ren-events", "ren-events-subscriber");
 		}
-		this.events = new QueueCollector(this.sqs, eventsUrl);
 	}
 
 	@Test

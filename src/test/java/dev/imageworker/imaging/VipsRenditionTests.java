@@ -14,10 +14,8 @@ import java.util.List;
 import dev.imageworker.config.OutputFormat;
 import dev.imageworker.failure.FailureCode;
 import dev.imageworker.failure.PermanentFailure;
-import dev.imageworker.imaging.vips.VipsRenderEngine;
 import dev.imageworker.support.SampleImages;
 import dev.imageworker.support.WebpChunks;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 import static dev.imageworker.imaging.AbstractRenderEngineTests.magick;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The renditions for the libvips engine, and what only it renders: WebP and AVIF, smart
@@ -37,14 +34,7 @@ class VipsRenditionTests extends AbstractRenditionTests {
 
 	@BeforeAll
 	static void loadLibvips() {
-		String problem = null;
-		try {
-			engine = new VipsRenderEngine(ObservationRegistry.NOOP);
-		}
-		catch (IllegalStateException ex) {
-			problem = ex.getMessage();
-		}
-		assumeThat(problem).as("libvips42 is not installed, vips engine rendition tests skipped: %s", problem).isNull();
+		engine = LibvipsEngine.orSkip("vips engine rendition tests");
 	}
 
 	@Override

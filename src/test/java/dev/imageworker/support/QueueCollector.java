@@ -2,10 +2,13 @@ package dev.imageworker.support;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Drains a queue into memory, so tests sharing it can each look for their own messages
@@ -22,6 +25,24 @@ public final class QueueCollector {
 	public QueueCollector(SqsClient sqs, String queueUrl) {
 		this.sqs = sqs;
 		this.queueUrl = queueUrl;
+	}
+
+	/**
+	 * Collects what a topic publishes: a queue of the name, subscribed with raw delivery,
+	 * so each message body is the event itself.
+	 */
+	public static QueueCollector subscribedTo(SqsClient sqs, SnsClient sns, String topic, String queue) {
+		String url = sqs.createQueue((request) -> request.queueName(queue)).queueUrl();
+		String arn = sqs
+			.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+			.attributes()
+			.get(QueueAttributeName.QUEUE_ARN);
+		String topicArn = sns.createTopic((request) -> request.name(topic)).topicArn();
+		sns.subscribe((request) -> request.topicArn(topicArn)
+			.protocol("sqs")
+			.endpoint(arn)
+			.attributes(Map.of("RawMessageDelivery", "true")));
+		return new QueueCollector(sqs, url);
 	}
 
 	/** Every message received so far that matches, after draining what is waiting. */

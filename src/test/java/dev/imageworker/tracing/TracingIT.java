@@ -22,7 +22,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -71,17 +70,7 @@ class TracingIT {
 	void subscribeToEvents() {
 		try (S3Client s3 = aws.s3(); SnsClient sns = aws.sns()) {
 			s3.createBucket((request) -> request.bucket("trace-quiet"));
-			String url = this.sqs.createQueue((request) -> request.queueName("trace-events-subscriber")).queueUrl();
-			String arn = this.sqs
-				.getQueueAttributes((request) -> request.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
-				.attributes()
-				.get(QueueAttributeName.QUEUE_ARN);
-			String topic = sns.createTopic((request) -> request.name("trace-events")).topicArn();
-			sns.subscribe((request) -> request.topicArn(topic)
-				.protocol("sqs")
-				.endpoint(arn)
-				.attributes(Map.of("RawMessageDelivery", "true")));
-			this.events = new QueueCollector(this.sqs, url);
+			this.events = QueueCollector.subscribedTo(this.sqs, sns, "trace-events", "trace-events-subscriber");
 		}
 	}
 
