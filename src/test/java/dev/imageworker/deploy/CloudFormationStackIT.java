@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import com.sun.net.httpserver.HttpServer;
 import dev.imageworker.ImageWorkerApplication;
 import dev.imageworker.scaling.CloudWatchExport;
+import dev.imageworker.support.ExternalToolTest;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.AfterAll;
@@ -73,7 +74,6 @@ import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
 import static dev.imageworker.catalog.ItemAttributes.STATUS;
 import static dev.imageworker.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -460,8 +460,9 @@ class CloudFormationStackIT {
 	}
 
 	@Test
+	@ExternalToolTest
 	void theScriptsDeployTheStackAndFillEcsTaskDefJsonFromIt() throws Exception {
-		assumeThat(onPath("aws")).as("the AWS CLI on PATH").isTrue();
+		assertThat(onPath("aws")).as("the AWS CLI on PATH (apt-get install awscli)").isTrue();
 		String image = ACCOUNT + ".dkr.ecr.us-east-1.amazonaws.com/image-worker:0.2.0";
 
 		String printed = run("deploy/ecs/task-definition.sh", "thumbs", image);

@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.imageworker.support.Dockerfile;
+import dev.imageworker.support.ExternalToolTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,6 +32,7 @@ class DockerfileTests {
 	private final List<String> jvmFlags = jvmFlags(read(JVM_ARGS));
 
 	@Test
+	@ExternalToolTest
 	void lintsClean() throws IOException, InterruptedException {
 		Process lint = new ProcessBuilder(linter()).redirectErrorStream(true).start();
 		String output = new String(lint.getInputStream().readAllBytes());
