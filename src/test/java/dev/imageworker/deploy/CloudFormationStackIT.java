@@ -609,6 +609,8 @@ class CloudFormationStackIT {
 		environment.put("IMAGE_WORKER_SCALING_TASK_PROTECTION_IDLE_GRACE", "1s");
 		environment.put("IMAGE_WORKER_SCALING_BACKLOG_METRIC_THRESHOLD", "0");
 		environment.put("MANAGEMENT_CLOUDWATCH_METRICS_EXPORT_STEP", "5s");
+		// Closed idle: its stop would otherwise wait out the long polls in flight (20 s).
+		environment.put("IMAGE_WORKER_PROCESSING_DRAIN_TIMEOUT", "1s");
 		Map<String, Object> properties = new LinkedHashMap<>(MOTO.springProperties());
 		properties.put("image-worker.provision", "false");
 		properties.put("server.port", "0");
