@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -585,24 +586,31 @@ class ImageWorkerIT {
 		byte[] older = flatJpeg(1200, 800, new Color(200, 30, 30));
 		byte[] newer = flatJpeg(1200, 800, new Color(30, 60, 200));
 		String olderETag = md5(older);
+		String newerETag = md5(newer);
+		double supersededBefore = imagesCounter("superseded");
 		// The older version's first variant write is held until the newer one is done.
-		AtomicInteger held = faults.delayNext(
+		CountDownLatch newerDone = new CountDownLatch(1);
+		AtomicInteger held = faults.holdNext(
 				(request) -> request.method().equals("PUT")
 						&& request.path().startsWith("/" + THUMBNAILS + "/" + id + "/" + olderETag + "/"),
-				Duration.ofSeconds(12), 1);
-		upload(UPLOADS, key, older);
-		await().atMost(PATIENCE).until(() -> held.get() == 1);
+				newerDone, PATIENCE, 1);
+		try {
+			upload(UPLOADS, key, older);
+			await().atMost(PATIENCE).until(() -> held.get() == 1);
 
-		String newerETag = upload(UPLOADS, key, newer);
+			upload(UPLOADS, key, newer);
 
-		await().atMost(PATIENCE)
-			.until(() -> item(id), (found) -> newerETag.equals(found.get(SOURCE_ETAG).s())
-					&& "COMPLETED".equals(found.get(STATUS).s()));
+			await().atMost(PATIENCE)
+				.until(() -> item(id), (found) -> newerETag.equals(found.get(SOURCE_ETAG).s())
+						&& "COMPLETED".equals(found.get(STATUS).s()));
+		}
+		finally {
+			newerDone.countDown();
+		}
 		// The older render finishes after the hold, is refused, and deletes what it
 		// wrote.
-		await().atMost(PATIENCE)
-			.untilAsserted(() -> assertThat(outputKeys(id + "/")).hasSize(2)
-				.allMatch((object) -> object.startsWith(id + "/" + newerETag + "/")));
+		await().atMost(PATIENCE).until(() -> imagesCounter("superseded") > supersededBefore);
+		assertThat(outputKeys(id + "/")).hasSize(2).allMatch((object) -> object.startsWith(id + "/" + newerETag + "/"));
 		Map<String, AttributeValue> item = item(id);
 		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
 		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo(newerETag);
