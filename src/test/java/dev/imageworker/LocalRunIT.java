@@ -58,6 +58,7 @@ class LocalRunIT {
 			String stopping = Files.readString(log).substring(started.length());
 			assertThat(stopping).contains("Shutdown: polling stopped").doesNotContain(" ERROR ");
 			assertThat(listening(motoPort)).as("moto_server still listening").isFalse();
+			Files.delete(log);
 		}
 		finally {
 			run.destroyForcibly();
