@@ -53,6 +53,12 @@ class RenderPoolTests {
 
 	private static final Duration GRACE = Duration.ofMillis(300);
 
+	/**
+	 * A 400 MP blank PNG: it takes longer to inflate than the time limit allows, and a
+	 * second to make, so it is made once.
+	 */
+	private static final byte[] SLOW = SampleImages.blankPng(20_000, 20_000);
+
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
 	@Test
@@ -200,12 +206,11 @@ class RenderPoolTests {
 	}
 
 	/**
-	 * A 400 MP blank PNG takes longer to inflate than the time limit allows. It ends with
-	 * its cancellation rather than its variants, however slow the machine, and the only
-	 * thread then renders the small JPEG after it.
+	 * The slow PNG ends with its cancellation rather than its variants, however slow the
+	 * machine, and the only thread then renders the small JPEG after it.
 	 */
 	private void assertSlowRenderIsStopped(RenderEngine engine) {
-		byte[] slow = SampleImages.blankPng(20_000, 20_000);
+		byte[] slow = SLOW;
 		byte[] small = SampleImages.jpeg(64, 48);
 		CompletableFuture<Object> slowEnded = new CompletableFuture<>();
 		RenderPool pool = pool(new Watched(engine, slow, slowEnded), "1s");
