@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 tests="${1:-CrashDrillIT,ShutdownDrillIT,OutageDrillIT,BurstDrillIT,PartialOutageDrillIT}"
 rm -f target/drills/figures.md
 ./mvnw -q -DskipTests package
-./mvnw -q -Djacoco.skip=true -Dspring-javaformat.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+# -Pdrills: the drills are tagged out of the everyday tiers (docs/development.md#test-tiers).
+./mvnw -q -Pdrills -Djacoco.skip=true -Dspring-javaformat.skip=true -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test="$tests" -Ddrill.scale=full verify
 echo
 echo "| drill | uploads | completed | failed as expected | wrong | lost | duplicates rendered | DLQ | wall time | other |"

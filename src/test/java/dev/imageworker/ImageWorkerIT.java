@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -241,8 +242,7 @@ class ImageWorkerIT {
 		String mine = "uploads/me/photo.jpg";
 		String theirs = "uploads/mallory/photo.jpg";
 		upload(UPLOADS, mine, flatJpeg(800, 600, new Color(200, 30, 30)));
-		Map<String, AttributeValue> myItem = await().atMost(PATIENCE)
-			.until(() -> item(idOf(UPLOADS, mine)), (item) -> item.containsKey(ANNOUNCED_AT));
+		Map<String, AttributeValue> myItem = awaitAnnounced(idOf(UPLOADS, mine));
 		upload(UPLOADS, theirs, flatJpeg(800, 600, new Color(30, 60, 200)));
 		Map<String, AttributeValue> theirItem = awaitFinal(idOf(UPLOADS, theirs));
 
@@ -259,7 +259,7 @@ class ImageWorkerIT {
 	void aMessageClaimingAnotherSourcesImageIdIsAConflictThatTouchesNothing() {
 		String owner = "uploads/olga/img_00c0ffee00c0ffee.jpg";
 		upload(UPLOADS, owner, SampleImages.jpeg(640, 480));
-		Map<String, AttributeValue> before = awaitFinal("img_00c0ffee00c0ffee");
+		Map<String, AttributeValue> before = awaitAnnounced("img_00c0ffee00c0ffee");
 		awaitEvent("img_00c0ffee00c0ffee", "COMPLETED");
 		List<String> objects = outputKeys("img_00c0ffee00c0ffee/");
 		upload(QUIET, "uploads/mallory/mine.jpg", SampleImages.truncated(SampleImages.jpeg(1200, 900), 0.5));
@@ -336,7 +336,7 @@ class ImageWorkerIT {
 		String chosen = UUID.nameUUIDFromBytes("the app's own name".getBytes(StandardCharsets.UTF_8)).toString();
 		recordedEarlier("img_5678", UPLOADS, stemKey);
 		recordedEarlier(chosen, QUIET, chosenKey);
-		upload(QUIET, chosenKey, SampleImages.jpeg(640, 480));
+		String chosenETag = upload(QUIET, chosenKey, SampleImages.jpeg(640, 480));
 
 		String eTag = upload(UPLOADS, stemKey, SampleImages.jpeg(640, 480));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl)
@@ -344,11 +344,10 @@ class ImageWorkerIT {
 					{"bucketName":"%s","s3Key":"%s","imageId":"%s","userId":"erin"}""".formatted(QUIET, chosenKey,
 					chosen)));
 
-		Map<String, AttributeValue> stem = await().atMost(PATIENCE)
-			.until(() -> item("img_5678"), (item) -> "COMPLETED".equals(item.get(STATUS).s()));
-		assertThat(stem.get(SOURCE_ETAG).s()).isEqualTo(eTag);
+		// Both items were COMPLETED before the uploads: wait for the uploads' versions.
+		await().atMost(PATIENCE).until(() -> item("img_5678"), (item) -> completed(item, eTag));
 		assertThat(item(idOf(UPLOADS, stemKey))).isNullOrEmpty();
-		await().atMost(PATIENCE).untilAsserted(() -> assertThat(item(chosen).get(STATUS).s()).isEqualTo("COMPLETED"));
+		await().atMost(PATIENCE).until(() -> item(chosen), (item) -> completed(item, chosenETag));
 	}
 
 	/** Without an owner segment, a reprocessing request naming another owner. */
@@ -531,8 +530,7 @@ class ImageWorkerIT {
 		String id = idOf(QUIET, key);
 		String body = s3Event(record(QUIET, key));
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody(body));
-		Map<String, AttributeValue> first = awaitFinal(id);
-		assertThat(first.get(STATUS).s()).isEqualTo("COMPLETED");
+		Map<String, AttributeValue> first = awaitAnnounced(id);
 		awaitEvent(id, "COMPLETED");
 		double duplicatesBefore = imagesCounter("duplicate");
 
@@ -565,8 +563,9 @@ class ImageWorkerIT {
 		await().atMost(PATIENCE)
 			.untilAsserted(() -> assertThat(outputKeys(id + "/")).hasSize(2)
 				.allMatch((object) -> object.startsWith(id + "/" + second + "/")));
-		assertThat(this.events.matching(eventFor(id))).extracting((event) -> eTagOf(event))
-			.containsExactlyInAnyOrder(first, second);
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.events.matching(eventFor(id))).extracting((event) -> eTagOf(event))
+				.containsExactlyInAnyOrder(first, second));
 	}
 
 	@Test
@@ -576,29 +575,37 @@ class ImageWorkerIT {
 		byte[] older = flatJpeg(1200, 800, new Color(200, 30, 30));
 		byte[] newer = flatJpeg(1200, 800, new Color(30, 60, 200));
 		String olderETag = md5(older);
+		String newerETag = md5(newer);
+		double supersededBefore = imagesCounter("superseded");
 		// The older version's first variant write is held until the newer one is done.
-		AtomicInteger held = faults.delayNext(
+		CountDownLatch newerDone = new CountDownLatch(1);
+		AtomicInteger held = faults.holdNext(
 				(request) -> request.method().equals("PUT")
 						&& request.path().startsWith("/" + THUMBNAILS + "/" + id + "/" + olderETag + "/"),
-				Duration.ofSeconds(12), 1);
-		upload(UPLOADS, key, older);
-		await().atMost(PATIENCE).until(() -> held.get() == 1);
+				newerDone, PATIENCE, 1);
+		try {
+			upload(UPLOADS, key, older);
+			await().atMost(PATIENCE).until(() -> held.get() == 1);
 
-		String newerETag = upload(UPLOADS, key, newer);
+			upload(UPLOADS, key, newer);
 
-		await().atMost(PATIENCE)
-			.until(() -> item(id), (found) -> newerETag.equals(found.get(SOURCE_ETAG).s())
-					&& "COMPLETED".equals(found.get(STATUS).s()));
+			await().atMost(PATIENCE)
+				.until(() -> item(id), (found) -> newerETag.equals(found.get(SOURCE_ETAG).s())
+						&& "COMPLETED".equals(found.get(STATUS).s()));
+		}
+		finally {
+			newerDone.countDown();
+		}
 		// The older render finishes after the hold, is refused, and deletes what it
 		// wrote.
-		await().atMost(PATIENCE)
-			.untilAsserted(() -> assertThat(outputKeys(id + "/")).hasSize(2)
-				.allMatch((object) -> object.startsWith(id + "/" + newerETag + "/")));
+		await().atMost(PATIENCE).until(() -> imagesCounter("superseded") > supersededBefore);
+		assertThat(outputKeys(id + "/")).hasSize(2).allMatch((object) -> object.startsWith(id + "/" + newerETag + "/"));
 		Map<String, AttributeValue> item = item(id);
 		assertThat(item.get(STATUS).s()).isEqualTo("COMPLETED");
 		assertThat(item.get(SOURCE_ETAG).s()).isEqualTo(newerETag);
 		BufferedImage thumb = SampleImages.decode(download(THUMBNAILS, variantKey(item, "thumb")));
 		assertThat(isBlue(thumb.getRGB(thumb.getWidth() / 2, thumb.getHeight() / 2))).isTrue();
+		awaitEvent(id, "COMPLETED");
 		assertThat(this.events.matching(eventFor(id))).extracting((event) -> eTagOf(event)).containsExactly(newerETag);
 	}
 
@@ -712,8 +719,7 @@ class ImageWorkerIT {
 		String key = "uploads/rita/again-please.jpg";
 		String id = idOf(UPLOADS, key);
 		upload(UPLOADS, key, SampleImages.jpeg(900, 600));
-		Map<String, AttributeValue> first = await().atMost(PATIENCE)
-			.until(() -> item(id), (item) -> item.containsKey(ANNOUNCED_AT));
+		Map<String, AttributeValue> first = awaitAnnounced(id);
 		List<String> keys = outputKeys(id + "/");
 
 		this.sqs.sendMessage((request) -> request.queueUrl(this.queueUrl).messageBody("""
@@ -992,10 +998,25 @@ class ImageWorkerIT {
 					AttributeValue.fromS("2020-01-01T00:00:01Z"))));
 	}
 
+	/** Whether the item holds this version of its source, COMPLETED. */
+	private static boolean completed(Map<String, AttributeValue> item, String eTag) {
+		return "COMPLETED".equals(item.get(STATUS).s()) && eTag.equals(item.get(SOURCE_ETAG).s());
+	}
+
 	private Map<String, AttributeValue> awaitFinal(String imageId) {
 		return await().atMost(PATIENCE)
 			.until(() -> item(imageId), (item) -> item != null && item.containsKey(STATUS)
 					&& List.of("COMPLETED", "FAILED").contains(item.get(STATUS).s()));
+	}
+
+	/**
+	 * The item of a completed image once its event went out: the worker writes nothing
+	 * more to it after that, so it is a snapshot later reads can be compared with.
+	 */
+	private Map<String, AttributeValue> awaitAnnounced(String imageId) {
+		return await().atMost(PATIENCE)
+			.until(() -> item(imageId), (item) -> item != null && item.containsKey(ANNOUNCED_AT)
+					&& item.containsKey(STATUS) && "COMPLETED".equals(item.get(STATUS).s()));
 	}
 
 	private Message awaitDeadLetter(Predicate<Message> predicate) {

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.imageworker.drills.LocalImage;
 import dev.imageworker.drills.WorkerProcess;
+import dev.imageworker.support.DrillTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * start on a cache that does not fit the JVM, the class path or the flags, gets through
  * its context refresh with its own classes taken from the cache.
  */
+@DrillTest
 class AotCacheIT {
 
 	private static final Path ROOT = Path.of("target", "aot-cache-it");

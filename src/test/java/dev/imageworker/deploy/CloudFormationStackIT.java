@@ -25,6 +25,7 @@ import com.marcnuri.helm.TemplateCommand;
 import com.sun.net.httpserver.HttpServer;
 import dev.imageworker.ImageWorkerApplication;
 import dev.imageworker.scaling.CloudWatchExport;
+import dev.imageworker.support.ExternalToolTest;
 import dev.imageworker.support.LocalAws;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.AfterAll;
@@ -85,7 +86,6 @@ import static dev.imageworker.catalog.ItemAttributes.IMAGE_ID;
 import static dev.imageworker.catalog.ItemAttributes.STATUS;
 import static dev.imageworker.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -723,9 +723,9 @@ class CloudFormationStackIT {
 		return (Map<String, Object>) value;
 	}
 
-	@Test
+	@ExternalToolTest
 	void theScriptsPushTheImageDeployTheStackAndFillEcsTaskDefJsonFromIt(@TempDir Path bin) throws Exception {
-		assumeThat(onPath("aws")).as("the AWS CLI on PATH").isTrue();
+		assertThat(onPath("aws")).as("the AWS CLI on PATH (apt-get install awscli)").isTrue();
 		String image = ACCOUNT + ".dkr.ecr.us-east-1.amazonaws.com/image-worker:0.2.0";
 
 		// No Docker engine here: a stand-in records what the script asks of docker.
@@ -904,6 +904,8 @@ class CloudFormationStackIT {
 		environment.put("IMAGE_WORKER_SCALING_TASK_PROTECTION_IDLE_GRACE", "1s");
 		environment.put("IMAGE_WORKER_SCALING_BACKLOG_METRIC_THRESHOLD", "0");
 		environment.put("MANAGEMENT_CLOUDWATCH_METRICS_EXPORT_STEP", "5s");
+		// Closed idle: its stop would otherwise wait out the long polls in flight (20 s).
+		environment.put("IMAGE_WORKER_PROCESSING_DRAIN_TIMEOUT", "1s");
 		Map<String, Object> properties = new LinkedHashMap<>(MOTO.springProperties());
 		properties.put("image-worker.provision", "false");
 		properties.put("server.port", "0");

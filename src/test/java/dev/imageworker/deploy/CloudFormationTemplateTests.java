@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.imageworker.scaling.CloudWatchExport;
+import dev.imageworker.support.ExternalToolTest;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,7 +26,6 @@ import static dev.imageworker.deploy.CloudFormationTemplate.subText;
 import static dev.imageworker.deploy.CloudFormationTemplate.subVariables;
 import static dev.imageworker.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The CloudFormation template on its own: cfn-lint, and every property that matters
@@ -79,8 +79,9 @@ class CloudFormationTemplateTests {
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	@Test
+	@ExternalToolTest
 	void cfnLintFindsNoErrorAndNoWarning() throws IOException, InterruptedException {
-		assumeThat(onPath("cfn-lint")).as("cfn-lint on PATH (pip install cfn-lint; .ci/run requires it)").isTrue();
+		assertThat(onPath("cfn-lint")).as("cfn-lint on PATH (pip install cfn-lint)").isTrue();
 		Process lint = new ProcessBuilder("cfn-lint", "--", CloudFormationTemplate.PATH.toString())
 			.redirectErrorStream(true)
 			.start();

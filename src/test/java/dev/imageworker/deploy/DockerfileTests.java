@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import dev.imageworker.support.Dockerfile;
+import dev.imageworker.support.ExternalToolTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +33,7 @@ class DockerfileTests {
 	private final List<String> jvmFlags = jvmFlags(read(JVM_ARGS));
 
 	@Test
+	@ExternalToolTest
 	void lintsClean() throws IOException, InterruptedException {
 		Process lint = new ProcessBuilder(linter()).redirectErrorStream(true).start();
 		String output = new String(lint.getInputStream().readAllBytes());

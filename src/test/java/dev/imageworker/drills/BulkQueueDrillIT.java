@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.imageworker.support.DrillTest;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * metadata or compiled code, which it once did for 100 ms in the middle of this drill.
  * CI: 200 uploads every 150 ms per phase; {@code -Ddrill.scale=full}: 1,000.
  */
+@DrillTest
 class BulkQueueDrillIT {
 
 	private static final String BULK_QUEUE = "image-processing-bulk";

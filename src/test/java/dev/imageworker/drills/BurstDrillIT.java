@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.imageworker.support.DrillTest;
 import dev.imageworker.support.SampleImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * under the container limit. Long: run by drills/run-drills.sh only.
  */
 @EnabledIfSystemProperty(named = "drill.scale", matches = "full")
+@DrillTest
 class BurstDrillIT {
 
 	private static final long CONTAINER_LIMIT_KIB = 512 * 1024;

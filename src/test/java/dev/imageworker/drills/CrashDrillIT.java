@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.imageworker.support.DrillTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * some repeated renders. CI: 60 uploads, one kill; {@code -Ddrill.scale=full}: 200
  * uploads, three kills.
  */
+@DrillTest
 class CrashDrillIT {
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 import dev.imageworker.imaging.vips.VipsRenderEngine;
+import dev.imageworker.support.DrillTest;
 import dev.imageworker.support.HostileImages;
 import dev.imageworker.support.SampleImages;
 import io.micrometer.observation.ObservationRegistry;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * together, and refuses those that could not decode even alone. Peak RSS stays under the
  * container limit. The libvips runs are skipped without libvips.
  */
+@DrillTest
 class NativeMemoryDrillIT {
 
 	private static final long CONTAINER_LIMIT_KIB = 512 * 1024;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.imageworker.support.DrillTest;
 import dev.imageworker.support.FaultProxy;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * itself afterwards, with nothing dead-lettered because of the outage. CI: 15 s outage;
  * {@code -Ddrill.scale=full}: 60 s.
  */
+@DrillTest
 class OutageDrillIT {
 
 	@Test

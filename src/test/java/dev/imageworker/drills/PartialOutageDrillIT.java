@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import dev.imageworker.support.DrillTest;
 import dev.imageworker.support.FaultProxy;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * nothing is dead-lettered, and no message is received more than twice. CI: 20 s outages
  * with 10 uploads each; {@code -Ddrill.scale=full}: 5 minutes with 200.
  */
+@DrillTest
 class PartialOutageDrillIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();

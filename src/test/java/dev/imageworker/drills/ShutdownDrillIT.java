@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.imageworker.support.DrillTest;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * within the drain timeout and exits; a new worker takes the rest. Nothing that had
  * started is processed again, nothing is lost.
  */
+@DrillTest
 class ShutdownDrillIT {
 
 	private static final Duration DRAIN = Duration.ofSeconds(30);

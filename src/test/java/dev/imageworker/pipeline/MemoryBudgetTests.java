@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.imageworker.config.ImageWorkerProperties;
@@ -22,6 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class MemoryBudgetTests {
+
+	private static final Map<String, byte[]> HEADERS = new ConcurrentHashMap<>();
 
 	private static final long MIB = 1024 * 1024;
 
@@ -300,8 +303,13 @@ class MemoryBudgetTests {
 	 * A PNG whose header declares the size; its data is cut off, as only the header is
 	 * read before admission.
 	 */
+	/**
+	 * The start of a real PNG of that size, made once per size: encoding 20 MP takes a
+	 * second or more.
+	 */
 	private static byte[] header(int width, int height) {
-		return SampleImages.truncated(SampleImages.png(width, height, false), 0.01);
+		return HEADERS.computeIfAbsent(width + "x" + height,
+				(size) -> SampleImages.truncated(SampleImages.png(width, height, false), 0.01));
 	}
 
 }

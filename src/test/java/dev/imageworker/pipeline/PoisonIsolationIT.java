@@ -28,12 +28,15 @@ import static org.awaitility.Awaitility.await;
  * broken record inside a multi-record message. The hostile one fails on its own; the
  * others complete as if it were not there.
  */
-@SpringBootTest
+@SpringBootTest(properties = { "image-worker.provision=true", "image-worker.queue=poison-queue",
+		"image-worker.dead-letter-queue=poison-dlq", "image-worker.source-buckets=poison-uploads",
+		"image-worker.output-bucket=poison-thumbnails", "image-worker.table=poison-images",
+		"image-worker.topic=poison-events" })
 class PoisonIsolationIT {
 
 	private static final LocalAws aws = LocalAws.shared();
 
-	private static final String BUCKET = "image-uploads";
+	private static final String BUCKET = "poison-uploads";
 
 	@Autowired
 	private ImageCatalog catalog;
@@ -41,7 +44,6 @@ class PoisonIsolationIT {
 	@DynamicPropertySource
 	static void localAws(DynamicPropertyRegistry registry) {
 		aws.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-		registry.add("image-worker.provision", () -> "true");
 	}
 
 	@Test
@@ -74,7 +76,7 @@ class PoisonIsolationIT {
 			String records = String.join(",", List.of(record("uploads/multi/img_f1f1f1f1f1f1f1f1.jpg"),
 					record("uploads/multi/img_b4db4db4db4db4d0.jpg"), record("uploads/multi/img_0000000000000000.jpg"),
 					record("uploads/multi/img_7373737373737373.jpg")));
-			String queueUrl = sqs.getQueueUrl((request) -> request.queueName("image-processing-queue")).queueUrl();
+			String queueUrl = sqs.getQueueUrl((request) -> request.queueName("poison-queue")).queueUrl();
 			sqs.sendMessage((request) -> request.queueUrl(queueUrl).messageBody("{\"Records\":[" + records + "]}"));
 		}
 		await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {

@@ -21,7 +21,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Predicate;
@@ -144,7 +146,7 @@ public final class FaultProxy implements AutoCloseable {
 	 * @return a counter of the answers served so far
 	 */
 	public AtomicInteger answerNext(Predicate<Request> matching, Answer answer, int times) {
-		Fault fault = new Fault(matching, answer, null, new AtomicInteger(times), new AtomicInteger());
+		Fault fault = new Fault(matching, answer, null, null, new AtomicInteger(times), new AtomicInteger());
 		this.faults.add(fault);
 		return fault.served();
 	}
@@ -155,7 +157,19 @@ public final class FaultProxy implements AutoCloseable {
 	 * @return a counter of the requests held so far
 	 */
 	public AtomicInteger delayNext(Predicate<Request> matching, Duration delay, int times) {
-		Fault fault = new Fault(matching, null, delay, new AtomicInteger(times), new AtomicInteger());
+		Fault fault = new Fault(matching, null, delay, null, new AtomicInteger(times), new AtomicInteger());
+		this.faults.add(fault);
+		return fault.served();
+	}
+
+	/**
+	 * Holds the next {@code times} requests that match until {@code release} counts down,
+	 * for at most {@code atMost}: held until a test has seen what it waits for, however
+	 * slow the machine, rather than for a guess at how long that takes.
+	 * @return a counter of the requests held so far
+	 */
+	public AtomicInteger holdNext(Predicate<Request> matching, CountDownLatch release, Duration atMost, int times) {
+		Fault fault = new Fault(matching, null, atMost, release, new AtomicInteger(times), new AtomicInteger());
 		this.faults.add(fault);
 		return fault.served();
 	}
@@ -196,7 +210,7 @@ public final class FaultProxy implements AutoCloseable {
 						return;
 					}
 					// The delay is the fault: a slow network or server.
-					sleep(fault.delay());
+					hold(fault);
 				}
 			}
 			forward(exchange, request, body);
@@ -254,9 +268,14 @@ public final class FaultProxy implements AutoCloseable {
 		return new String(body, StandardCharsets.UTF_8);
 	}
 
-	private static void sleep(Duration delay) throws IOException {
+	private static void hold(Fault fault) throws IOException {
 		try {
-			Thread.sleep(delay);
+			if (fault.release() != null) {
+				fault.release().await(fault.delay().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			else {
+				Thread.sleep(fault.delay());
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -395,8 +414,18 @@ public final class FaultProxy implements AutoCloseable {
 
 	}
 
-	private record Fault(Predicate<Request> matching, Answer answer, Duration delay, AtomicInteger remaining,
-			AtomicInteger served) {
+	/**
+	 * A fault to serve.
+	 *
+	 * @param matching the requests it applies to
+	 * @param answer the error answered, or null to hold the request
+	 * @param delay how long a request is held, or at most when {@code release} is given
+	 * @param release what ends the hold, or null to hold for {@code delay}
+	 * @param remaining how many more requests it applies to
+	 * @param served how many it applied to
+	 */
+	private record Fault(Predicate<Request> matching, Answer answer, Duration delay, CountDownLatch release,
+			AtomicInteger remaining, AtomicInteger served) {
 	}
 
 }

@@ -12,6 +12,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -19,11 +23,12 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIOException;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The proxy's two kinds of fault against a stand-in for the local AWS: chosen requests
- * answered with an error, and the endpoint gone, open connections cut and new ones
- * refused until it is back.
+ * The proxy's kinds of fault against a stand-in for the local AWS: chosen requests
+ * answered with an error or held until released, and the endpoint gone, open connections
+ * cut and new ones refused until it is back.
  */
 class FaultProxyTests {
 
@@ -45,6 +50,27 @@ class FaultProxyTests {
 		assertThat(get("/denied").statusCode()).isEqualTo(403);
 		assertThat(get("/denied").body()).as("the next one is forwarded").isEqualTo("ok /denied");
 		assertThat(get("/other").body()).isEqualTo("ok /other");
+	}
+
+	@Test
+	void holdsAChosenRequestUntilReleasedAndForwardsTheRest() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger held = this.proxy.holdNext((request) -> request.path().equals("/held"), release,
+				Duration.ofMinutes(1), 1);
+		CompletableFuture<HttpResponse<String>> waiting = CompletableFuture.supplyAsync(() -> {
+			try {
+				return get("/held");
+			}
+			catch (IOException | InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> held.get() == 1);
+
+		assertThat(get("/other").body()).as("others pass meanwhile").isEqualTo("ok /other");
+		assertThat(waiting).isNotDone();
+		release.countDown();
+		assertThat(waiting.get(10, TimeUnit.SECONDS).body()).isEqualTo("ok /held");
 	}
 
 	@Test

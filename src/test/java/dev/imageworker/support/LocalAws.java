@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
@@ -30,14 +31,16 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Where AWS is for tests and local runs: Testcontainers LocalStack when a Docker engine
  * answers, else {@code moto_server} on a free loopback port, else a clear error naming
- * both. One instance per JVM, stopped when the JVM exits.
+ * both. The tests share one instance per JVM, stopped when the JVM exits; the local run
+ * starts its own and stops it once the worker has stopped ({@link #start()}).
  * {@code -Dlocal-aws=moto|localstack} (or {@code LOCAL_AWS}) forces a choice, and
  * {@code -Dlocal-aws.moto-command} (or {@code LOCAL_AWS_MOTO_COMMAND}) names another
  * command that starts moto with moto_server's arguments, such as the benchmarks' one that
  * counts moto's CPU. moto starts with {@code local-aws/sitecustomize.py} on its Python
- * path, which keeps its garbage collector from pausing it in the middle of a measurement.
+ * path, which keeps its garbage collector from pausing it in the middle of a measurement
+ * and leaves Ctrl-C to whoever started it.
  */
-public final class LocalAws {
+public final class LocalAws implements AutoCloseable {
 
 	/** Pinned: {@code latest} needs an auth token. */
 	public static final String LOCALSTACK_IMAGE = "localstack/localstack:4.4.0";
@@ -52,17 +55,30 @@ public final class LocalAws {
 
 	private final String description;
 
-	private LocalAws(URI endpoint, String region, String description) {
+	private final Runnable stop;
+
+	private LocalAws(URI endpoint, String region, String description, Runnable stop) {
 		this.endpoint = endpoint;
 		this.region = region;
 		this.description = description;
+		this.stop = stop;
 	}
 
+	/** The local AWS of this JVM's tests, started on first use. */
 	public static synchronized LocalAws shared() {
 		if (shared == null) {
-			shared = start(System.getProperty("local-aws", System.getenv().getOrDefault("LOCAL_AWS", "auto")));
+			shared = stoppedAtExit(start());
 		}
 		return shared;
+	}
+
+	/**
+	 * A local AWS of the caller's own, chosen as for the tests, which the caller stops
+	 * with {@link #close()}. A JVM shutdown hook would stop it while the worker's own
+	 * hook is still stopping the listener, whose polls would then fail by the page.
+	 */
+	public static LocalAws start() {
+		return start(System.getProperty("local-aws", System.getenv().getOrDefault("LOCAL_AWS", "auto")));
 	}
 
 	public static boolean dockerAvailable() {
@@ -76,28 +92,43 @@ public final class LocalAws {
 
 	private static LocalAws start(String choice) {
 		return switch (choice.toLowerCase(Locale.ROOT)) {
-			case "localstack" -> startLocalStack();
-			case "moto" -> startMoto();
+			case "localstack" -> localStack();
+			case "moto" -> moto();
 			default -> {
 				if (dockerAvailable()) {
-					yield startLocalStack();
+					yield localStack();
 				}
 				System.out
 					.println("No Docker engine: using moto_server as the local AWS; LocalStack tests are skipped.");
-				yield startMoto();
+				yield moto();
 			}
 		};
 	}
 
+	/** LocalStack of its own, stopped when the JVM exits. */
 	public static LocalAws startLocalStack() {
+		return stoppedAtExit(localStack());
+	}
+
+	/** A moto_server of its own, stopped when the JVM exits. */
+	public static LocalAws startMoto() {
+		return stoppedAtExit(moto());
+	}
+
+	private static LocalAws stoppedAtExit(LocalAws aws) {
+		Runtime.getRuntime().addShutdownHook(new Thread(aws::close, "local-aws-stop"));
+		return aws;
+	}
+
+	private static LocalAws localStack() {
 		LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse(LOCALSTACK_IMAGE))
 			.withServices("s3", "sqs", "sns", "dynamodb", "cloudwatch");
 		localStack.start();
-		Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop, "localstack-stop"));
-		return new LocalAws(localStack.getEndpoint(), localStack.getRegion(), "LocalStack " + LOCALSTACK_IMAGE);
+		return new LocalAws(localStack.getEndpoint(), localStack.getRegion(), "LocalStack " + LOCALSTACK_IMAGE,
+				localStack::stop);
 	}
 
-	public static LocalAws startMoto() {
+	private static LocalAws moto() {
 		String command = System.getProperty("local-aws.moto-command",
 				System.getenv().getOrDefault("LOCAL_AWS_MOTO_COMMAND", "moto_server"));
 		if (!executable(command)) {
@@ -113,10 +144,9 @@ public final class LocalAws {
 				.redirectOutput(log.toFile());
 			builder.environment().merge("PYTHONPATH", pythonStartup().toString(), (path, ours) -> ours + ":" + path);
 			Process moto = builder.start();
-			Runtime.getRuntime().addShutdownHook(new Thread(moto::destroy, "moto-stop"));
 			awaitPort(port, moto, log);
 			return new LocalAws(URI.create("http://127.0.0.1:" + port), "us-east-1",
-					command + " on 127.0.0.1:" + port + " (log " + log + ")");
+					command + " on 127.0.0.1:" + port + " (log " + log + ")", () -> stop(moto));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("moto_server did not start", ex);
@@ -124,7 +154,8 @@ public final class LocalAws {
 	}
 
 	/**
-	 * The directory of the sitecustomize.py that keeps moto's collector from pausing it.
+	 * The directory of the sitecustomize.py that keeps moto's collector from pausing it
+	 * and leaves Ctrl-C to the JVM.
 	 */
 	private static Path pythonStartup() {
 		try {
@@ -133,6 +164,22 @@ public final class LocalAws {
 		catch (URISyntaxException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static void stop(Process moto) {
+		moto.destroy();
+		try {
+			moto.waitFor(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Stops the server, or the container, and forgets everything it held. */
+	@Override
+	public void close() {
+		this.stop.run();
 	}
 
 	public URI endpoint() {

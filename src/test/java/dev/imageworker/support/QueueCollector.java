@@ -45,14 +45,18 @@ public final class QueueCollector {
 		return new QueueCollector(sqs, url);
 	}
 
-	/** Every message received so far that matches, after draining what is waiting. */
+	/**
+	 * Every message received so far that matches, after draining what is waiting. Short
+	 * polls: the local AWS answers one with every visible message, and callers that wait
+	 * for a message poll again (Awaitility) rather than hold a long poll each time.
+	 */
 	public synchronized List<Message> matching(Predicate<Message> predicate) {
 		List<Message> batch;
 		do {
 			batch = this.sqs
 				.receiveMessage((request) -> request.queueUrl(this.queueUrl)
 					.maxNumberOfMessages(10)
-					.waitTimeSeconds(1)
+					.waitTimeSeconds(0)
 					.messageAttributeNames("All"))
 				.messages();
 			for (Message message : batch) {
