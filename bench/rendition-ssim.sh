@@ -6,12 +6,15 @@
 # Lanczos 3 straight to the size). Prints a row per output with both SSIMs and bytes; the
 # last line is
 #   ssim-vs-sharp: <the worker's mean SSIM> <sharp's> <outputs where the worker's is lower>
-# Usage: bench/rendition-ssim.sh [photo-dir]   (JAVA override)
+# Usage: bench/rendition-ssim.sh [photo-dir [setting=value...]]   (JAVA override); the
+#   settings are worker properties without the image-worker. prefix to try instead of the
+#   defaults, e.g. formats.avif.quality=60
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 source bench/common.sh
 PHOTOS="${1:-${PHOTOS:-photos}}"
+shift || true
 OUT=target/rendition-ssim
 JAVA="$(bench_java)"
 
@@ -21,4 +24,4 @@ CLASSPATH_BENCH="$(bench_classpath test-compile)"
 rm -rf "$OUT" && mkdir -p "$OUT"
 node bench/sharp-peer/render.js "$PHOTOS" "$OUT/sharp"
 "$JAVA" -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$CLASSPATH_BENCH" dev.imageworker.bench.RenditionSsim \
-  "$PHOTOS" "$OUT/sharp"
+  "$PHOTOS" "$OUT/sharp" "$@"

@@ -31,8 +31,10 @@ import io.micrometer.observation.ObservationRegistry;
  * smart crop whose position the two libvips versions may choose differently, has no
  * reference: its bytes count, its SSIM is left out.
  * <p>
- * Usage: {@code RenditionSsim <photo-dir> <sharp-output-dir>}, the second holding
- * {@code <photo stem>/<name>.<ext>}. Prints a row per output, then the bytes per image
+ * Usage: {@code RenditionSsim <photo-dir> <sharp-output-dir> [setting=value...]}, the
+ * second holding {@code <photo stem>/<name>.<ext>}, the settings worker properties
+ * without the {@code image-worker.} prefix to try instead of the defaults
+ * ({@code formats.avif.quality=60}). Prints a row per output, then the bytes per image
  * and last {@code ssim-vs-sharp: <the worker's mean SSIM> <sharp's> <outputs where the
  * worker's is lower>}.
  */
@@ -46,7 +48,12 @@ public final class RenditionSsim {
 	public static void main(String[] args) throws IOException {
 		Path photos = Path.of(args[0]);
 		Path sharpOutputs = Path.of(args[1]);
-		RenderSpec spec = RenderSpec.from(TestProperties.bind(EndToEndBenchmark.SETS.get("example")));
+		Map<String, String> settings = new HashMap<>(EndToEndBenchmark.SETS.get("example"));
+		for (String setting : List.of(args).subList(2, args.length)) {
+			String[] nameAndValue = setting.split("=", 2);
+			settings.put(nameAndValue[0], nameAndValue[1]);
+		}
+		RenderSpec spec = RenderSpec.from(TestProperties.bind(settings));
 		VipsRenderEngine engine = new VipsRenderEngine(ObservationRegistry.NOOP);
 		List<Path> files;
 		try (Stream<Path> list = Files.list(photos)) {
