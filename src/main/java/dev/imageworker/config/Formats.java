@@ -15,8 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * so that a {@code <picture>} looks the same whichever source a browser takes, at the
  * effort past which bytes stop paying for CPU. WebP q85 at effort 4 takes 0.73x JPEG's
  * bytes; effort 6 would save 4% more for twice the CPU, effort 2 costs 14% more bytes.
- * AVIF q70 at effort 2 takes 0.55x JPEG's bytes for 3.5x WebP's CPU; effort 4 would save
- * 12% more for 7x the CPU (24x WebP's), effort 0 costs 19% more bytes.
+ * AVIF q70 at effort 2 takes 0.55x JPEG's bytes for about 3x WebP's CPU; effort 4 would
+ * save 12% more for 7x the CPU (23x WebP's), effort 0 costs 19% more bytes.
  *
  * @param jpeg JPEG's quality; {@code image-worker.jpeg-quality} sets it too
  * @param webp WebP's quality and effort (0 to {@value #WEBP_MAX_EFFORT})

@@ -139,11 +139,10 @@ public final class EncoderBenchmark {
 		if (!Arrays.equals(again, reference.rgb())) {
 			throw new IllegalStateException("the engine does not read " + file + "'s reference TIFF back exactly");
 		}
-		return new Photo(file.getFileName().toString(),
-				Ssim.Luma.ofRgb(reference.width(), reference.height(), reference.rgb()), tiff);
+		return new Photo(Ssim.Luma.ofRgb(reference.width(), reference.height(), reference.rgb()), tiff);
 	}
 
-	private record Photo(String name, Ssim.Luma reference, byte[] tiff) {
+	private record Photo(Ssim.Luma reference, byte[] tiff) {
 	}
 
 	/** Uncompressed, so that decoding it for each encode costs next to nothing. */
