@@ -48,3 +48,10 @@ bench_classpath() {
 bench_malloc_env() {
   grep -oE '\b(MALLOC_[A-Z_]+|GLIBC_TUNABLES)=[^ \\]+' Dockerfile
 }
+
+# The sharp peer's packages, installed from its lock file when missing or older than it.
+bench_sharp_peer() {
+  if [ ! -d bench/sharp-peer/node_modules ] || [ bench/sharp-peer/package-lock.json -nt bench/sharp-peer/node_modules ]; then
+    (cd bench/sharp-peer && npm ci --no-audit --no-fund >&2)
+  fi
+}

@@ -93,7 +93,7 @@ class BenchmarkChartTests {
 	/** 60 images measured. */
 	private static EndToEndBenchmark.Result result(Duration elapsed, Duration cpu) {
 		return new EndToEndBenchmark.Result(60, elapsed, Duration.ofSeconds(2), Duration.ofSeconds(3), cpu,
-				Duration.ZERO);
+				Duration.ZERO, 0);
 	}
 
 	private static Document parse(String svg) throws Exception {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -49,7 +50,10 @@ import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
  * the packaged worker as a process (one per engine or setting tried), a plain boto3 +
  * Pillow worker with two threads ({@code bench/peer_worker.py}) as the yardstick, and the
  * same peer making the worker's other requests too ({@code peer-full}: claim, conditional
- * completion, SNS event and its mark), all against one local AWS.
+ * completion, SNS event and its mark), all against one local AWS. For the responsive
+ * example set ({@code vips,set=example}, eleven outputs) the yardstick is a Node + sharp
+ * worker rendering the same outputs at sharp's defaults ({@code bench/sharp-peer},
+ * {@code sharp}), and the same making the worker's other requests ({@code sharp-full}).
  * <p>
  * Every contestant starts once, on resources of its own, and is stopped (SIGSTOP)
  * whenever it is not its turn. A batch is uploaded while its contestant is stopped, so
@@ -66,16 +70,19 @@ import static dev.imageworker.catalog.ItemAttributes.UPDATED_AT;
  * warm-up series, and last {@code worker-cpu-vs-peer: <ratio>} (the peer's median CPU per
  * image over the leanest worker's) and {@code end-to-end-vs-peer: <ratio>} (the fastest
  * worker's median images/s over the peer's), after the same two against {@code peer-full}
- * when it ran. The tables go to {@code target/end-to-end/report.md} too, and beside it
- * {@code chart.svg} shows each batch's images/s and CPU per image.
+ * when it ran; when the sharp peer and a worker with the example set ran, then
+ * {@code worker-cpu-vs-sharp: <ratio>} and {@code bytes-vs-sharp: <ratio>} (the leanest
+ * such worker's CPU and output bytes per image over sharp's), after the same two against
+ * {@code sharp-full}. The tables go to {@code target/end-to-end/report.md} too, and
+ * beside it {@code chart.svg} shows each batch's images/s and CPU per image.
  * <p>
  * Arguments: photo directory, warm-up images, images per measured batch, rounds, images
- * per warm-up batch, then the contestants: {@code peer}, {@code peer-full}, or an engine
- * ({@code vips}, {@code java}) optionally followed by worker settings or JVM options to
- * try, each after a comma, e.g. {@code vips,processing.prefetch=0} or
- * {@code vips,-XX:TieredStopAtLevel=1}. {@code share=0.25} among them gives a contestant
- * that share of every batch (a slow engine). A contestant named twice runs twice, as
- * {@code vips#2}.
+ * per warm-up batch, then the contestants: {@code peer}, {@code peer-full},
+ * {@code sharp}, {@code sharp-full}, or an engine ({@code vips}, {@code java}) optionally
+ * followed by worker settings, JVM options or a variant set to try, each after a comma,
+ * e.g. {@code vips,processing.prefetch=0}, {@code vips,-XX:TieredStopAtLevel=1} or
+ * {@code vips,set=example}. {@code share=0.25} among them gives a contestant that share
+ * of every batch (a slow engine). A contestant named twice runs twice, as {@code vips#2}.
  */
 public final class EndToEndBenchmark {
 
@@ -88,6 +95,23 @@ public final class EndToEndBenchmark {
 	private static final String PEER = "peer";
 
 	private static final String PEER_FULL = "peer-full";
+
+	private static final String SHARP = "sharp";
+
+	private static final String SHARP_FULL = "sharp-full";
+
+	private static final String SET = "set=";
+
+	/**
+	 * The variant sets a worker contestant may render instead of the defaults
+	 * ({@code vips,set=example}), as worker properties without the {@code image-worker.}
+	 * prefix. {@code example} is the responsive set of the README, eleven outputs per
+	 * image, which the sharp peer renders too.
+	 */
+	static final Map<String, Map<String, String>> SETS = Map.of("example",
+			Map.of("variants.thumb", "256", "variants.avatar.width", "128", "variants.avatar.height", "128",
+					"variants.avatar.fit", "cover", "variants.avatar.crop", "attention", "variants.avatar.formats",
+					"webp", "variants.hero.widths", "320,640,1280", "variants.hero.formats", "avif,webp,jpeg"));
 
 	private static final String SHARE = "share=";
 
@@ -236,7 +260,29 @@ public final class EndToEndBenchmark {
 	}
 
 	static boolean isPeer(String contestant) {
-		return contestant.equals(PEER) || contestant.equals(PEER_FULL);
+		return contestant.equals(PEER) || contestant.equals(PEER_FULL) || isSharp(contestant);
+	}
+
+	static boolean isSharp(String contestant) {
+		return contestant.equals(SHARP) || contestant.equals(SHARP_FULL);
+	}
+
+	/**
+	 * The worker properties of the variant set a contestant names ({@code set=example}),
+	 * empty for the defaults.
+	 * @throws IllegalArgumentException for a set not in {@link #SETS}
+	 */
+	static Map<String, String> setOf(String contestant) {
+		for (String option : contestant.split(",")) {
+			if (option.startsWith(SET)) {
+				Map<String, String> set = SETS.get(option.substring(SET.length()));
+				if (set == null) {
+					throw new IllegalArgumentException("no variant set " + option + ", only " + SETS.keySet());
+				}
+				return set;
+			}
+		}
+		return Map.of();
 	}
 
 	/** One bar per measured batch, contestant by contestant. */
@@ -265,15 +311,14 @@ public final class EndToEndBenchmark {
 		Medians peer = peerMedians(medians, PEER);
 		List<String> lines = new ArrayList<>();
 		lines.add("| contestant | batches | images/s | contestant CPU ms/image | local AWS CPU ms/image"
-				+ " | p50 latency s | p99 latency s | peak RSS MiB | images/s vs peer | CPU vs peer |");
-		lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-		medians.forEach((label,
-				median) -> lines.add(String.format(Locale.ROOT,
-						"| %s | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %d | %s | %s |", label, median.batches(),
-						median.imagesPerSecond(), median.cpuMsPerImage(), median.localAwsCpuMsPerImage(),
-						median.p50Seconds(), median.p99Seconds(), peakRssMib.getOrDefault(label, -1L),
-						(peer == null) ? "no peer" : ratio(median.imagesPerSecond() / peer.imagesPerSecond()),
-						(peer == null) ? "no peer" : ratio(peer.cpuMsPerImage() / median.cpuMsPerImage()))));
+				+ " | p50 latency s | p99 latency s | peak RSS MiB | output KiB/image | images/s vs peer | CPU vs peer |");
+		lines.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+		medians.forEach((label, median) -> lines.add(String.format(Locale.ROOT,
+				"| %s | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %d | %.1f | %s | %s |", label, median.batches(),
+				median.imagesPerSecond(), median.cpuMsPerImage(), median.localAwsCpuMsPerImage(), median.p50Seconds(),
+				median.p99Seconds(), peakRssMib.getOrDefault(label, -1L), median.bytesPerImage() / 1024,
+				(peer == null) ? "no peer" : ratio(median.imagesPerSecond() / peer.imagesPerSecond()),
+				(peer == null) ? "no peer" : ratio(peer.cpuMsPerImage() / median.cpuMsPerImage()))));
 		Map<String, Medians> workers = new LinkedHashMap<>(medians);
 		workers.keySet().removeIf((label) -> isPeer(contestantOf(label)));
 		if (workers.isEmpty()) {
@@ -289,6 +334,38 @@ public final class EndToEndBenchmark {
 						against.cpuMsPerImage() / -leanest));
 				lines.add(String.format(Locale.ROOT, "end-to-end-vs-peer%s: %.2f", suffix,
 						fastest / against.imagesPerSecond()));
+			}
+		}
+		lines.addAll(sharpLines(medians));
+		return lines;
+	}
+
+	/**
+	 * Against the sharp peer, {@code sharp-full} first when it ran and {@code sharp}
+	 * last: the CPU per image and the output bytes per image of the leanest worker that
+	 * rendered the same set ({@code set=example}) over the peer's. None without such a
+	 * worker: the defaults are other work.
+	 */
+	private static List<String> sharpLines(Map<String, Medians> medians) {
+		List<String> lines = new ArrayList<>();
+		Medians leanest = medians.entrySet()
+			.stream()
+			.filter((entry) -> !isPeer(contestantOf(entry.getKey()))
+					&& setOf(contestantOf(entry.getKey())).equals(SETS.get("example")))
+			.map(Map.Entry::getValue)
+			.min(Comparator.comparingDouble(Medians::cpuMsPerImage))
+			.orElse(null);
+		if (leanest == null) {
+			return lines;
+		}
+		for (String yardstick : List.of(SHARP_FULL, SHARP)) {
+			Medians against = peerMedians(medians, yardstick);
+			if (against != null) {
+				String suffix = yardstick.equals(SHARP) ? "" : "-full";
+				lines.add(String.format(Locale.ROOT, "worker-cpu-vs-sharp%s: %.2f", suffix,
+						leanest.cpuMsPerImage() / against.cpuMsPerImage()));
+				lines.add(String.format(Locale.ROOT, "bytes-vs-sharp%s: %.2f", suffix,
+						leanest.bytesPerImage() / against.bytesPerImage()));
 			}
 		}
 		return lines;
@@ -352,18 +429,19 @@ public final class EndToEndBenchmark {
 
 	/** A contestant's median batch: each figure the median over its batches. */
 	record Medians(int batches, double imagesPerSecond, double cpuMsPerImage, double localAwsCpuMsPerImage,
-			double p50Seconds, double p99Seconds) {
+			double p50Seconds, double p99Seconds, double bytesPerImage) {
 
 		static Medians of(List<Result> runs) {
 			return new Medians(runs.size(), median(runs, Result::imagesPerSecond), median(runs, Result::cpuMsPerImage),
 					median(runs, Result::localAwsCpuMsPerImage), median(runs, (run) -> run.p50().toMillis() / 1000.0),
-					median(runs, (run) -> run.p99().toMillis() / 1000.0));
+					median(runs, (run) -> run.p99().toMillis() / 1000.0), median(runs, Result::bytesPerImage));
 		}
 
 		static Medians ofMedians(List<Medians> runs) {
 			return new Medians(runs.stream().mapToInt(Medians::batches).sum(), median(runs, Medians::imagesPerSecond),
 					median(runs, Medians::cpuMsPerImage), median(runs, Medians::localAwsCpuMsPerImage),
-					median(runs, Medians::p50Seconds), median(runs, Medians::p99Seconds));
+					median(runs, Medians::p50Seconds), median(runs, Medians::p99Seconds),
+					median(runs, Medians::bytesPerImage));
 		}
 
 	}
@@ -380,10 +458,16 @@ public final class EndToEndBenchmark {
 
 	/**
 	 * One batch: its images over the window from SIGCONT to the last {@code updatedAt},
-	 * each image's latency from SIGCONT to its {@code updatedAt}, and the CPU the
-	 * contestant and the local AWS spent from SIGCONT until the queue was empty.
+	 * each image's latency from SIGCONT to its {@code updatedAt}, the CPU the contestant
+	 * and the local AWS spent from SIGCONT until the queue was empty, and the bytes of
+	 * every output written.
 	 */
-	record Result(int images, Duration elapsed, Duration p50, Duration p99, Duration cpu, Duration localAwsCpu) {
+	record Result(int images, Duration elapsed, Duration p50, Duration p99, Duration cpu, Duration localAwsCpu,
+			long outputBytes) {
+
+		double bytesPerImage() {
+			return this.outputBytes / (double) this.images;
+		}
 
 		double imagesPerSecond() {
 			return this.images / (this.elapsed.toMillis() / 1000.0);
@@ -400,10 +484,10 @@ public final class EndToEndBenchmark {
 		String line(String batch) {
 			return String.format(Locale.ROOT,
 					"RESULT %s images=%d seconds=%.1f images_per_s=%.2f p50_s=%.1f p99_s=%.1f"
-							+ " cpu_ms_per_image=%.1f local_aws_cpu_ms_per_image=%.1f",
+							+ " cpu_ms_per_image=%.1f local_aws_cpu_ms_per_image=%.1f output_bytes_per_image=%.0f",
 					batch, this.images, this.elapsed.toMillis() / 1000.0, imagesPerSecond(),
 					this.p50.toMillis() / 1000.0, this.p99.toMillis() / 1000.0, cpuMsPerImage(),
-					localAwsCpuMsPerImage());
+					localAwsCpuMsPerImage(), bytesPerImage());
 		}
 
 	}
@@ -538,9 +622,10 @@ public final class EndToEndBenchmark {
 			// The resources the worker creates for itself with the same names.
 			LocalResources.provision(this.aws, TestProperties.bind(names.settings()));
 			String queueUrl = queueUrl(names);
-			List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "bench/peer_worker.py",
-					this.aws.endpoint().toString(), queueUrl, names.thumbnails(), names.table(), "2"));
-			if (contestant.equals(PEER_FULL)) {
+			List<String> command = new ArrayList<>(isSharp(contestant) ? List.of("node", "bench/sharp-peer/worker.js")
+					: List.of("/usr/bin/python3", "bench/peer_worker.py"));
+			command.addAll(List.of(this.aws.endpoint().toString(), queueUrl, names.thumbnails(), names.table(), "2"));
+			if (contestant.equals(PEER_FULL) || contestant.equals(SHARP_FULL)) {
 				command.add(this.sns.createTopic((request) -> request.name(names.topic())).topicArn());
 			}
 			Process peer = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -556,11 +641,12 @@ public final class EndToEndBenchmark {
 				if (setting.startsWith("-")) {
 					jvmOptions.add(setting);
 				}
-				else if (!setting.startsWith(SHARE)) {
+				else if (!setting.startsWith(SHARE) && !setting.startsWith(SET)) {
 					String[] nameAndValue = setting.split("=", 2);
 					properties.put("image-worker." + nameAndValue[0], nameAndValue[1]);
 				}
 			}
+			setOf(contestant).forEach((name, value) -> properties.put("image-worker." + name, value));
 			names.settings().forEach((name, value) -> properties.put("image-worker." + name, value));
 			WorkerProcess worker = WorkerProcess.start(image().entrypoint(), properties, jvmOptions, this.memory, log);
 			started = new Contestant(label, names, queueUrl(names), worker.pid(), worker::peakRssKib, () -> {
@@ -631,10 +717,10 @@ public final class EndToEndBenchmark {
 			.map((at) -> Duration.between(resumed, at))
 			.sorted()
 			.toList();
-		removeObjects(contestant, phase);
+		long outputBytes = removeObjects(contestant, phase);
 		// Completion instants come from the contestant's clock, which is this host's.
 		return new Result(images, latencies.getLast(), percentile(latencies, 50), percentile(latencies, 99), cpu,
-				localAwsCpu);
+				localAwsCpu, outputBytes);
 	}
 
 	/** Nearest rank. */
@@ -718,24 +804,28 @@ public final class EndToEndBenchmark {
 	}
 
 	/**
-	 * Deletes a batch's uploads and every thumbnail, so the local AWS does not grow with
-	 * the run.
+	 * Deletes a batch's uploads and every output, so the local AWS does not grow with the
+	 * run; returns the bytes of the outputs, all of them the batch's.
 	 */
-	private void removeObjects(Contestant contestant, String phase) {
+	private long removeObjects(Contestant contestant, String phase) {
 		removeObjects(contestant.names.uploads(), phase + "/");
-		removeObjects(contestant.names.thumbnails(), "");
+		return removeObjects(contestant.names.thumbnails(), "");
 	}
 
-	private void removeObjects(String bucket, String prefix) {
+	/** Deletes the objects under the prefix; returns their bytes. */
+	private long removeObjects(String bucket, String prefix) {
 		List<ObjectIdentifier> keys = new ArrayList<>();
+		long bytes = 0;
 		for (S3Object object : this.s3.listObjectsV2Paginator((request) -> request.bucket(bucket).prefix(prefix))
 			.contents()) {
 			keys.add(ObjectIdentifier.builder().key(object.key()).build());
+			bytes += object.size();
 		}
 		for (int from = 0; from < keys.size(); from += 1000) {
 			List<ObjectIdentifier> chunk = keys.subList(from, Math.min(keys.size(), from + 1000));
 			this.s3.deleteObjects((request) -> request.bucket(bucket).delete((delete) -> delete.objects(chunk)));
 		}
+		return bytes;
 	}
 
 }

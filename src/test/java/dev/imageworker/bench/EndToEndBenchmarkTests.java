@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class EndToEndBenchmarkTests {
 
@@ -69,6 +70,45 @@ class EndToEndBenchmarkTests {
 	}
 
 	@Test
+	void againstTheSharpPeerTheWorkerWithTheSameSetGivesItsCpuAndBytesPerImageOverSharps() {
+		Map<String, List<EndToEndBenchmark.Result>> results = new LinkedHashMap<>();
+		results.put("vips", List.of(result(5, 100)));
+		results.put("vips,set=example", List.of(result(10, 700, 400_000), result(10, 800, 410_000)));
+		results.put("vips,set=example,-XX:TieredStopAtLevel=1", List.of(result(10, 900, 390_000)));
+		results.put("peer", List.of(result(5, 120)));
+		results.put("sharp", List.of(result(20, 1000, 380_000)));
+		results.put("sharp-full", List.of(result(20, 1100, 380_000)));
+
+		List<String> report = EndToEndBenchmark.report(results, Map.of());
+
+		assertThat(report.get(3)).startsWith("| vips,set=example | 2 |").contains("| 395.5 |");
+		assertThat(report.subList(report.size() - 6, report.size())).containsExactly("worker-cpu-vs-peer: 1.20",
+				"end-to-end-vs-peer: 1.00", "worker-cpu-vs-sharp-full: 0.68", "bytes-vs-sharp-full: 1.07",
+				"worker-cpu-vs-sharp: 0.75", "bytes-vs-sharp: 1.07");
+	}
+
+	@Test
+	void withoutAWorkerRenderingTheSameSetThereIsNoRatioToSharp() {
+		Map<String, List<EndToEndBenchmark.Result>> results = new LinkedHashMap<>();
+		results.put("vips", List.of(result(5, 100)));
+		results.put("sharp", List.of(result(20, 1000, 380_000)));
+
+		assertThat(EndToEndBenchmark.report(results, Map.of())).noneMatch((line) -> line.contains("vs-sharp"));
+	}
+
+	@Test
+	void aWorkerContestantMayRenderTheExampleSet() {
+		assertThat(EndToEndBenchmark.setOf("vips,set=example,-XX:TieredStopAtLevel=1"))
+			.containsEntry("variants.hero.widths", "320,640,1280")
+			.containsEntry("variants.avatar.crop", "attention")
+			.containsEntry("variants.thumb", "256");
+		assertThat(EndToEndBenchmark.setOf("vips,processing.prefetch=1")).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> EndToEndBenchmark.setOf("vips,set=hero"));
+		assertThat(EndToEndBenchmark.isPeer("sharp-full")).isTrue();
+		assertThat(EndToEndBenchmark.isSharp("peer")).isFalse();
+	}
+
+	@Test
 	void withoutAPeerThereAreNoRatios() {
 		List<String> report = EndToEndBenchmark.report(Map.of("vips", List.of(result(5, 100))), Map.of());
 
@@ -103,8 +143,14 @@ class EndToEndBenchmarkTests {
 	 * local AWS.
 	 */
 	private static EndToEndBenchmark.Result result(int seconds, int cpuMsPerImage) {
+		return result(seconds, cpuMsPerImage, 100_000);
+	}
+
+	/** The same with {@code bytesPerImage} of outputs. */
+	private static EndToEndBenchmark.Result result(int seconds, int cpuMsPerImage, int bytesPerImage) {
 		return new EndToEndBenchmark.Result(60, Duration.ofSeconds(seconds), Duration.ofSeconds(2),
-				Duration.ofSeconds(3), Duration.ofMillis(60L * cpuMsPerImage), Duration.ofMillis(6L * cpuMsPerImage));
+				Duration.ofSeconds(3), Duration.ofMillis(60L * cpuMsPerImage), Duration.ofMillis(6L * cpuMsPerImage),
+				60L * bytesPerImage);
 	}
 
 }

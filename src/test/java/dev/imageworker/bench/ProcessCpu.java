@@ -2,6 +2,12 @@ package dev.imageworker.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +30,39 @@ final class ProcessCpu {
 	/** utime, stime, cutime and cstime: fields 14 to 17 of the stat line. */
 	private static final int UTIME = 14;
 
+	/** {@code CLOCK_PROCESS_CPUTIME_ID} of Linux's {@code <time.h>}. */
+	private static final int CLOCK_PROCESS_CPUTIME_ID = 2;
+
+	private static final MethodHandle CLOCK_GETTIME = Linker.nativeLinker()
+		.downcallHandle(Linker.nativeLinker().defaultLookup().find("clock_gettime").orElseThrow(),
+				FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+
 	private ProcessCpu() {
+	}
+
+	/**
+	 * This process's CPU time in nanoseconds, every thread's (native ones and those that
+	 * ended included), from the kernel's process CPU clock: {@code /proc} and the JVM's
+	 * {@code getProcessCpuTime} count in ticks of 10 ms, too coarse to time single
+	 * encodes.
+	 */
+	static long selfNanos() {
+		try (Arena arena = Arena.ofConfined()) {
+			// struct timespec: tv_sec and tv_nsec, two longs on 64-bit Linux.
+			MemorySegment timespec = arena.allocate(2 * Long.BYTES);
+			int status = (int) CLOCK_GETTIME.invokeExact(CLOCK_PROCESS_CPUTIME_ID, timespec);
+			if (status != 0) {
+				throw new IllegalStateException("clock_gettime failed: " + status);
+			}
+			return timespec.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L
+					+ timespec.get(ValueLayout.JAVA_LONG, Long.BYTES);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/** The CPU time of a process and its ended children. */

@@ -1,5 +1,7 @@
 package dev.imageworker.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,24 @@ class ProcessCpuTests {
 	@Test
 	void readsThisProcess() {
 		assertThat(ProcessCpu.of(ProcessHandle.current().pid())).isPositive();
+	}
+
+	@Test
+	void readsThisProcessToTheNanosecondWithEveryThreadsTime() throws InterruptedException {
+		long before = ProcessCpu.selfNanos();
+		ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+		Thread busy = Thread.ofPlatform().start(() -> {
+			while (threads.getCurrentThreadCpuTime() < 25_000_000) {
+				Thread.onSpinWait();
+			}
+		});
+		busy.join();
+		long spent = ProcessCpu.selfNanos() - before;
+
+		// A thread that ended still counts, and no clock in ticks of 10 ms reads a value
+		// off those ticks.
+		assertThat(spent).isGreaterThanOrEqualTo(25_000_000);
+		assertThat(spent % 10_000_000).isNotZero();
 	}
 
 	@Test
