@@ -9,14 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Each output format's encoder defaults ({@code image-worker.formats.<format>}), used
- * where a variant gives no quality of its own; PNG is lossless and has none. The defaults
- * were chosen by measurement over 23 camera photos at 640 px (docs/benchmarks.md,
- * "Encoder settings"): WebP and AVIF at the quality whose mean SSIM matches JPEG q85's,
- * so that a {@code <picture>} looks the same whichever source a browser takes, at the
- * effort past which bytes stop paying for CPU. WebP q85 at effort 4 takes 0.73x JPEG's
- * bytes; effort 6 would save 4% more for twice the CPU, effort 2 costs 14% more bytes.
- * AVIF q70 at effort 2 takes 0.55x JPEG's bytes for about 3x WebP's CPU; effort 4 would
- * save 12% more for 7x the CPU (23x WebP's), effort 0 costs 19% more bytes.
+ * where a variant gives no quality of its own; PNG is lossless and has none. Chosen by
+ * measurement (docs/benchmarks.md): the efforts are those before the knee where a KiB
+ * saved starts to cost an order of magnitude more CPU (WebP effort 6 saves 4% more bytes
+ * than 4 for twice the CPU; AVIF effort 4 saves 12% more than 2 for 7x the CPU, and an
+ * AV1 encode cannot be interrupted). The qualities are the lowest at which the responsive
+ * example set still looks better than a Node + sharp worker's at its defaults (mean SSIM
+ * 0.9666 against 0.9654 over 23 photos) for at most 1.1x its bytes; WebP q85 and AVIF q70
+ * would match JPEG q85's SSIM at 640 px, but cost 1.28x sharp's bytes.
  *
  * @param jpeg JPEG's quality; {@code image-worker.jpeg-quality} sets it too
  * @param webp WebP's quality and effort (0 to {@value #WEBP_MAX_EFFORT})
@@ -27,11 +27,11 @@ public record Formats(@DefaultValue @Valid Jpeg jpeg, @DefaultValue @Valid Encod
 
 	static final int JPEG_QUALITY = 85;
 
-	static final int WEBP_QUALITY = 85;
+	static final int WEBP_QUALITY = 80;
 
 	static final int WEBP_EFFORT = 4;
 
-	static final int AVIF_QUALITY = 70;
+	static final int AVIF_QUALITY = 56;
 
 	static final int AVIF_EFFORT = 2;
 

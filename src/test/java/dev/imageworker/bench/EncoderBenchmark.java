@@ -52,8 +52,8 @@ import io.micrometer.observation.ObservationRegistry;
  * <p>
  * Usage: {@code EncoderBenchmark <photo-dir> [width] [passes] [webp efforts] [avif
  * efforts]}, efforts comma-separated ({@code 2,4,6}). Prints the table and last the lines
- * {@code webp-vs-jpeg: ...} and {@code avif-vs-jpeg: ...}: bytes and CPU per output of
- * the configured defaults against JPEG's.
+ * {@code webp-vs-jpeg: ...} and {@code avif-vs-jpeg: ...}: bytes and CPU per output at
+ * the default efforts against JPEG's.
  */
 public final class EncoderBenchmark {
 
@@ -254,7 +254,8 @@ public final class EncoderBenchmark {
 
 	/**
 	 * One row per setting: its quality and effort, SSIM, bytes and median CPU, the last
-	 * two also against JPEG's; the configured defaults marked. Then the ratio lines.
+	 * two also against JPEG's; JPEG's default quality and the default efforts marked.
+	 * Then the ratio lines of the default efforts.
 	 */
 	static List<String> table(List<Rendition.Encoding> settings, Map<Rendition.Encoding, Quality> qualities,
 			Map<Rendition.Encoding, List<Double>> cpu, Formats defaults, Rendition.Encoding jpeg) {
@@ -271,25 +272,35 @@ public final class EncoderBenchmark {
 					setting.format().id(),
 					(setting.format() == OutputFormat.JPEG) ? "" : Integer.toString(setting.effort()),
 					setting.quality(), quality.ssim(), quality.lowestSsim(), quality.bytes(),
-					quality.bytes() / jpegBytes, ms, ms / jpegCpu, isDefault(setting, defaults) ? "**default**" : ""));
+					quality.bytes() / jpegBytes, ms, ms / jpegCpu, marker(setting, defaults)));
 		}
-		for (OutputFormat format : List.of(OutputFormat.WEBP, OutputFormat.AVIF)) {
-			Rendition.Encoding configured = new Rendition.Encoding(format, defaults.quality(format, null),
-					defaults.effort(format));
-			Quality quality = qualities.get(configured);
-			if (quality != null && cpu.containsKey(configured)) {
-				lines
-					.add(String.format(Locale.ROOT, "%s-vs-jpeg: bytes %.2f cpu %.2f ssim %+.5f (q%d e%d)", format.id(),
-							quality.bytes() / jpegBytes, EndToEndBenchmark.median(cpu.get(configured)) / jpegCpu,
-							quality.ssim() - qualities.get(jpeg).ssim(), configured.quality(), configured.effort()));
+		for (Rendition.Encoding setting : settings) {
+			Quality quality = qualities.get(setting);
+			if (setting.format() != OutputFormat.JPEG && isDefault(setting, defaults) && cpu.containsKey(setting)) {
+				lines.add(String.format(Locale.ROOT, "%s-vs-jpeg: bytes %.2f cpu %.2f ssim %+.5f (q%d e%d)",
+						setting.format().id(), quality.bytes() / jpegBytes,
+						EndToEndBenchmark.median(cpu.get(setting)) / jpegCpu,
+						quality.ssim() - qualities.get(jpeg).ssim(), setting.quality(), setting.effort()));
 			}
 		}
 		return lines;
 	}
 
+	private static String marker(Rendition.Encoding setting, Formats defaults) {
+		if (!isDefault(setting, defaults)) {
+			return "";
+		}
+		return (setting.format() == OutputFormat.JPEG) ? "**default**" : "**default effort**";
+	}
+
+	/**
+	 * JPEG at its default quality; WebP and AVIF at their default effort, whatever the
+	 * quality the search matched to JPEG's (the default qualities are chosen against the
+	 * sharp peer, docs/benchmarks.md).
+	 */
 	private static boolean isDefault(Rendition.Encoding setting, Formats defaults) {
-		return setting.quality() == defaults.quality(setting.format(), null)
-				&& setting.effort() == defaults.effort(setting.format());
+		return (setting.format() == OutputFormat.JPEG) ? setting.quality() == defaults.quality(setting.format(), null)
+				: setting.effort() == defaults.effort(setting.format());
 	}
 
 }

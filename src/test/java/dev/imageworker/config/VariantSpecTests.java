@@ -138,7 +138,7 @@ class VariantSpecTests {
 				"image-worker.variants.hero.widths", "320,640,1280", "image-worker.variants.hero.formats",
 				"avif,webp,jpeg");
 		String fingerprint = bind(example).variantsSpec();
-		assertThat(fingerprint).isEqualTo("jpeg q85, webp q85 e4, avif q70 e2: "
+		assertThat(fingerprint).isEqualTo("jpeg q85, webp q80 e4, avif q56 e2: "
 				+ "avatar {width=128 height=128 fit=cover crop=attention formats=webp}, "
 				+ "hero {widths=320,640,1280 fit=inside formats=avif,webp,jpeg}, thumb 256");
 		List<Map<String, Object>> changes = List.of(Map.of("image-worker.variants.avatar.crop", "entropy"),
