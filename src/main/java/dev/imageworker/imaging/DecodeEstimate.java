@@ -31,10 +31,14 @@ import org.jspecify.annotations.Nullable;
  * WebP outputs keep an animation, every frame it keeps ({@link WebpHeader}), each counted
  * against the pixel limit too. The Java engine streams the PNG and the GIF, subsampling
  * as it decodes, and refuses HEIF.
+ * <p>
+ * Besides the decode, an AVIF output's encoder holds tens of MiB while it encodes
+ * ({@link RenderSpec#encoderBytes}), more than the decoded raster of most photos: the
+ * estimate counts it, so that the memory admission does too.
  *
  * @param pixels width times height as declared (a GIF's canvas), 0 when the header cannot
  * be read
- * @param bytes estimated size of the decoded raster, coefficients included
+ * @param bytes estimated size of the decoded raster, coefficients and encoders included
  * @param coefficientBytes of those, the coefficients of a progressive JPEG: native memory
  * held at once, which no streaming decode avoids
  * @param whole whether a native decoder holds all the bytes at once (an interlaced PNG, a
@@ -64,21 +68,25 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes, boo
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
 		if (format == ImageFormat.JPEG) {
 			// The frame header gives the size and the coefficients in one read.
-			return JpegFrame.read(source).map((frame) -> jpeg(frame, spec)).orElse(UNKNOWN);
+			return JpegFrame.read(source)
+				.map((frame) -> encoded(jpeg(frame, spec), new Dimensions(frame.width(), frame.height()), spec))
+				.orElse(UNKNOWN);
 		}
 		if (format == ImageFormat.GIF) {
 			return GifHeader.read(source)
-				.map((gif) -> frames(sized(format, source, gif.canvas()), gif.frames(), spec))
+				.map((gif) -> encoded(frames(sized(format, source, gif.canvas()), gif.frames(), spec), gif.canvas(),
+						spec))
 				.orElse(UNKNOWN);
 		}
 		if (format == ImageFormat.WEBP && spec.animates()) {
 			Optional<WebpHeader> animation = WebpHeader.read(source);
 			if (animation.isPresent()) {
-				return frames(sized(format, source, animation.get().canvas()), animation.get().frames(), spec);
+				Dimensions canvas = animation.get().canvas();
+				return encoded(frames(sized(format, source, canvas), animation.get().frames(), spec), canvas, spec);
 			}
 		}
 		Dimensions size = dimensions(source);
-		return (size != null) ? sized(format, source, size) : UNKNOWN;
+		return (size != null) ? encoded(sized(format, source, size), size, spec) : UNKNOWN;
 	}
 
 	/**
@@ -90,9 +98,17 @@ public record DecodeEstimate(long pixels, long bytes, long coefficientBytes, boo
 		ImageFormat format = ImageFormat.sniff(source).orElse(null);
 		if (format == ImageFormat.JPEG) {
 			JpegFrame.Sampling full = new JpegFrame.Sampling(1, 1);
-			return jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), spec);
+			return encoded(jpeg(new JpegFrame(size.width(), size.height(), true, List.of(full, full, full)), spec),
+					size, spec);
 		}
-		return sized(format, source, size);
+		return encoded(sized(format, source, size), size, spec);
+	}
+
+	/** The decode's cost and the encoders' working memory beside it. */
+	private static DecodeEstimate encoded(DecodeEstimate decode, Dimensions size, RenderSpec spec) {
+		long encoders = spec.encoderBytes(size);
+		return (encoders == 0) ? decode : new DecodeEstimate(decode.pixels(), decode.bytes() + encoders,
+				decode.coefficientBytes(), decode.whole());
 	}
 
 	/**

@@ -23,6 +23,18 @@ import dev.imageworker.failure.PermanentFailure;
  */
 public record RenderSpec(List<Rendition> renditions, int[] background, long maxPixels, int maxFrames) {
 
+	/**
+	 * What libaom holds while it encodes, whatever the size: measured as the peak
+	 * resident memory of renders with an AVIF output against the same renders without
+	 * one, about 50 MiB at 640 and 1280 px wide and 95 at 2400 (docs/imaging.md).
+	 */
+	static final long AVIF_ENCODER_BYTES = 64L * 1024 * 1024;
+
+	/**
+	 * What libaom holds per pixel of the output on top of {@link #AVIF_ENCODER_BYTES}.
+	 */
+	static final long AVIF_ENCODER_BYTES_PER_PIXEL = 8;
+
 	public RenderSpec {
 		renditions = List.copyOf(renditions);
 		background = background.clone();
@@ -128,6 +140,30 @@ public record RenderSpec(List<Rendition> renditions, int[] background, long maxP
 		return this.renditions.stream()
 			.flatMap((rendition) -> rendition.encodings().stream())
 			.anyMatch((encoding) -> encoding.format() == format);
+	}
+
+	/**
+	 * The native memory the encoders hold while they write an image of this stored size,
+	 * whichever way its orientation turns it: an AVIF encoder's for the largest AVIF
+	 * output (encodes run one after the other), 0 where no output is AVIF. JPEG, PNG and
+	 * WebP encoders hold a few MiB at most, which the budget's reserve covers.
+	 */
+	public long encoderBytes(Dimensions stored) {
+		if (stored.width() <= 0 || stored.height() <= 0) {
+			return 0;
+		}
+		long pixels = Math.max(largestAvif(stored), largestAvif(stored.transposed()));
+		return (pixels < 0) ? 0 : AVIF_ENCODER_BYTES + AVIF_ENCODER_BYTES_PER_PIXEL * pixels;
+	}
+
+	private long largestAvif(Dimensions upright) {
+		return this.renditions.stream()
+			.filter((rendition) -> rendition.encodings()
+				.stream()
+				.anyMatch((encoding) -> encoding.format() == OutputFormat.AVIF))
+			.mapToLong((rendition) -> rendition.target(upright).size().pixels())
+			.max()
+			.orElse(-1);
 	}
 
 	/**
