@@ -11,7 +11,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 
 import dev.imageworker.imaging.Dimensions;
 import org.jspecify.annotations.Nullable;
@@ -122,13 +121,7 @@ final class Vips {
 
 	private final MethodHandle imageGetPageHeight;
 
-	private final MethodHandle imageGetInt;
-
-	private final MethodHandle imageGetArrayInt;
-
 	private final MethodHandle imageSetInt;
-
-	private final MethodHandle imageSetArrayInt;
 
 	private final MethodHandle imageCopyMemory;
 
@@ -193,13 +186,7 @@ final class Vips {
 				FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
 		this.imageGetNPages = handle(lib, "vips_image_get_n_pages", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 		this.imageGetPageHeight = handle(lib, "vips_image_get_page_height", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-		this.imageGetInt = handle(lib, "vips_image_get_int",
-				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-		this.imageGetArrayInt = handle(lib, "vips_image_get_array_int",
-				FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
 		this.imageSetInt = handle(lib, "vips_image_set_int", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, JAVA_INT));
-		this.imageSetArrayInt = handle(lib, "vips_image_set_array_int",
-				FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
 		this.imageCopyMemory = handle(lib, "vips_image_copy_memory", FunctionDescriptor.of(ADDRESS, ADDRESS));
 		this.imageWriteToMemory = handle(lib, "vips_image_write_to_memory",
 				FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
@@ -437,7 +424,11 @@ final class Vips {
 		MemorySegment text = arena.allocateFrom(nick);
 		int value = (int) call(
 				() -> (int) this.enumFromNick.invokeExact(arena.allocateFrom("image-worker"), type, text));
-		takeErrors();
+		if (value < 0) {
+			// Only a failed lookup logs; the log is the process's, other threads' errors
+			// in it.
+			takeErrors();
+		}
 		return value;
 	}
 
@@ -548,45 +539,11 @@ final class Vips {
 		return (int) call(() -> (int) this.imageGetPageHeight.invokeExact(image));
 	}
 
-	/** An int metadata item, if the image has it. */
-	OptionalInt intItem(Arena arena, MemorySegment image, String name) {
-		if (!has(arena, image, name)) {
-			return OptionalInt.empty();
-		}
-		MemorySegment value = arena.allocate(JAVA_INT);
-		MemorySegment field = arena.allocateFrom(name);
-		int status = (int) call(() -> (int) this.imageGetInt.invokeExact(image, field, value));
-		return (status == 0) ? OptionalInt.of(value.get(JAVA_INT, 0)) : OptionalInt.empty();
-	}
-
-	/** An int array metadata item, such as an animation's frame delays, if present. */
-	int @Nullable [] intsItem(Arena arena, MemorySegment image, String name) {
-		if (!has(arena, image, name)) {
-			return null;
-		}
-		MemorySegment values = arena.allocate(ADDRESS);
-		MemorySegment count = arena.allocate(JAVA_INT);
-		MemorySegment field = arena.allocateFrom(name);
-		int status = (int) call(() -> (int) this.imageGetArrayInt.invokeExact(image, field, values, count));
-		if (status != 0) {
-			return null;
-		}
-		return pointer(values).reinterpret(JAVA_INT.byteSize() * count.get(JAVA_INT, 0)).toArray(JAVA_INT);
-	}
-
 	/** Sets metadata on an image the caller alone holds (a fresh copy). */
 	void setIntItem(Arena arena, MemorySegment image, String name, int value) {
 		MemorySegment field = arena.allocateFrom(name);
 		run(() -> {
 			this.imageSetInt.invokeExact(image, field, value);
-		});
-	}
-
-	void setIntsItem(Arena arena, MemorySegment image, String name, int[] values) {
-		MemorySegment field = arena.allocateFrom(name);
-		MemorySegment array = arena.allocateFrom(JAVA_INT, values);
-		run(() -> {
-			this.imageSetArrayInt.invokeExact(image, field, array, values.length);
 		});
 	}
 

@@ -152,12 +152,6 @@ final class VipsOperation implements AutoCloseable {
 		}
 	}
 
-	int outputInt(String argument) {
-		MemorySegment cell = this.arena.allocate(ValueLayout.JAVA_INT);
-		this.vips.get(this.operation, argument(argument, INT), cell);
-		return cell.get(ValueLayout.JAVA_INT, 0);
-	}
-
 	/** Releases the outputs the operation still holds, then the operation. */
 	@Override
 	public void close() {

@@ -394,8 +394,13 @@ public class VipsRenderEngine implements RenderEngine {
 				@Nullable Dimensions offset = null;
 				for (int i = 0; i < frames; i++) {
 					MemorySegment frame = extract(whole, 0, i * size.height(), size);
-					MemorySegment scaled = scaled(frame, size, target.scaled());
-					this.vips.unref(frame);
+					MemorySegment scaled;
+					try {
+						scaled = scaled(frame, size, target.scaled());
+					}
+					finally {
+						this.vips.unref(frame);
+					}
 					Dimensions crop = target.crop();
 					if (crop != null) {
 						if (offset == null) {
@@ -404,8 +409,12 @@ public class VipsRenderEngine implements RenderEngine {
 						}
 						else {
 							MemorySegment uncropped = scaled;
-							scaled = extract(uncropped, offset.width(), offset.height(), crop);
-							this.vips.unref(uncropped);
+							try {
+								scaled = extract(uncropped, offset.width(), offset.height(), crop);
+							}
+							finally {
+								this.vips.unref(uncropped);
+							}
 						}
 					}
 					images.add(scaled);
@@ -504,8 +513,13 @@ public class VipsRenderEngine implements RenderEngine {
 			boolean swaps = ExifOrientation.swapsAxes(orientation);
 			Dimensions decodedUpright = swaps ? stored.transposed() : stored;
 			Dimensions target = target(largest, decodedUpright, decodedUpright).scaled();
-			MemorySegment sized = scaled(decoded, stored, swaps ? target.transposed() : target);
-			this.vips.unref(decoded);
+			MemorySegment sized;
+			try {
+				sized = scaled(decoded, stored, swaps ? target.transposed() : target);
+			}
+			finally {
+				this.vips.unref(decoded);
+			}
 			MemorySegment srgb = header.iccProfile() ? then(sized, "cannot convert to sRGB", "icc_transform",
 					(op) -> op.image("in", sized).set("output-profile", "srgb").set("embedded", true)) : sized;
 			MemorySegment memory = inMemory(prepared(srgb));
@@ -667,8 +681,13 @@ public class VipsRenderEngine implements RenderEngine {
 				first = whole;
 			}
 			Dimensions copySize = Placeholder.copySize(size.width(), size.height());
-			MemorySegment copy = scaled(first, size, copySize);
-			this.vips.unref(first);
+			MemorySegment copy;
+			try {
+				copy = scaled(first, size, copySize);
+			}
+			finally {
+				this.vips.unref(first);
+			}
 			MemorySegment rgba = (this.vips.bands(copy) == 4) ? copy
 					: then(copy, "cannot add alpha", "bandjoin_const", (op) -> op.image("in", copy).doubles("c", 255));
 			try {
