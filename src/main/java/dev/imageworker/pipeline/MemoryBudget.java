@@ -185,6 +185,7 @@ class MemoryBudget {
 		return switch (ImageFormat.require(source)) {
 			case PNG -> "an interlaced PNG";
 			case GIF -> "a GIF";
+			case WEBP -> "an animated WebP";
 			case AVIF -> "an AVIF image";
 			default -> "a HEIF image";
 		};

@@ -1,5 +1,8 @@
 package dev.imageworker.pipeline;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,6 +174,21 @@ class MemoryBudgetTests {
 	}
 
 	@Test
+	void refusesAKeptAnimationBeyondTheNativeBudgetNamingItsFormat() {
+		KibPermits nativePermits = permits(NATIVE);
+		RenderSpec animates = RenderSpec
+			.from(TestProperties.bind(Map.of("variants.v.size", "256", "variants.v.formats", "webp")));
+		MemoryBudget libvips = new MemoryBudget(nativePermits, 100_000_000, 512 * MIB, NATIVE, true, animates,
+				NO_HEADER);
+
+		assertThatExceptionOfType(PermanentFailure.class)
+			.isThrownBy(() -> libvips.admit(animatedWebpHeader(10_000, 5_000, 2)))
+			.satisfies((failure) -> assertThat(failure.code()).isEqualTo(FailureCode.IMAGE_TOO_LARGE))
+			.withMessageContaining("an animated WebP of 100000000 pixels is decoded whole, about 381 MiB at once");
+		assertThat(FreeRoom.kib(nativePermits)).isEqualTo(128 * 1024);
+	}
+
+	@Test
 	void decodesThatStreamWithinTheNativeBudgetWaitForItInstead() {
 		KibPermits nativePermits = permits(NATIVE);
 		MemoryBudget libvips = libvips(nativePermits);
@@ -282,6 +300,27 @@ class MemoryBudgetTests {
 	 */
 	private static MemoryBudget libvips(KibPermits permits) {
 		return new MemoryBudget(permits, 100_000_000, 512 * MIB, NATIVE, true, SPEC, NO_HEADER);
+	}
+
+	/**
+	 * The chunks an animated WebP opens with and nothing else: a VP8X chunk declaring the
+	 * canvas and animation, then one empty ANMF chunk per frame.
+	 */
+	private static byte[] animatedWebpHeader(int width, int height, int frames) {
+		java.nio.ByteBuffer webp = ByteBuffer.allocate(12 + 18 + 8 * frames).order(ByteOrder.LITTLE_ENDIAN);
+		webp.put("RIFF".getBytes(StandardCharsets.US_ASCII))
+			.putInt(webp.capacity() - 8)
+			.put("WEBP".getBytes(StandardCharsets.US_ASCII));
+		webp.put("VP8X".getBytes(StandardCharsets.US_ASCII)).putInt(10).put((byte) 0x02).put(new byte[3]);
+		webp.put(uint24(width - 1)).put(uint24(height - 1));
+		for (int i = 0; i < frames; i++) {
+			webp.put("ANMF".getBytes(StandardCharsets.US_ASCII)).putInt(0);
+		}
+		return webp.array();
+	}
+
+	private static byte[] uint24(int value) {
+		return new byte[] { (byte) value, (byte) (value >> 8), (byte) (value >> 16) };
 	}
 
 	/** The PNG with its header's interlace method set to Adam7. */
