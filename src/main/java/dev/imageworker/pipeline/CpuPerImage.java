@@ -67,10 +67,6 @@ class CpuPerImage implements SchedulingConfigurer {
 		this.lastCompleted = images;
 	}
 
-	double secondsPerImage() {
-		return this.secondsPerImage;
-	}
-
 	@Override
 	public void configureTasks(ScheduledTaskRegistrar registrar) {
 		registrar.addFixedRateTask(new FixedRateTask(this::sample, WINDOW, WINDOW));
