@@ -61,20 +61,20 @@ public record Formats(@DefaultValue @Valid Jpeg jpeg, @DefaultValue @Valid Encod
 	public record Encoder(@Nullable @Min(1) @Max(100) Integer quality, @Nullable @Min(0) Integer effort) {
 	}
 
-	/**
-	 * The quality a format is encoded with unless a variant gives its own; 0 for PNG.
-	 * @param jpegQuality {@code image-worker.jpeg-quality}, the older name of JPEG's
-	 */
-	public int quality(OutputFormat format, @Nullable Integer jpegQuality) {
+	/** The quality a format is encoded with unless a variant gives its own; 0 for PNG. */
+	public int quality(OutputFormat format) {
 		return switch (format) {
-			case JPEG -> orElse(this.jpeg.quality(), orElse(jpegQuality, JPEG_QUALITY));
+			case JPEG -> orElse(this.jpeg.quality(), JPEG_QUALITY);
 			case PNG -> 0;
 			case WEBP -> orElse(this.webp.quality(), WEBP_QUALITY);
 			case AVIF -> orElse(this.avif.quality(), AVIF_QUALITY);
 		};
 	}
 
-	/** The effort a format is encoded with; 0 for JPEG and PNG, which have none. */
+	/**
+	 * The effort a format is encoded with; 0 for those without
+	 * ({@link OutputFormat#hasEffort}).
+	 */
 	public int effort(OutputFormat format) {
 		return switch (format) {
 			case JPEG, PNG -> 0;
@@ -84,16 +84,22 @@ public record Formats(@DefaultValue @Valid Jpeg jpeg, @DefaultValue @Valid Encod
 	}
 
 	/**
+	 * These settings with {@code image-worker.jpeg-quality}, the older name of JPEG's
+	 * quality, taken in as JPEG's.
 	 * @throws IllegalArgumentException for an effort beyond its format's range, and for
 	 * two different JPEG qualities
 	 */
-	void check(@Nullable Integer jpegQuality) {
+	Formats withJpegQuality(@Nullable Integer jpegQuality) {
 		checkEffort("webp", this.webp, WEBP_MAX_EFFORT);
 		checkEffort("avif", this.avif, AVIF_MAX_EFFORT);
-		if (jpegQuality != null && this.jpeg.quality() != null && !jpegQuality.equals(this.jpeg.quality())) {
+		if (jpegQuality == null) {
+			return this;
+		}
+		if (this.jpeg.quality() != null && !jpegQuality.equals(this.jpeg.quality())) {
 			throw new IllegalArgumentException("image-worker.jpeg-quality (" + jpegQuality
 					+ ") and image-worker.formats.jpeg.quality (" + this.jpeg.quality() + ") disagree: set one");
 		}
+		return new Formats(new Jpeg(jpegQuality), this.webp, this.avif);
 	}
 
 	private static void checkEffort(String format, Encoder encoder, int max) {

@@ -43,7 +43,8 @@ import org.springframework.validation.annotation.Validated;
  * when none is configured anywhere
  * @param jpegQuality the JPEG quality of every variant without one of its own, 1 to 100;
  * the older name of {@code formats.jpeg.quality}
- * @param formats each output format's encoder defaults
+ * @param formats each output format's encoder defaults, JPEG's quality taken from
+ * {@code jpeg-quality} where only that is set
  * @param cacheControl the {@code Cache-Control} of every output: its key changes with the
  * source version, so it never changes and may be cached for good
  * @param publicBaseUrl where the output bucket is served (a CDN), so that each variant in
@@ -111,7 +112,7 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 			}
 			variant.getValue().check(variant.getKey(), limits.maxPixels());
 		}
-		formats.check(jpegQuality);
+		formats = formats.withJpegQuality(jpegQuality);
 		if (publicBaseUrl != null && (!publicBaseUrl.isAbsolute() || publicBaseUrl.getHost() == null
 				|| !List.of("http", "https").contains(publicBaseUrl.getScheme()))) {
 			throw new IllegalArgumentException(
@@ -140,9 +141,8 @@ public record ImageWorkerProperties(@DefaultValue("image-processing-queue") @Not
 	}
 
 	private String describeEncoder(OutputFormat format) {
-		String quality = format.lossy() ? " q" + this.formats.quality(format, this.jpegQuality) : "";
-		String effort = (format == OutputFormat.WEBP || format == OutputFormat.AVIF)
-				? " e" + this.formats.effort(format) : "";
+		String quality = format.lossy() ? " q" + this.formats.quality(format) : "";
+		String effort = format.hasEffort() ? " e" + this.formats.effort(format) : "";
 		return format.id() + quality + effort;
 	}
 

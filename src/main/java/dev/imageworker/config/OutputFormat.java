@@ -41,6 +41,11 @@ public enum OutputFormat {
 		return this != PNG;
 	}
 
+	/** Whether the encoder trades CPU for bytes by an effort (WebP and AVIF). */
+	public boolean hasEffort() {
+		return this == WEBP || this == AVIF;
+	}
+
 	/** The name configuration and records use: {@code jpeg}, {@code webp}... */
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);

@@ -61,8 +61,7 @@ public record RenderSpec(List<Rendition> renditions, int[] background, long maxP
 		List<Rendition.Encoding> encodings = spec.formats()
 			.stream()
 			.map((format) -> new Rendition.Encoding(format,
-					(spec.quality() != null) ? spec.quality()
-							: properties.formats().quality(format, properties.jpegQuality()),
+					(spec.quality() != null) ? spec.quality() : properties.formats().quality(format),
 					properties.formats().effort(format)))
 			.toList();
 		VariantSpec.Crop crop = spec.effectiveCrop();
@@ -105,11 +104,16 @@ public record RenderSpec(List<Rendition> renditions, int[] background, long maxP
 	 * scale from the last one that shows the whole image.
 	 */
 	public List<Rendition> largestFirst(Dimensions upright) {
-		return this.renditions.stream()
-			.sorted(Comparator.comparingDouble((Rendition rendition) -> scaleOf(rendition, upright))
-				.reversed()
-				.thenComparing(Rendition::name))
-			.toList();
+		return this.renditions.stream().sorted(byScale(upright).reversed()).toList();
+	}
+
+	/**
+	 * Smaller scale first; of equal scales, the later name first, so that reversed they
+	 * sort by name.
+	 */
+	private static Comparator<Rendition> byScale(Dimensions upright) {
+		return Comparator.comparingDouble((Rendition rendition) -> scaleOf(rendition, upright))
+			.thenComparing(Rendition::name, Comparator.reverseOrder());
 	}
 
 	/**
@@ -117,7 +121,7 @@ public record RenderSpec(List<Rendition> renditions, int[] background, long maxP
 	 * before any crop.
 	 */
 	public Rendition largest(Dimensions upright) {
-		return largestFirst(upright).getFirst();
+		return this.renditions.stream().max(byScale(upright)).orElseThrow();
 	}
 
 	private static double scaleOf(Rendition rendition, Dimensions upright) {

@@ -91,8 +91,7 @@ public final class EncoderBenchmark {
 		System.out.printf("photos: %d JPEGs in %s at %d px wide; %d timed passes%n", files.size(), directory, width,
 				passes);
 
-		Rendition.Encoding jpeg = new Rendition.Encoding(OutputFormat.JPEG, defaults.quality(OutputFormat.JPEG, null),
-				0);
+		Rendition.Encoding jpeg = new Rendition.Encoding(OutputFormat.JPEG, defaults.quality(OutputFormat.JPEG), 0);
 		double target = benchmark.quality(jpeg).ssim();
 		System.out.printf(Locale.ROOT, "JPEG q%d: mean SSIM %.5f, the target%n", jpeg.quality(), target);
 		List<Rendition.Encoding> settings = new ArrayList<>(List.of(jpeg));
@@ -103,7 +102,7 @@ public final class EncoderBenchmark {
 			settings.add(benchmark.matching(OutputFormat.AVIF, effort, target));
 		}
 		for (OutputFormat format : List.of(OutputFormat.WEBP, OutputFormat.AVIF)) {
-			Rendition.Encoding configured = new Rendition.Encoding(format, defaults.quality(format, null),
+			Rendition.Encoding configured = new Rendition.Encoding(format, defaults.quality(format),
 					defaults.effort(format));
 			if (!settings.contains(configured)) {
 				benchmark.quality(configured);
@@ -299,7 +298,7 @@ public final class EncoderBenchmark {
 	 * sharp peer, docs/benchmarks.md).
 	 */
 	private static boolean isDefault(Rendition.Encoding setting, Formats defaults) {
-		return (setting.format() == OutputFormat.JPEG) ? setting.quality() == defaults.quality(setting.format(), null)
+		return (setting.format() == OutputFormat.JPEG) ? setting.quality() == defaults.quality(setting.format())
 				: setting.effort() == defaults.effort(setting.format());
 	}
 

@@ -44,7 +44,7 @@ class EncoderBenchmarkTests {
 
 	/** At the format's default effort, and a quality the search could have matched. */
 	private static Rendition.Encoding encoding(OutputFormat format) {
-		int quality = (format == OutputFormat.JPEG) ? DEFAULTS.quality(format, null) : 77;
+		int quality = (format == OutputFormat.JPEG) ? DEFAULTS.quality(format) : 77;
 		return new Rendition.Encoding(format, quality, DEFAULTS.effort(format));
 	}
 
