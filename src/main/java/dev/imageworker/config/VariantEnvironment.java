@@ -1,11 +1,14 @@
 package dev.imageworker.config;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
@@ -30,9 +33,10 @@ public class VariantEnvironment implements EnvironmentPostProcessor {
 
 	private static final Pattern VARIABLE = Pattern.compile("IMAGE_WORKER_VARIANTS_([A-Za-z0-9]+)(?:_([A-Za-z]+))?");
 
-	/** The keys of a spec, as {@link VariantSpec} names them. */
-	private static final Set<String> KEYS = Set.of("size", "width", "height", "widths", "fit", "crop", "formats",
-			"quality");
+	/** The keys of a spec: {@link VariantSpec}'s components, each one lower-case word. */
+	private static final Set<String> KEYS = Arrays.stream(VariantSpec.class.getRecordComponents())
+		.map(RecordComponent::getName)
+		.collect(Collectors.toUnmodifiableSet());
 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
