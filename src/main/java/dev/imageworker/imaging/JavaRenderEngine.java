@@ -351,15 +351,7 @@ public class JavaRenderEngine implements RenderEngine {
 	private static Placeholder placeholder(BufferedImage image) {
 		Dimensions size = Placeholder.copySize(image.getWidth(), image.getHeight());
 		BufferedImage copy = scale(image, size, image.getColorModel().hasAlpha());
-		int[] argb = copy.getRGB(0, 0, size.width(), size.height(), null, 0, size.width());
-		byte[] rgba = new byte[argb.length * 4];
-		for (int i = 0; i < argb.length; i++) {
-			rgba[4 * i] = (byte) (argb[i] >> 16);
-			rgba[4 * i + 1] = (byte) (argb[i] >> 8);
-			rgba[4 * i + 2] = (byte) argb[i];
-			rgba[4 * i + 3] = (byte) (argb[i] >>> 24);
-		}
-		return Placeholder.of(size.width(), size.height(), rgba);
+		return Placeholder.of(size.width(), size.height(), Pixels.interleaved(copy, true));
 	}
 
 	static byte[] encodeJpeg(BufferedImage image, int quality) {

@@ -21,6 +21,7 @@ import dev.imageworker.imaging.ExifOrientation;
 import dev.imageworker.imaging.HeaderGuard;
 import dev.imageworker.imaging.ImageFormat;
 import dev.imageworker.imaging.JavaRenderEngine;
+import dev.imageworker.imaging.Pixels;
 import dev.imageworker.imaging.Placeholder;
 import dev.imageworker.imaging.RenderEngine;
 import dev.imageworker.imaging.RenderSpec;
@@ -204,17 +205,9 @@ public class VipsRenderEngine implements RenderEngine {
 
 	/** A decoded Java image as a libvips one: its RGB or RGBA pixels copied. */
 	private MemorySegment image(Arena arena, BufferedImage image) {
-		int bands = image.getColorModel().hasAlpha() ? 4 : 3;
-		int[] argb = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
-		byte[] pixels = new byte[argb.length * bands];
-		for (int i = 0; i < argb.length; i++) {
-			pixels[bands * i] = (byte) (argb[i] >> 16);
-			pixels[bands * i + 1] = (byte) (argb[i] >> 8);
-			pixels[bands * i + 2] = (byte) argb[i];
-			if (bands == 4) {
-				pixels[bands * i + 3] = (byte) (argb[i] >>> 24);
-			}
-		}
+		boolean alpha = image.getColorModel().hasAlpha();
+		byte[] pixels = Pixels.interleaved(image, alpha);
+		int bands = alpha ? 4 : 3;
 		MemorySegment vipsImage = this.vips.image(arena, pixels, image.getWidth(), image.getHeight(), bands);
 		if (vipsImage.equals(MemorySegment.NULL)) {
 			throw new IllegalStateException("libvips did not take the decoded pixels: " + this.vips.takeErrors());
