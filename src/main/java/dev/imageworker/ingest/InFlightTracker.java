@@ -30,6 +30,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class InFlightTracker {
 
+	private static final Duration QUIET_POLL = Duration.ofMillis(100);
+
 	private final Set<Held> held = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger inFlight = new AtomicInteger();
@@ -79,6 +81,23 @@ public class InFlightTracker {
 	/** No live message in flight, and none settled within the quiet period. */
 	boolean isLiveQuietFor(Duration quiet) {
 		return this.live.get() == 0 && System.nanoTime() - this.lastLiveSettled >= quiet.toNanos();
+	}
+
+	/**
+	 * Waits until no live message has been in flight for the quiet period, for at most
+	 * the given time, unless the message is released meanwhile. Polls: the wait is the
+	 * bulk listener's alone, and a tenth of a second late costs a backfill nothing.
+	 * @return whether to go on with the message, rather than it was released
+	 */
+	boolean awaitLiveQuiet(Held message, Duration quiet, Duration atMost) throws InterruptedException {
+		long deadline = System.nanoTime() + atMost.toNanos();
+		while (!isLiveQuietFor(quiet) && System.nanoTime() - deadline < 0) {
+			if (message.finished.get()) {
+				return false;
+			}
+			Thread.sleep(QUIET_POLL);
+		}
+		return !message.finished.get();
 	}
 
 	/** Messages settled so far; a released one is not. */

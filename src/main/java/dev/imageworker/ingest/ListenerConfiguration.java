@@ -88,17 +88,20 @@ class ListenerConfiguration {
 	}
 
 	/**
-	 * The {@link ListenerGate} before a concurrency limit: every free slot keeps a long
+	 * A concurrency limit, then the {@link ListenerGate}: every free slot keeps a long
 	 * poll open, so a message that arrives while others render is received at once.
 	 * Spring Cloud AWS's default adds a throughput handler that allows one poll while
 	 * traffic is low, and a second poll then waits until a message finishes or the delay
 	 * between polls passes; for a few more empty receives per minute the worker takes the
-	 * latency.
+	 * latency. The gate comes second because the limit blocks until a slot frees: asked
+	 * first, it answered for the moment the previous message started, and a bulk job
+	 * granted while the worker was quiet began after live uploads had resumed.
 	 * @param shut when the gate grants nothing
 	 */
 	static BackPressureHandlerFactory backPressure(BooleanSupplier shut) {
-		return BackPressureHandlerFactories.compositeBackPressureHandler((options) -> new ListenerGate(shut),
-				BackPressureHandlerFactories.concurrencyLimiterBackPressureHandler());
+		return BackPressureHandlerFactories.compositeBackPressureHandler(
+				BackPressureHandlerFactories.concurrencyLimiterBackPressureHandler(),
+				(options) -> new ListenerGate(shut));
 	}
 
 }

@@ -1,8 +1,10 @@
 package dev.imageworker.ingest;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.imageworker.config.ImageWorkerProperties;
 import dev.imageworker.pipeline.Disposition;
 import dev.imageworker.pipeline.ImagePipeline;
 import dev.imageworker.pipeline.ReceivedMessage;
@@ -16,7 +18,10 @@ import org.springframework.stereotype.Component;
 /**
  * What either listener does with a message: parses it and hands it to the pipeline while
  * the heartbeat keeps it hidden, then deletes it or hides it for the backoff the pipeline
- * asks for.
+ * asks for. A bulk message that arrives after live uploads resumed (its poll was granted
+ * in the quiet moment before) waits, hidden, for the next quiet period instead of taking
+ * the worker from them, for at most the job time limit; it is not released to the queue,
+ * where every receive would count it towards the dead-letter queue.
  */
 @Component
 class MessageHandling {
@@ -29,12 +34,18 @@ class MessageHandling {
 
 	private final InFlightTracker inFlight;
 
+	private final Duration bulkQuietPeriod;
+
+	private final Duration jobTimeout;
+
 	MessageHandling(ImagePipeline pipeline, MessageParser parser, VisibilityHeartbeat heartbeat,
-			InFlightTracker inFlight) {
+			InFlightTracker inFlight, ImageWorkerProperties properties) {
 		this.pipeline = pipeline;
 		this.parser = parser;
 		this.heartbeat = heartbeat;
 		this.inFlight = inFlight;
+		this.bulkQuietPeriod = properties.processing().bulkQuietPeriod();
+		this.jobTimeout = properties.processing().jobTimeout();
 	}
 
 	void handle(Message message, Visibility visibility, Acknowledgement acknowledgement,
@@ -52,7 +63,16 @@ class MessageHandling {
 		// Settled before the backoff below, so no extension can overwrite it.
 		try (InFlightTracker.Held held = this.inFlight.hold(message.messageId(), visibility, traffic)) {
 			this.heartbeat.keepHidden(held);
+			if (traffic == InFlightTracker.Traffic.BULK
+					&& !this.inFlight.awaitLiveQuiet(held, this.bulkQuietPeriod, this.jobTimeout)) {
+				// Released at shutdown: the queue has it back.
+				return;
+			}
 			disposition = this.pipeline.process(received, this.parser.parse(received.body(), attributes));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
 		}
 		switch (disposition) {
 			case Disposition.Acknowledge ignored -> acknowledgement.acknowledge();

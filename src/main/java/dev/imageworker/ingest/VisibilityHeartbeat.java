@@ -67,8 +67,10 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	@Autowired
 	VisibilityHeartbeat(InFlightTracker inFlight, QueueSettings queue, ImageWorkerProperties properties) {
-		// The three waits and the render are each bounded by the job time limit.
-		this(inFlight, queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(4),
+		// The three waits and the render are each bounded by the job time limit, and so
+		// is
+		// a bulk message's wait for live traffic to pause (MessageHandling).
+		this(inFlight, queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(5),
 				Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("visibility-heartbeat-")),
 				System::nanoTime);
 	}

@@ -3,6 +3,7 @@ package dev.imageworker.ingest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.imageworker.support.TestProperties;
@@ -71,6 +72,21 @@ class ListenerBackPressureTests {
 		assertThat(bulk.requestBatch()).as("within the quiet period").isZero();
 
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(bulk.requestBatch()).isEqualTo(1));
+	}
+
+	@Test
+	void aBulkPollWaitingForItsSlotAsksTheGateOnceTheSlotFrees() throws Exception {
+		BatchAwareBackPressureHandler bulk = bulk(Duration.ofSeconds(1));
+		for (int slot = 0; slot < 3; slot++) {
+			assertThat(bulk.requestBatch()).as("slot %d", slot).isEqualTo(1);
+		}
+		CompletableFuture<Integer> fourth = request(bulk);
+		// Asked now, the gate would grant: the worker has been quiet.
+		Thread.sleep(100);
+		hold(InFlightTracker.Traffic.LIVE);
+		bulk.release(1, ReleaseReason.PROCESSED);
+
+		assertThat(fourth.get(5, TimeUnit.SECONDS)).as("live uploads resumed while it waited").isZero();
 	}
 
 	@Test
