@@ -67,9 +67,8 @@ class VisibilityHeartbeat implements SmartLifecycle, ApplicationListener<Context
 
 	@Autowired
 	VisibilityHeartbeat(InFlightTracker inFlight, QueueSettings queue, ImageWorkerProperties properties) {
-		// The three waits and the render are each bounded by the job time limit, and so
-		// is
-		// a bulk message's wait for live traffic to pause (MessageHandling).
+		// The three waits, the render and a bulk message's wait for live traffic to
+		// pause (MessageHandling) are each bounded by the job time limit.
 		this(inFlight, queue::visibilityTimeout, properties.processing().jobTimeout().multipliedBy(5),
 				Executors.newSingleThreadScheduledExecutor(new CustomizableThreadFactory("visibility-heartbeat-")),
 				System::nanoTime);
