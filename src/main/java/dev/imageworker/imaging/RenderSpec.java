@@ -141,9 +141,7 @@ public record RenderSpec(List<Rendition> renditions, int[] background, long maxP
 	}
 
 	public boolean uses(OutputFormat format) {
-		return this.renditions.stream()
-			.flatMap((rendition) -> rendition.encodings().stream())
-			.anyMatch((encoding) -> encoding.format() == format);
+		return this.renditions.stream().anyMatch((rendition) -> rendition.uses(format));
 	}
 
 	/**
@@ -162,9 +160,7 @@ public record RenderSpec(List<Rendition> renditions, int[] background, long maxP
 
 	private long largestAvif(Dimensions upright) {
 		return this.renditions.stream()
-			.filter((rendition) -> rendition.encodings()
-				.stream()
-				.anyMatch((encoding) -> encoding.format() == OutputFormat.AVIF))
+			.filter((rendition) -> rendition.uses(OutputFormat.AVIF))
 			.mapToLong((rendition) -> rendition.target(upright).size().pixels())
 			.max()
 			.orElse(-1);

@@ -83,6 +83,11 @@ public record Rendition(String variant, String name, Sizing sizing, int width, i
 
 	}
 
+	/** Whether one of this rendition's outputs is in the format. */
+	public boolean uses(OutputFormat format) {
+		return this.encodings.stream().anyMatch((encoding) -> encoding.format() == format);
+	}
+
 	/** Whether the output shows the whole image, so smaller ones may scale from it. */
 	public boolean wholeImage() {
 		return this.sizing != Sizing.COVER;
